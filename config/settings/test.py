@@ -1,0 +1,13 @@
+"""Test settings: SQLite in memory by default, PostgreSQL when DATABASE_URL is set."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = False
+SECRET_KEY = "test-key-not-secret-3f9a1c7e5b2d4f6a8c0e2b4d6f8a0c2e4b6d8f0a2c4e"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+ALLOWED_HOSTS = ["*"]
+
+# Unit tests run tasks inline; the worker tests switch this off for their own round-trip.
+CELERY_TASK_ALWAYS_EAGER = True
+REDIS_URL = env("REDIS_URL", default="")

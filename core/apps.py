@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    """The basement: staff roles, URL access, shared building blocks. Imports no domain app."""
+
+    name = "core"
+    verbose_name = _("Back office")
+
+    def ready(self) -> None:
+        from core.roles import sync_role_permissions
+
+        post_migrate.connect(sync_role_permissions, dispatch_uid="core.sync_role_permissions")

@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("persona", "workspace"),
+    [
+        ("counter_clerk", "core:clerk_home"),
+        ("account_manager", "core:manager_home"),
+        ("supervisor", "core:supervisor_home"),
+        ("superuser", "core:supervisor_home"),
+    ],
+)
+def test_home_sends_each_role_to_its_workspace(
+    client: Client, personas: dict[str, Any], persona: str, workspace: str
+) -> None:
+    client.force_login(personas[persona])
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse(workspace)
+
+
+def test_home_refuses_a_login_without_a_role_and_says_why(client: Client, outsider: Any) -> None:
+    client.force_login(outsider)
+    response = client.get(reverse("home"))
+    assert response.status_code == 403
+    assert "此账号未分配岗位角色" in response.content.decode()  # zh-hans by default
+
+
+def test_health_needs_no_login_and_reports_the_database(client: Client) -> None:
+    response = client.get(reverse("health"))
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+def test_login_with_the_right_password_lands_on_the_workspace(client: Client, clerk: Any) -> None:
+    response = client.post(
+        reverse("login"), {"username": "clerk", "password": "pw-for-tests"}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("core:clerk_home")
+    assert response.context["user"] == clerk
+
+
+def test_a_wrong_password_keeps_the_username_and_says_so(client: Client, clerk: Any) -> None:
+    response = client.post(reverse("login"), {"username": "clerk", "password": "nope"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'value="clerk"' in body
+    assert response.context["form"].non_field_errors()
+    assert "_auth_user_id" not in client.session
+
+
+def test_five_wrong_passwords_lock_the_login_out(client: Client, clerk: Any) -> None:
+    for _ in range(5):
+        client.post(reverse("login"), {"username": "clerk", "password": "wrong"})
+    response = client.post(reverse("login"), {"username": "clerk", "password": "pw-for-tests"})
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_logout_is_a_post_and_ends_the_session(client: Client, clerk: Any) -> None:
+    client.force_login(clerk)
+    response = client.post(reverse("logout"))
+    assert response.status_code == 302
+    assert "_auth_user_id" not in client.session
+
+
+def test_staff_switch_the_language_from_the_header(client: Client, clerk: Any) -> None:
+    client.force_login(clerk)
+    page = client.get(reverse("core:clerk_home"))
+    assert "柜台工作台" in page.content.decode()  # zh-hans is the default
+    client.post(reverse("set_language"), {"language": "en", "next": reverse("core:clerk_home")})
+    page = client.get(reverse("core:clerk_home"))
+    assert "Counter workspace" in page.content.decode()
+
+
+def test_the_header_shows_only_the_pages_the_role_may_open(client: Client, clerk: Any) -> None:
+    client.force_login(clerk)
+    nav = client.get(reverse("core:clerk_home")).context["staff_nav"]
+    urls = {item["url"] for item in nav}
+    assert reverse("core:clerk_home") in urls
+    assert reverse("core:supervisor_home") not in urls
+    assert reverse("admin:index") not in urls

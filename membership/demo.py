@@ -1,0 +1,180 @@
+"""A believable small province for the demo: customers, 24 months of bills, groups."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+
+from membership.models import (
+    Bill,
+    Brand,
+    Customer,
+    GroupClass,
+    GroupCustomer,
+    KeyPerson,
+    KeyPersonRank,
+    KeyPersonRole,
+    Status,
+    SuspensionReason,
+)
+
+PROVINCE = "江苏"
+# City and the first four digits of its national ID area codes.
+CITIES = (("南京", "3201"), ("苏州", "3205"), ("常州", "3204"), ("淮安", "3208"), ("泰州", "3212"))
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余"
+    "杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙"
+    "史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
+GIVEN = (
+    "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红梅鹏飞辉建国志强晨曦"
+    "宇轩浩然子涵欣怡梓萱思远佳琪雨桐俊杰文博嘉怡"
+)
+PREFIXES = (
+    "134",
+    "135",
+    "136",
+    "137",
+    "138",
+    "139",
+    "147",
+    "150",
+    "151",
+    "152",
+    "157",
+    "158",
+    "159",
+    "178",
+    "182",
+    "183",
+    "184",
+    "187",
+    "188",
+    "195",
+    "198",
+)
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+ID_CHECK = "10X98765432"
+GROUP_NAMES = (
+    "苏州工业园区管委会",
+    "常州市第一人民医院",
+    "淮安市财政局",
+    "南京钢铁集团",
+    "泰州港务集团",
+    "苏州银行",
+    "常州天合光能",
+    "淮安市教育局",
+    "南京地铁运营公司",
+    "泰州医药高新区",
+    "苏州大学",
+    "常州市公安局",
+)
+# Mean monthly bill by brand (yuan), for a log-normal spread.
+BILL_MEANS = {Brand.GOTONE: 180.0, Brand.MZONE: 65.0, Brand.EASYOWN: 35.0}
+
+
+def id_check_digit(first17: str) -> str:
+    """GB 11643 check digit of an 18-digit resident ID number."""
+    return ID_CHECK[sum(int(d) * w for d, w in zip(first17, ID_WEIGHTS, strict=True)) % 11]
+
+
+def _month_add(month: date, n: int) -> date:
+    index = month.year * 12 + month.month - 1 + n
+    return date(index // 12, index % 12 + 1, 1)
+
+
+@transaction.atomic
+def seed_province(
+    *, managers: list[Any], customers: int = 3000, today: date, seed: int = 20261125
+) -> dict[str, int]:
+    """Create the demo province; returns counts. Does nothing if customers exist already."""
+    if Customer.objects.exists():
+        return {"customers": 0, "bills": 0, "groups": 0, "key_persons": 0}
+    rng = random.Random(seed)
+    msisdns: set[str] = set()
+    rows: list[Customer] = []
+    for i in range(customers):
+        while True:
+            msisdn = rng.choice(PREFIXES) + f"{rng.randrange(10**8):08d}"
+            if msisdn not in msisdns:
+                msisdns.add(msisdn)
+                break
+        city, area = rng.choice(CITIES)
+        birth = date(1955, 1, 1) + timedelta(days=rng.randrange(50 * 365))
+        if i % 500 == 0:
+            birth = date(1988, 2, 29)  # a few leap-day birthdays for SERVICE-6
+        joined = today - timedelta(days=rng.randrange(15 * 365))
+        brand = rng.choices(list(Brand), weights=(35, 30, 35))[0]
+        status = rng.choices(list(Status), weights=(90, 5, 2, 3))[0]
+        first17 = f"{area}{rng.randrange(1, 20):02d}{birth:%Y%m%d}{rng.randrange(1000):03d}"
+        registered = None
+        if brand != Brand.EASYOWN or rng.random() < 0.8:
+            registered = max(joined, date(2010, 9, 1)) + timedelta(days=rng.randrange(60))
+        rows.append(
+            Customer(
+                msisdn=msisdn,
+                name=rng.choice(SURNAMES) + "".join(rng.choices(GIVEN, k=rng.choice((1, 2)))),
+                id_number=first17 + id_check_digit(first17),
+                birth_date=birth,
+                brand=brand,
+                joined_on=joined,
+                province=PROVINCE,
+                city=city,
+                status=status,
+                suspension_reason=(
+                    rng.choice(list(SuspensionReason)) if status == Status.SUSPENDED else ""
+                ),
+                real_name_registered_on=registered,
+            )
+        )
+    Customer.objects.bulk_create(rows, batch_size=1000)
+    created = list(Customer.objects.order_by("id"))
+
+    first_month = _month_add(today.replace(day=1), -24)
+    months = [_month_add(first_month, n) for n in range(24)]
+    bills: list[Bill] = []
+    for customer in created:
+        mean = BILL_MEANS[Brand(customer.brand)] * rng.uniform(0.4, 2.2)
+        join_month = customer.joined_on.replace(day=1)
+        for month in months:
+            if month < join_month or (customer.status == Status.CANCELLED and rng.random() < 0.5):
+                continue
+            total = Decimal(str(round(rng.lognormvariate(0, 0.35) * mean, 2)))
+            bills.append(Bill(customer=customer, month=month, total=total))
+    Bill.objects.bulk_create(bills, batch_size=5000)
+
+    gotone = [c for c in created if c.brand == Brand.GOTONE and c.status == Status.ACTIVE]
+    rng.shuffle(gotone)
+    classes = list(GroupClass)
+    key_persons = 0
+    for n, name in enumerate(GROUP_NAMES):
+        group = GroupCustomer.objects.create(
+            code=f"G{3200 + n:05d}",
+            name=name,
+            group_class=classes[n % 4],
+            city=next((c for c, _a in CITIES if name.startswith(c)), CITIES[0][0]),
+            account_manager=managers[n % len(managers)],
+        )
+        cast = [
+            (KeyPersonRole.DECISION_MAKER, KeyPersonRank.SENIOR_LEADER, "主任"),
+            (KeyPersonRole.CONTACT, KeyPersonRank.OTHER, "办公室联系人"),
+            (KeyPersonRole.COMMS_MANAGER, KeyPersonRank.DIVISION_CADRE, "信息处处长"),
+            (KeyPersonRole.INFLUENCER, KeyPersonRank.DIVISION_CADRE, "副处长"),
+        ]
+        for role, rank, title in cast[: 2 + n % 3]:
+            if not gotone:
+                break
+            KeyPerson.objects.create(
+                group=group, customer=gotone.pop(), role=role, rank=rank, title=title
+            )
+            key_persons += 1
+    return {
+        "customers": len(created),
+        "bills": len(bills),
+        "groups": len(GROUP_NAMES),
+        "key_persons": key_persons,
+    }
