@@ -14,6 +14,10 @@ urlpatterns = [
     path("accounts/logout/", core_views.StaffLogoutView.as_view(), name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("", include("core.urls")),
+    path("customers/", include("membership.urls")),
+    path("plans/", include("plans.urls")),
+    path("points/", include("points.urls")),
+    path("desk/", include("servicedesk.urls")),
     path("api/", include((api.urlpatterns, "api"), namespace="api")),
     path("admin/", admin.site.urls),
 ]

@@ -39,7 +39,11 @@ URL_ACCESS: dict[str, frozenset[str]] = {
     "core:clerk_home": COUNTER,
     "core:manager_home": ACCOUNTS,
     "core:supervisor_home": SUPERVISORS,
-    # API and its documentation.
+    # membership (customers, levels, rating, credit, groups) — add entries below.
+    # plans — add entries below.
+    # points — add entries below.
+    # servicedesk — add entries below.
+    # API and its documentation; each app's endpoints are listed with the app above.
     "api:api-root": ANY_STAFF,
     "api:schema": ANY_STAFF,
     "api:docs": ANY_STAFF,

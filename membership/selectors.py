@@ -1,0 +1,46 @@
+"""Reads of customers, levels and grants."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from membership.models import RANK_LEVEL, Customer, LevelGrant
+
+
+def grants_valid_on(on: date) -> Q:
+    """TIER-2: the condition for a grant valid on ``on`` (windows are inclusive)."""
+    return Q(valid_from__lte=on) & (Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+
+
+def customer_grants_on(customer: Customer, on: date) -> QuerySet[LevelGrant]:
+    """The grants of ``customer`` valid on ``on``, the winning one first."""
+    return LevelGrant.objects.filter(grants_valid_on(on), customer=customer).order_by(
+        "-rank", "limited", "valid_from", "id"
+    )
+
+
+def effective_level(customer: Customer, on: date) -> str | None:
+    """TIER-2: the highest level among the grants valid on ``on``, or None (not VIP)."""
+    rank = customer_grants_on(customer, on).aggregate(top=Max("rank"))["top"]
+    return RANK_LEVEL[rank] if rank else None
+
+
+def effective_rank_subquery(on: date, customer_ref: str = "pk") -> Coalesce:
+    """TIER-2 in SQL: the effective level rank (0 = none) of the outer customer on ``on``."""
+    return Coalesce(
+        Subquery(
+            LevelGrant.objects.filter(grants_valid_on(on), customer_id=OuterRef(customer_ref))
+            .values("customer_id")
+            .annotate(top=Max("rank"))
+            .values("top")[:1]
+        ),
+        0,
+    )
+
+
+def customers_with_level(on: date) -> QuerySet[Customer]:
+    """Customers annotated with ``level_rank`` on ``on`` (0 when not VIP)."""
+    return Customer.objects.annotate(level_rank=effective_rank_subquery(on))
