@@ -1,0 +1,222 @@
+"""Customers and their billing feed (CUST-1..9)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from membership.validators import validate_msisdn
+
+
+class Brand(models.TextChoices):  # CUST-2
+    GOTONE = "gotone", _("GoTone 全球通")
+    MZONE = "mzone", _("M-Zone 动感地带")
+    EASYOWN = "easyown", _("Easy-Own 神州行")
+
+
+class Status(models.TextChoices):  # CUST-4
+    ACTIVE = "active", _("Active")
+    SUSPENDED = "suspended", _("Suspended")
+    PRE_CANCEL = "pre_cancel", _("Pending cancellation")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class SuspensionReason(models.TextChoices):  # CUST-4
+    ARREARS = "arrears", _("Arrears 欠费停机")
+    REQUESTED = "requested", _("Requested 申请停机")
+    FORCED = "forced", _("Forced 强制停机")
+    HIGH_USAGE = "high_usage", _("High usage 高额停机")
+    HALF = "half", _("Half 半停")
+
+
+class Customer(models.Model):
+    """CUST-1: one subscription line, identified by its MSISDN."""
+
+    msisdn = models.CharField(
+        _("phone number"), max_length=11, unique=True, validators=[validate_msisdn]
+    )
+    name = models.CharField(_("name"), max_length=64)
+    id_number = models.CharField(_("national ID number"), max_length=18)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    brand = models.CharField(_("brand"), max_length=8, choices=Brand.choices, db_index=True)
+    joined_on = models.DateField(_("joined on"))
+    province = models.CharField(_("province"), max_length=32)
+    city = models.CharField(_("city"), max_length=32, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE, db_index=True
+    )
+    suspension_reason = models.CharField(
+        _("suspension reason"), max_length=10, blank=True, choices=SuspensionReason.choices
+    )
+    real_name_registered_on = models.DateField(_("real-name registration"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        ordering = ["msisdn"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(msisdn__regex=r"^1[3-9][0-9]{9}$"), name="customer_msisdn_cust_1"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.msisdn
+
+
+class Bill(models.Model):
+    """CUST-9: the monthly bill, total in yuan with 2 decimals (CONV-1)."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="bills")
+    month = models.DateField(_("month"), help_text=_("First day of the billed month."))
+    total = models.DecimalField(_("total (yuan)"), max_digits=12, decimal_places=2)
+    imported_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("bill")
+        verbose_name_plural = _("bills")
+        ordering = ["customer_id", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "month"], name="bill_one_per_month"),
+            models.CheckConstraint(condition=models.Q(month__day=1), name="bill_month_first_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.month:%Y-%m} {self.total}"
+
+
+class UsageCategory(models.TextChoices):  # CUST-9
+    DOMESTIC_VOICE = "domestic_voice", _("Domestic voice")
+    DOMESTIC_DATA = "domestic_data", _("Domestic data")
+    DOMESTIC_SMS = "domestic_sms", _("Domestic SMS")
+    HMT = "hmt", _("Hong Kong, Macau, Taiwan 港澳台")
+    INTERNATIONAL = "international", _("International")
+    PREMIUM = "premium", _("Premium-rate 声讯")
+    CALL_FORWARDING = "call_forwarding", _("Call forwarding")
+    OTHER = "other", _("Other")
+
+
+class Usage(models.Model):
+    """CUST-9: daily usage per customer, day and category, in yuan (CONV-1)."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="usage")
+    date = models.DateField(_("date"))
+    category = models.CharField(_("category"), max_length=16, choices=UsageCategory.choices)
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=12, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("usage")
+        verbose_name_plural = _("usage")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer", "date", "category"], name="usage_one_per_day_category"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.date} {self.category} {self.amount}"
+
+
+class StatusChange(models.Model):
+    """CUST-4: every status change, with time, reason and actor."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=10, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=10, choices=Status.choices)
+    reason = models.CharField(max_length=10, choices=SuspensionReason.choices, blank=True)
+    note = models.CharField(max_length=200, blank=True)
+    changed_at = models.DateTimeField(db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.from_status}→{self.to_status}"
+
+
+class SnapshotList(models.Model):
+    """CUST-5: a dated list of snapshot mid-high-end customers 拍照中高端客户."""
+
+    name = models.CharField(_("name"), max_length=64)
+    taken_on = models.DateField(_("taken on"), unique=True)
+
+    class Meta:
+        verbose_name = _("snapshot list")
+        verbose_name_plural = _("snapshot lists")
+        ordering = ["-taken_on"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.taken_on})"
+
+
+class SnapshotMember(models.Model):
+    snapshot = models.ForeignKey(SnapshotList, on_delete=models.CASCADE, related_name="members")
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="snapshot_memberships"
+    )
+    important = models.BooleanField(_("important snapshot customer 重要拍照客户"), default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["snapshot", "customer"], name="snapshot_member_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} in {self.snapshot_id}"
+
+
+class CreditRating(models.Model):
+    """CREDIT-1..5: the monthly credit score and stars, kept as history."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="credit_ratings")
+    month = models.DateField(_("month"), help_text=_("First day of the rated month."))
+    score = models.IntegerField(_("score"))
+    stars = models.PositiveSmallIntegerField(_("stars"))
+    breakdown = models.JSONField(default=dict)
+    rated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("credit rating")
+        verbose_name_plural = _("credit ratings")
+        ordering = ["customer_id", "-month"]
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "month"], name="credit_once_per_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.month:%Y-%m} {self.stars}★"
+
+
+class CustomerEvent(models.Model):
+    """CUST-6/7: ownership transfers, number changes and cross-region moves of a line."""
+
+    class Kind(models.TextChoices):
+        OWNERSHIP_TRANSFER = "ownership", _("Ownership transfer 过户")
+        NUMBER_CHANGE = "number", _("Number change 换号")
+        REGION_MOVE = "region", _("Cross-region move 跨区入网")
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    before = models.JSONField(default=dict)
+    after = models.JSONField(default=dict)
+    at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.kind} {self.at:%Y-%m-%d}"

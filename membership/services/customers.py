@@ -1,0 +1,86 @@
+"""Customer life-cycle services: status changes (CUST-4) and what follows from them."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from core.errors import DomainError
+from membership.models import Customer, GrantSource, Status, StatusChange, SuspensionReason
+from membership.services.grants import grants_end_for_customer
+from membership.signals import customer_status_changed
+
+# CUST-4: which status may follow which. A cancelled line stays cancelled.
+STATUS_TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.ACTIVE: frozenset({Status.SUSPENDED, Status.PRE_CANCEL, Status.CANCELLED}),
+    Status.SUSPENDED: frozenset({Status.ACTIVE, Status.PRE_CANCEL, Status.CANCELLED}),
+    Status.PRE_CANCEL: frozenset({Status.ACTIVE, Status.CANCELLED}),
+    Status.CANCELLED: frozenset(),
+}
+
+
+@transaction.atomic
+def customer_set_status(
+    *,
+    customer: Customer,
+    status: str,
+    reason: str = "",
+    actor: Any = None,
+    note: str = "",
+    at: datetime | None = None,
+) -> StatusChange:
+    """CUST-4: move ``customer`` to ``status``, recorded with time, reason and actor.
+
+    A suspension needs a reason (SuspensionReason). Cancellation ends every grant from the
+    day of cancellation (TIER-9). Listeners of ``customer_status_changed`` (the points
+    ledger: POINTS-9 freeze, POINTS-10 clearing) run in the same transaction.
+    """
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    if status not in Status.values:
+        raise DomainError(f"Unknown status “{status}”.")
+    if status == customer.status:
+        raise DomainError(f"The line is already {customer.get_status_display()}.")
+    if status not in STATUS_TRANSITIONS[customer.status]:
+        raise DomainError(
+            f"A {customer.get_status_display()} line cannot become {Status(status).label}."
+        )
+    if status == Status.SUSPENDED and reason not in SuspensionReason.values:
+        raise DomainError("A suspension needs a reason.")
+    at = at or timezone.now()
+    actor = actor if getattr(actor, "is_authenticated", False) else None
+    change = StatusChange.objects.create(
+        customer=customer,
+        from_status=customer.status,
+        to_status=status,
+        reason=reason if status == Status.SUSPENDED else "",
+        note=note,
+        changed_at=at,
+        actor=actor,
+    )
+    customer.status = status
+    customer.suspension_reason = reason if status == Status.SUSPENDED else ""
+    customer.save(update_fields=["status", "suspension_reason", "updated_at"])
+    if status == Status.CANCELLED:  # TIER-9
+        day = timezone.localdate(at)
+        grants_end_for_customer(
+            customer=customer,
+            last_day=day - timedelta(days=1),
+            actor=actor,
+            reason="TIER-9: line cancelled",
+        )
+    customer_status_changed.send(sender=Customer, customer=customer, change=change, actor=actor)
+    return change
+
+
+def customer_leave_gotone(*, customer: Customer, last_day: Any, actor: Any = None) -> int:
+    """TIER-9: leaving the gotone brand ends annual and plan grants after ``last_day``."""
+    return grants_end_for_customer(
+        customer=customer,
+        last_day=last_day,
+        sources=[GrantSource.ANNUAL, GrantSource.PLAN],
+        actor=actor,
+        reason="TIER-9: left the gotone brand",
+    )
