@@ -1,0 +1,1 @@
+"""Reads of membership data, one module per topic."""
