@@ -43,8 +43,12 @@ class RatingRun(models.Model):
         PREVIEWED = "previewed", _("Previewed")
         COMMITTED = "committed", _("Committed")
 
-    year = models.PositiveSmallIntegerField(_("rated year"))
     policy = models.CharField(_("policy"), max_length=16)
+    period = models.CharField(
+        _("rated period"),
+        max_length=7,
+        help_text=_("YYYY for an annual rating, YYYY-MM for a monthly one."),
+    )
     state = models.CharField(max_length=10, choices=State.choices, default=State.PREVIEWED)
     parameters = models.JSONField(default=dict)
     counts = models.JSONField(default=dict)
@@ -63,14 +67,14 @@ class RatingRun(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["year", "policy"],
+                fields=["policy", "period"],
                 condition=models.Q(state="committed"),
-                name="rating_committed_once_per_year",
+                name="rating_committed_once_per_period",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.policy} {self.year} ({self.state})"
+        return f"{self.policy} {self.period} ({self.state})"
 
 
 class LevelGrant(models.Model):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import IntegerField, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from membership.models import RANK_LEVEL, Customer, LevelGrant
@@ -33,11 +33,11 @@ def effective_rank_subquery(on: date, customer_ref: str = "pk") -> Coalesce:
     return Coalesce(
         Subquery(
             LevelGrant.objects.filter(grants_valid_on(on), customer_id=OuterRef(customer_ref))
-            .values("customer_id")
-            .annotate(top=Max("rank"))
-            .values("top")[:1]
+            .order_by("-rank")
+            .values("rank")[:1]
         ),
         0,
+        output_field=IntegerField(),
     )
 
 

@@ -1,0 +1,132 @@
+"""What every rating policy shares: the preview shape, run bookkeeping, set-based inserts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Protocol
+
+from django.db import connection
+from django.db.models import QuerySet
+
+from core.errors import DomainError
+from core.programme import programme
+from membership.models import RANK_LEVEL, RatingRun
+
+
+@dataclass
+class RatingPreview:
+    """What a run would do: counts per new level, movers up and down, a sample of each."""
+
+    policy: str
+    period: str
+    valid_from: date
+    valid_until: date
+    rated: int
+    per_level: dict[str, int]
+    upgrades: int
+    downgrades: int
+    upgrade_sample: list[dict[str, Any]] = field(default_factory=list)
+    downgrade_sample: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_counts(self) -> dict[str, Any]:
+        return {
+            "rated": self.rated,
+            "per_level": self.per_level,
+            "upgrades": self.upgrades,
+            "downgrades": self.downgrades,
+            "valid_from": self.valid_from.isoformat(),
+            "valid_until": self.valid_until.isoformat(),
+        }
+
+
+class RatingPolicy(Protocol):
+    key: str
+
+    def preview(self, *, period: str, actor: Any = None, sample: int = 10) -> RatingPreview: ...
+
+    def commit(self, *, period: str, actor: Any = None) -> RatingRun: ...
+
+
+def get_policy(key: str | None = None) -> RatingPolicy:
+    """TIER-11: the configured policy (the GoTone annual one by default)."""
+    from membership.services.rating.gotone import GoToneAnnualPolicy
+    from membership.services.rating.rolling import RollingAveragePolicy
+
+    policies: dict[str, RatingPolicy] = {
+        GoToneAnnualPolicy.key: GoToneAnnualPolicy(),
+        RollingAveragePolicy.key: RollingAveragePolicy(),
+    }
+    key = key or programme("RATING_POLICY")
+    if key not in policies:
+        raise DomainError(f"Unknown rating policy “{key}”.")
+    return policies[key]
+
+
+def committed_run(policy: str, period: str) -> RatingRun | None:
+    return RatingRun.objects.filter(
+        policy=policy, period=period, state=RatingRun.State.COMMITTED
+    ).first()
+
+
+def refuse_second_commit(policy: str, period: str) -> None:
+    """CONV-5: a period is committed once; a second commit is refused and changes nothing."""
+    done = committed_run(policy, period)
+    if done is not None:
+        who = done.committed_by.get_username() if done.committed_by else "a scheduled job"
+        raise DomainError(
+            f"The {period} rating was already committed on "
+            f"{done.committed_at:%Y-%m-%d %H:%M} by {who}; nothing was changed.",
+            code="already_committed",
+        )
+
+
+def level_of_rank(rank: int) -> str | None:
+    return RANK_LEVEL.get(rank)
+
+
+def insert_grants_from(
+    rows: QuerySet[Any],
+    *,
+    source: str,
+    valid_from: date,
+    valid_until: date,
+    run: RatingRun,
+    reason: str,
+    now: datetime,
+    actor_id: int | None,
+) -> int:
+    """INSERT … SELECT one grant per row of ``rows`` (a values() queryset with ``id``,
+    ``new_level`` and ``new_rank``), all with the same window, then their GrantEvent rows
+    (TIER-10). Set-based: the rows never come to Python."""
+    select_sql, select_params = rows.query.sql_with_params()
+    ops = connection.ops
+    at = ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO membership_levelgrant (customer_id, level, rank, source, valid_from,"
+            " valid_until, limited, rating_run_id, reason, created_at, created_by_id,"
+            " end_reason)"
+            " SELECT s.id, s.new_level, s.new_rank, %s, %s, %s, %s, %s, %s, %s, %s, ''"
+            f" FROM ({select_sql}) s",
+            [
+                source,
+                ops.adapt_datefield_value(valid_from),
+                ops.adapt_datefield_value(valid_until),
+                False,
+                run.pk,
+                reason,
+                at,
+                actor_id,
+                *select_params,
+            ],
+        )
+        inserted = cursor.rowcount
+        cursor.execute(
+            "INSERT INTO membership_grantevent (grant_id, action, at, actor_id, rating_run_id,"
+            " reason) SELECT g.id, 'granted', %s, %s, %s, %s FROM membership_levelgrant g"
+            " WHERE g.rating_run_id = %s AND g.valid_from = %s AND NOT EXISTS"
+            " (SELECT 1 FROM membership_grantevent e WHERE e.grant_id = g.id)",
+            [at, actor_id, run.pk, reason, run.pk, ops.adapt_datefield_value(valid_from)],
+        )
+    return int(inserted)

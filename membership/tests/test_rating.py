@@ -1,0 +1,285 @@
+"""TIER-3 / TIER-4 annual rating and TIER-11 rolling-average policy."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+
+from core.errors import DomainError
+from membership.models import Customer, GrantEvent, GrantSource, LevelGrant, RatingRun, Status
+from membership.selectors.levels import effective_level
+from membership.services.grants import grant_create
+from membership.services.rating import GoToneAnnualPolicy, RollingAveragePolicy, get_policy
+from tests.factories import BillFactory, CustomerFactory
+
+pytestmark = pytest.mark.django_db
+
+YEAR = 2025
+
+
+def bills(customer: Customer, year: int, totals: list[str]) -> None:
+    for month, total in enumerate(totals, start=1):
+        BillFactory(customer=customer, month=date(year, month, 1), total=Decimal(total))
+
+
+def score_of(customer: Customer, year: int = YEAR) -> dict[str, Any]:
+    return (
+        GoToneAnnualPolicy()
+        .scores(year)
+        .values("score", "consumption", "tenure_points", "new_level")
+        .get(pk=customer.pk)
+    )
+
+
+def test_tier_3_score_is_consumption_points_plus_tenure_score() -> None:
+    customer = CustomerFactory(joined_on=date(2020, 6, 1))  # 5 years on 31 Dec 2025 → 200
+    bills(customer, YEAR, ["100.99"] * 12)  # POINTS-1: 100 points a month, fractions lost
+    row = score_of(customer)
+    assert row["consumption"] == 1200
+    assert row["tenure_points"] == 200
+    assert row["score"] == 1400
+    assert row["new_level"] == "silver"
+
+
+@pytest.mark.parametrize(
+    ("consumption", "expected"),
+    [
+        (3700, "diamond"),
+        (3699, "platinum"),
+        (2700, "platinum"),
+        (1700, "gold"),
+        (700, "silver"),
+        (200, "guest"),
+        (199, None),
+    ],
+)
+def test_tier_3_thresholds_at_the_boundary(consumption: int, expected: str | None) -> None:
+    customer = CustomerFactory(joined_on=date(2012, 1, 1))  # ≥ 10 years: 300
+    BillFactory(customer=customer, month=date(YEAR, 3, 1), total=Decimal(consumption))
+    assert score_of(customer)["score"] == consumption + 300
+    assert score_of(customer)["new_level"] == expected  # exactly 4000 is diamond
+
+
+def test_tier_3_tenure_reaching_its_anniversary_on_31_december_counts() -> None:
+    on_time = CustomerFactory(joined_on=date(2022, 12, 31))  # 3 years on 31 Dec 2025
+    one_day_late = CustomerFactory(joined_on=date(2023, 1, 1))  # 2 years
+    assert score_of(on_time)["tenure_points"] == 200
+    assert score_of(one_day_late)["tenure_points"] == 100
+
+
+def test_tier_3_a_29_february_join_is_rated_by_its_28_february_anniversary() -> None:
+    leap = CustomerFactory(joined_on=date(2016, 2, 29))
+    assert score_of(leap)["tenure_points"] == 200  # 9 years on 31 Dec 2025
+    assert score_of(leap, 2026)["tenure_points"] == 300  # 10 years on 28 Feb 2026
+
+
+def test_tier_3_rates_only_gotone_lines_with_a_year_of_tenure_that_are_not_cancelled() -> None:
+    rated = CustomerFactory(joined_on=date(2024, 12, 31))
+    too_new = CustomerFactory(joined_on=date(2025, 1, 1))
+    mzone = CustomerFactory(brand="mzone", joined_on=date(2010, 1, 1))
+    cancelled = CustomerFactory(status=Status.CANCELLED, joined_on=date(2010, 1, 1))
+    ids = set(GoToneAnnualPolicy().scores(YEAR).values_list("pk", flat=True))
+    assert rated.pk in ids
+    assert not ids & {too_new.pk, mzone.pk, cancelled.pk}
+
+
+def test_tier_3_zero_and_negative_bills_earn_nothing() -> None:
+    customer = CustomerFactory(joined_on=date(2024, 1, 1))
+    bills(customer, YEAR, ["-50.00", "0.00", "0.99", "1.00"])
+    assert score_of(customer)["consumption"] == 1
+
+
+def test_tier_4_preview_counts_levels_and_movers_without_writing_grants() -> None:
+    up = CustomerFactory(joined_on=date(2012, 1, 1))
+    down = CustomerFactory(joined_on=date(2012, 1, 1))
+    BillFactory(customer=up, month=date(YEAR, 5, 1), total=Decimal("3800"))  # diamond
+    grant_create(
+        customer=down,
+        level="gold",
+        source=GrantSource.ANNUAL,
+        valid_from=date(2025, 2, 1),
+        valid_until=date(2026, 1, 31),
+    )
+    preview = GoToneAnnualPolicy().preview(period=str(YEAR))
+    assert preview.per_level["diamond"] == 1
+    assert preview.per_level["none"] == 1  # down: 300 tenure points only
+    assert preview.upgrades == 1
+    assert preview.downgrades == 1
+    assert preview.upgrade_sample[0]["msisdn"] == up.msisdn
+    assert preview.downgrade_sample[0]["before"] == "gold"
+    assert LevelGrant.objects.filter(rating_run__isnull=False).count() == 0
+    assert RatingRun.objects.get().state == RatingRun.State.PREVIEWED
+
+
+def test_tier_4_a_plan_grant_still_valid_is_not_a_downgrade() -> None:
+    customer = CustomerFactory(joined_on=date(2012, 1, 1))
+    grant_create(
+        customer=customer,
+        level="gold",
+        source=GrantSource.ANNUAL,
+        valid_from=date(2025, 2, 1),
+        valid_until=date(2026, 1, 31),
+    )
+    grant_create(
+        customer=customer, level="gold", source=GrantSource.PLAN, valid_from=date(2025, 6, 1)
+    )
+    assert GoToneAnnualPolicy().preview(period=str(YEAR)).downgrades == 0
+
+
+def test_tier_4_commit_writes_grants_valid_1_february_to_31_january(supervisor: Any) -> None:
+    customer = CustomerFactory(joined_on=date(2012, 1, 1))
+    BillFactory(customer=customer, month=date(YEAR, 5, 1), total=Decimal("2700"))  # 3000
+    run = GoToneAnnualPolicy().commit(period=str(YEAR), actor=supervisor)
+    grant = LevelGrant.objects.get(customer=customer)
+    assert (grant.level, grant.source) == ("platinum", "annual")
+    assert (grant.valid_from, grant.valid_until) == (date(2026, 2, 1), date(2027, 1, 31))
+    assert grant.rating_run == run
+    assert run.committed_by == supervisor
+    assert run.counts["granted"] == 1
+    assert effective_level(customer, date(2026, 1, 31)) is None
+    assert effective_level(customer, date(2026, 2, 1)) == "platinum"
+    assert effective_level(customer, date(2027, 1, 31)) == "platinum"  # ends on that day
+    assert effective_level(customer, date(2027, 2, 1)) is None
+    event = GrantEvent.objects.get(grant=grant)  # TIER-10
+    assert (event.action, event.actor, event.rating_run) == ("granted", supervisor, run)
+
+
+def test_tier_4_a_second_commit_is_refused_and_changes_nothing() -> None:
+    customer = CustomerFactory(joined_on=date(2012, 1, 1))
+    BillFactory(customer=customer, month=date(YEAR, 5, 1), total=Decimal("2000"))
+    GoToneAnnualPolicy().commit(period=str(YEAR))
+    with pytest.raises(DomainError, match="already committed"):
+        GoToneAnnualPolicy().commit(period=str(YEAR))
+    assert LevelGrant.objects.count() == 1
+    assert RatingRun.objects.filter(state="committed").count() == 1
+
+
+def test_rate_annual_command_previews_then_commits_and_is_safe_twice() -> None:
+    customer = CustomerFactory(joined_on=date(2012, 1, 1))
+    BillFactory(customer=customer, month=date(YEAR, 5, 1), total=Decimal("4000"))
+    out = StringIO()
+    call_command("rate_annual", str(YEAR), stdout=out)
+    assert "diamond 1" in out.getvalue()
+    assert "upgrades 1" in out.getvalue()
+    assert not LevelGrant.objects.exists()
+    call_command("rate_annual", str(YEAR), "--commit", stdout=out)
+    call_command("rate_annual", str(YEAR), "--commit", stdout=out)
+    assert "already committed" in out.getvalue()
+    assert LevelGrant.objects.get().level == "diamond"
+
+
+@override_settings(
+    GOTONE={
+        "ANNUAL_THRESHOLDS": {
+            "diamond": 10000,
+            "platinum": 8000,
+            "gold": 6000,
+            "silver": 4000,
+            "guest": 2000,
+        }
+    }
+)
+def test_tier_3_thresholds_come_from_configuration() -> None:
+    customer = CustomerFactory(joined_on=date(2012, 1, 1))
+    BillFactory(customer=customer, month=date(YEAR, 5, 1), total=Decimal("3700"))
+    assert score_of(customer)["new_level"] == "silver"
+
+
+def test_tier_11_the_policy_is_chosen_by_configuration() -> None:
+    assert isinstance(get_policy(), GoToneAnnualPolicy)
+    with override_settings(GOTONE={"RATING_POLICY": "rolling_average"}):
+        assert isinstance(get_policy(), RollingAveragePolicy)
+
+
+def six_months(customer: Customer, total: str, last: date) -> None:
+    from membership.dates import add_months
+
+    for n in range(6):
+        BillFactory(customer=customer, month=add_months(last, -n), total=Decimal(total))
+
+
+def test_tier_11_levels_on_the_six_month_average() -> None:
+    silver = CustomerFactory()
+    gold = CustomerFactory()
+    diamond = CustomerFactory()
+    nothing = CustomerFactory()
+    for customer, total in (
+        (silver, "150.00"),
+        (gold, "300.00"),
+        (diamond, "450.00"),
+        (nothing, "149.99"),
+    ):
+        six_months(customer, total, date(2026, 3, 1))
+    levels = dict(RollingAveragePolicy().scores(date(2026, 3, 1)).values_list("pk", "new_level"))
+    assert levels == {silver.pk: "silver", gold.pk: "gold", diamond.pk: "diamond", nothing.pk: None}
+
+
+def test_tier_11_grant_runs_12_months_ending_on_the_8th_and_only_rises() -> None:
+    customer = CustomerFactory()
+    six_months(customer, "200.00", date(2026, 3, 1))
+    policy = RollingAveragePolicy()
+    policy.commit(period="2026-03")
+    grant = LevelGrant.objects.get()
+    assert (grant.level, grant.valid_from, grant.valid_until) == (
+        "silver",
+        date(2026, 4, 9),
+        date(2027, 4, 8),
+    )
+    # April's bills are lower: within validity a level never falls.
+    BillFactory(customer=customer, month=date(2026, 4, 1), total=Decimal("0.00"))
+    policy.commit(period="2026-04")
+    assert LevelGrant.objects.count() == 1
+    # May's bills lift the average to gold: the rise restarts the 12 months.
+    BillFactory(customer=customer, month=date(2026, 5, 1), total=Decimal("1500.00"))
+    policy.commit(period="2026-05")
+    grant.refresh_from_db()
+    assert grant.valid_until == date(2026, 6, 8)
+    new = LevelGrant.objects.exclude(pk=grant.pk).get()
+    assert (new.level, new.valid_from, new.valid_until) == (
+        "gold",
+        date(2026, 6, 9),
+        date(2027, 6, 8),
+    )
+    assert effective_level(customer, date(2026, 6, 9)) == "gold"
+
+
+def test_tier_11_re_rated_in_the_month_before_expiry_may_fall() -> None:
+    customer = CustomerFactory()
+    grant_create(
+        customer=customer,
+        level="gold",
+        source=GrantSource.ANNUAL,
+        valid_from=date(2025, 6, 9),
+        valid_until=date(2026, 6, 8),
+    )
+    LevelGrant.objects.update(
+        rating_run=RatingRun.objects.create(
+            policy="rolling_average", period="2025-05", state="committed"
+        )
+    )
+    six_months(customer, "160.00", date(2026, 4, 1))
+    RollingAveragePolicy().commit(period="2026-04")  # run in May; expiry on 8 June
+    renewal = LevelGrant.objects.order_by("-valid_from").first()
+    assert renewal is not None
+    assert (renewal.level, renewal.valid_from, renewal.valid_until) == (
+        "silver",
+        date(2026, 6, 9),
+        date(2027, 6, 8),
+    )
+    assert effective_level(customer, date(2026, 6, 8)) == "gold"
+    assert effective_level(customer, date(2026, 6, 9)) == "silver"
+
+
+def test_tier_11_a_second_commit_of_a_month_changes_nothing() -> None:
+    customer = CustomerFactory()
+    six_months(customer, "500.00", date(2026, 3, 1))
+    RollingAveragePolicy().commit(period="2026-03")
+    with pytest.raises(DomainError):
+        RollingAveragePolicy().commit(period="2026-03")
+    assert LevelGrant.objects.count() == 1
