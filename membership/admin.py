@@ -1,7 +1,9 @@
+from typing import Any
+
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from membership.models import Bill, Customer, GroupCustomer, KeyPerson
+from membership.models import Bill, Customer, GroupCustomer, KeyPerson, LevelGrant, RatingRun
 
 
 @admin.register(Customer)
@@ -34,3 +36,55 @@ class GroupCustomerAdmin(SimpleHistoryAdmin):
     list_filter = ("group_class", "city")
     search_fields = ("code", "name")
     inlines = [KeyPersonInline]
+
+
+@admin.register(LevelGrant)
+class LevelGrantAdmin(admin.ModelAdmin):
+    """Read-only: grants are written and ended by the grant service only (TIER-2/10)."""
+
+    list_display = (
+        "customer",
+        "level",
+        "source",
+        "valid_from",
+        "valid_until",
+        "limited",
+        "rating_run",
+        "ended_at",
+    )
+    list_filter = ("level", "source", "limited")
+    search_fields = ("=customer__msisdn",)
+    list_select_related = ("customer", "rating_run")
+    date_hierarchy = "valid_from"
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(RatingRun)
+class RatingRunAdmin(admin.ModelAdmin):
+    list_display = (
+        "period",
+        "policy",
+        "state",
+        "created_by",
+        "created_at",
+        "committed_by",
+        "committed_at",
+    )
+    list_filter = ("policy", "state")
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False

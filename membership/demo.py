@@ -113,7 +113,9 @@ def seed_province(
         first17 = f"{area}{rng.randrange(1, 20):02d}{birth:%Y%m%d}{rng.randrange(1000):03d}"
         registered = None
         if brand != Brand.EASYOWN or rng.random() < 0.8:
-            registered = max(joined, date(2010, 9, 1)) + timedelta(days=rng.randrange(60))
+            registered = min(
+                today, max(joined, date(2010, 9, 1)) + timedelta(days=rng.randrange(60))
+            )
         rows.append(
             Customer(
                 msisdn=msisdn,

@@ -11,3 +11,9 @@ from django.dispatch import Signal
 
 customer_status_changed = Signal()
 customer_moved = Signal()
+# ``customer_left_gotone(sender=Customer, customer, last_day, actor)``: TIER-9, the line left
+# the gotone brand after ``last_day``; plan subscriptions end with it.
+customer_left_gotone = Signal()
+# ``rating_committed(sender=RatingRun, run)``: a rating run's grants are written (sent on
+# transaction commit), so the notices outbox can tell customers their new level (NOTICE-1).
+rating_committed = Signal()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.db.models import IntegerField, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -41,6 +42,6 @@ def effective_rank_subquery(on: date, customer_ref: str = "pk") -> Coalesce:
     )
 
 
-def customers_with_level(on: date) -> QuerySet[Customer]:
+def customers_with_level(on: date) -> QuerySet[Any]:
     """Customers annotated with ``level_rank`` on ``on`` (0 when not VIP)."""
     return Customer.objects.annotate(level_rank=effective_rank_subquery(on))

@@ -11,7 +11,7 @@ from django.utils import timezone
 from core.errors import DomainError
 from membership.models import Customer, GrantSource, Status, StatusChange, SuspensionReason
 from membership.services.grants import grants_end_for_customer
-from membership.signals import customer_status_changed
+from membership.signals import customer_left_gotone, customer_status_changed
 
 # CUST-4: which status may follow which. A cancelled line stays cancelled.
 STATUS_TRANSITIONS: dict[str, frozenset[str]] = {
@@ -31,10 +31,12 @@ def customer_set_status(
     actor: Any = None,
     note: str = "",
     at: datetime | None = None,
+    reason_unknown: bool = False,
 ) -> StatusChange:
     """CUST-4: move ``customer`` to ``status``, recorded with time, reason and actor.
 
-    A suspension needs a reason (SuspensionReason). Cancellation ends every grant from the
+    A suspension needs a reason (SuspensionReason), unless the caller only knows that the
+    line is suspended (``reason_unknown``: the billing feed, D-IMPORT-2). Cancellation ends every grant from the
     day of cancellation (TIER-9). Listeners of ``customer_status_changed`` (the points
     ledger: POINTS-9 freeze, POINTS-10 clearing) run in the same transaction.
     """
@@ -47,7 +49,7 @@ def customer_set_status(
         raise DomainError(
             f"A {customer.get_status_display()} line cannot become {Status(status).label}."
         )
-    if status == Status.SUSPENDED and reason not in SuspensionReason.values:
+    if status == Status.SUSPENDED and reason not in SuspensionReason.values and not reason_unknown:
         raise DomainError("A suspension needs a reason.")
     at = at or timezone.now()
     actor = actor if getattr(actor, "is_authenticated", False) else None
@@ -76,11 +78,14 @@ def customer_set_status(
 
 
 def customer_leave_gotone(*, customer: Customer, last_day: Any, actor: Any = None) -> int:
-    """TIER-9: leaving the gotone brand ends annual and plan grants after ``last_day``."""
-    return grants_end_for_customer(
+    """TIER-9: leaving the gotone brand ends annual and plan grants after ``last_day``;
+    listeners (plans) end what else goes with the brand."""
+    ended = grants_end_for_customer(
         customer=customer,
         last_day=last_day,
         sources=[GrantSource.ANNUAL, GrantSource.PLAN],
         actor=actor,
         reason="TIER-9: left the gotone brand",
     )
+    customer_left_gotone.send(sender=Customer, customer=customer, last_day=last_day, actor=actor)
+    return ended

@@ -16,7 +16,7 @@ from membership.models import Customer, GrantEvent, GrantSource, LevelGrant, Rat
 from membership.selectors.levels import effective_level
 from membership.services.grants import grant_create
 from membership.services.rating import GoToneAnnualPolicy, RollingAveragePolicy, get_policy
-from tests.factories import BillFactory, CustomerFactory
+from tests.builders import make_bill, make_customer
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ YEAR = 2025
 
 def bills(customer: Customer, year: int, totals: list[str]) -> None:
     for month, total in enumerate(totals, start=1):
-        BillFactory(customer=customer, month=date(year, month, 1), total=Decimal(total))
+        make_bill(customer=customer, month=date(year, month, 1), total=Decimal(total))
 
 
 def score_of(customer: Customer, year: int = YEAR) -> dict[str, Any]:
@@ -38,7 +38,7 @@ def score_of(customer: Customer, year: int = YEAR) -> dict[str, Any]:
 
 
 def test_tier_3_score_is_consumption_points_plus_tenure_score() -> None:
-    customer = CustomerFactory(joined_on=date(2020, 6, 1))  # 5 years on 31 Dec 2025 → 200
+    customer = make_customer(joined_on=date(2020, 6, 1))  # 5 years on 31 Dec 2025 → 200
     bills(customer, YEAR, ["100.99"] * 12)  # POINTS-1: 100 points a month, fractions lost
     row = score_of(customer)
     assert row["consumption"] == 1200
@@ -60,45 +60,45 @@ def test_tier_3_score_is_consumption_points_plus_tenure_score() -> None:
     ],
 )
 def test_tier_3_thresholds_at_the_boundary(consumption: int, expected: str | None) -> None:
-    customer = CustomerFactory(joined_on=date(2012, 1, 1))  # ≥ 10 years: 300
-    BillFactory(customer=customer, month=date(YEAR, 3, 1), total=Decimal(consumption))
+    customer = make_customer(joined_on=date(2012, 1, 1))  # ≥ 10 years: 300
+    make_bill(customer=customer, month=date(YEAR, 3, 1), total=Decimal(consumption))
     assert score_of(customer)["score"] == consumption + 300
     assert score_of(customer)["new_level"] == expected  # exactly 4000 is diamond
 
 
 def test_tier_3_tenure_reaching_its_anniversary_on_31_december_counts() -> None:
-    on_time = CustomerFactory(joined_on=date(2022, 12, 31))  # 3 years on 31 Dec 2025
-    one_day_late = CustomerFactory(joined_on=date(2023, 1, 1))  # 2 years
+    on_time = make_customer(joined_on=date(2022, 12, 31))  # 3 years on 31 Dec 2025
+    one_day_late = make_customer(joined_on=date(2023, 1, 1))  # 2 years
     assert score_of(on_time)["tenure_points"] == 200
     assert score_of(one_day_late)["tenure_points"] == 100
 
 
 def test_tier_3_a_29_february_join_is_rated_by_its_28_february_anniversary() -> None:
-    leap = CustomerFactory(joined_on=date(2016, 2, 29))
+    leap = make_customer(joined_on=date(2016, 2, 29))
     assert score_of(leap)["tenure_points"] == 200  # 9 years on 31 Dec 2025
     assert score_of(leap, 2026)["tenure_points"] == 300  # 10 years on 28 Feb 2026
 
 
 def test_tier_3_rates_only_gotone_lines_with_a_year_of_tenure_that_are_not_cancelled() -> None:
-    rated = CustomerFactory(joined_on=date(2024, 12, 31))
-    too_new = CustomerFactory(joined_on=date(2025, 1, 1))
-    mzone = CustomerFactory(brand="mzone", joined_on=date(2010, 1, 1))
-    cancelled = CustomerFactory(status=Status.CANCELLED, joined_on=date(2010, 1, 1))
+    rated = make_customer(joined_on=date(2024, 12, 31))
+    too_new = make_customer(joined_on=date(2025, 1, 1))
+    mzone = make_customer(brand="mzone", joined_on=date(2010, 1, 1))
+    cancelled = make_customer(status=Status.CANCELLED, joined_on=date(2010, 1, 1))
     ids = set(GoToneAnnualPolicy().scores(YEAR).values_list("pk", flat=True))
     assert rated.pk in ids
     assert not ids & {too_new.pk, mzone.pk, cancelled.pk}
 
 
 def test_tier_3_zero_and_negative_bills_earn_nothing() -> None:
-    customer = CustomerFactory(joined_on=date(2024, 1, 1))
+    customer = make_customer(joined_on=date(2024, 1, 1))
     bills(customer, YEAR, ["-50.00", "0.00", "0.99", "1.00"])
     assert score_of(customer)["consumption"] == 1
 
 
 def test_tier_4_preview_counts_levels_and_movers_without_writing_grants() -> None:
-    up = CustomerFactory(joined_on=date(2012, 1, 1))
-    down = CustomerFactory(joined_on=date(2012, 1, 1))
-    BillFactory(customer=up, month=date(YEAR, 5, 1), total=Decimal("3800"))  # diamond
+    up = make_customer(joined_on=date(2012, 1, 1))
+    down = make_customer(joined_on=date(2012, 1, 1))
+    make_bill(customer=up, month=date(YEAR, 5, 1), total=Decimal("3800"))  # diamond
     grant_create(
         customer=down,
         level="gold",
@@ -118,7 +118,7 @@ def test_tier_4_preview_counts_levels_and_movers_without_writing_grants() -> Non
 
 
 def test_tier_4_a_plan_grant_still_valid_is_not_a_downgrade() -> None:
-    customer = CustomerFactory(joined_on=date(2012, 1, 1))
+    customer = make_customer(joined_on=date(2012, 1, 1))
     grant_create(
         customer=customer,
         level="gold",
@@ -133,8 +133,8 @@ def test_tier_4_a_plan_grant_still_valid_is_not_a_downgrade() -> None:
 
 
 def test_tier_4_commit_writes_grants_valid_1_february_to_31_january(supervisor: Any) -> None:
-    customer = CustomerFactory(joined_on=date(2012, 1, 1))
-    BillFactory(customer=customer, month=date(YEAR, 5, 1), total=Decimal("2700"))  # 3000
+    customer = make_customer(joined_on=date(2012, 1, 1))
+    make_bill(customer=customer, month=date(YEAR, 5, 1), total=Decimal("2700"))  # 3000
     run = GoToneAnnualPolicy().commit(period=str(YEAR), actor=supervisor)
     grant = LevelGrant.objects.get(customer=customer)
     assert (grant.level, grant.source) == ("platinum", "annual")
@@ -151,8 +151,8 @@ def test_tier_4_commit_writes_grants_valid_1_february_to_31_january(supervisor: 
 
 
 def test_tier_4_a_second_commit_is_refused_and_changes_nothing() -> None:
-    customer = CustomerFactory(joined_on=date(2012, 1, 1))
-    BillFactory(customer=customer, month=date(YEAR, 5, 1), total=Decimal("2000"))
+    customer = make_customer(joined_on=date(2012, 1, 1))
+    make_bill(customer=customer, month=date(YEAR, 5, 1), total=Decimal("2000"))
     GoToneAnnualPolicy().commit(period=str(YEAR))
     with pytest.raises(DomainError, match="already committed"):
         GoToneAnnualPolicy().commit(period=str(YEAR))
@@ -161,8 +161,8 @@ def test_tier_4_a_second_commit_is_refused_and_changes_nothing() -> None:
 
 
 def test_rate_annual_command_previews_then_commits_and_is_safe_twice() -> None:
-    customer = CustomerFactory(joined_on=date(2012, 1, 1))
-    BillFactory(customer=customer, month=date(YEAR, 5, 1), total=Decimal("4000"))
+    customer = make_customer(joined_on=date(2012, 1, 1))
+    make_bill(customer=customer, month=date(YEAR, 5, 1), total=Decimal("4000"))
     out = StringIO()
     call_command("rate_annual", str(YEAR), stdout=out)
     assert "diamond 1" in out.getvalue()
@@ -186,8 +186,8 @@ def test_rate_annual_command_previews_then_commits_and_is_safe_twice() -> None:
     }
 )
 def test_tier_3_thresholds_come_from_configuration() -> None:
-    customer = CustomerFactory(joined_on=date(2012, 1, 1))
-    BillFactory(customer=customer, month=date(YEAR, 5, 1), total=Decimal("3700"))
+    customer = make_customer(joined_on=date(2012, 1, 1))
+    make_bill(customer=customer, month=date(YEAR, 5, 1), total=Decimal("3700"))
     assert score_of(customer)["new_level"] == "silver"
 
 
@@ -201,14 +201,14 @@ def six_months(customer: Customer, total: str, last: date) -> None:
     from membership.dates import add_months
 
     for n in range(6):
-        BillFactory(customer=customer, month=add_months(last, -n), total=Decimal(total))
+        make_bill(customer=customer, month=add_months(last, -n), total=Decimal(total))
 
 
 def test_tier_11_levels_on_the_six_month_average() -> None:
-    silver = CustomerFactory()
-    gold = CustomerFactory()
-    diamond = CustomerFactory()
-    nothing = CustomerFactory()
+    silver = make_customer()
+    gold = make_customer()
+    diamond = make_customer()
+    nothing = make_customer()
     for customer, total in (
         (silver, "150.00"),
         (gold, "300.00"),
@@ -221,7 +221,7 @@ def test_tier_11_levels_on_the_six_month_average() -> None:
 
 
 def test_tier_11_grant_runs_12_months_ending_on_the_8th_and_only_rises() -> None:
-    customer = CustomerFactory()
+    customer = make_customer()
     six_months(customer, "200.00", date(2026, 3, 1))
     policy = RollingAveragePolicy()
     policy.commit(period="2026-03")
@@ -232,11 +232,11 @@ def test_tier_11_grant_runs_12_months_ending_on_the_8th_and_only_rises() -> None
         date(2027, 4, 8),
     )
     # April's bills are lower: within validity a level never falls.
-    BillFactory(customer=customer, month=date(2026, 4, 1), total=Decimal("0.00"))
+    make_bill(customer=customer, month=date(2026, 4, 1), total=Decimal("0.00"))
     policy.commit(period="2026-04")
     assert LevelGrant.objects.count() == 1
     # May's bills lift the average to gold: the rise restarts the 12 months.
-    BillFactory(customer=customer, month=date(2026, 5, 1), total=Decimal("1500.00"))
+    make_bill(customer=customer, month=date(2026, 5, 1), total=Decimal("1500.00"))
     policy.commit(period="2026-05")
     grant.refresh_from_db()
     assert grant.valid_until == date(2026, 6, 8)
@@ -250,7 +250,7 @@ def test_tier_11_grant_runs_12_months_ending_on_the_8th_and_only_rises() -> None
 
 
 def test_tier_11_re_rated_in_the_month_before_expiry_may_fall() -> None:
-    customer = CustomerFactory()
+    customer = make_customer()
     grant_create(
         customer=customer,
         level="gold",
@@ -277,7 +277,7 @@ def test_tier_11_re_rated_in_the_month_before_expiry_may_fall() -> None:
 
 
 def test_tier_11_a_second_commit_of_a_month_changes_nothing() -> None:
-    customer = CustomerFactory()
+    customer = make_customer()
     six_months(customer, "500.00", date(2026, 3, 1))
     RollingAveragePolicy().commit(period="2026-03")
     with pytest.raises(DomainError):

@@ -41,6 +41,7 @@ from membership.services.rating.base import (
     insert_grants_from,
     refuse_second_commit,
 )
+from membership.signals import rating_committed
 
 
 def annual_consumption_sql(year: int, customer_ref: str = "pk") -> Coalesce:
@@ -85,7 +86,7 @@ class GoToneAnnualPolicy:
         """TIER-4: grants of the rating of ``year`` run from 1 Feb YEAR+1 to 31 Jan YEAR+2."""
         return date(year + 1, 2, 1), date(year + 2, 1, 31)
 
-    def scores(self, year: int) -> QuerySet[Customer]:
+    def scores(self, year: int) -> QuerySet[Any]:
         """TIER-3: every rated line with its consumption, tenure score, score and new level.
 
         Rated: gotone lines, not cancelled, with tenure ≥ 1 year on 31 December of ``year``
@@ -106,7 +107,7 @@ class GoToneAnnualPolicy:
             .annotate(new_level=Case(*level_cases, default=None, output_field=CharField()))
         )
 
-    def with_movement(self, year: int) -> QuerySet[Customer]:
+    def with_movement(self, year: int) -> QuerySet[Any]:
         """Scores plus the level held the day before the new window (``before_rank``) and the
         level the customer will hold on its first day (``after_rank``: the new annual level
         or a higher plan / key-person / upgrade / retained grant still valid then)."""
@@ -217,6 +218,7 @@ class GoToneAnnualPolicy:
                 )
                 run.counts = {**run.counts, "granted": granted}
                 run.save(update_fields=["counts"])
+                transaction.on_commit(lambda: rating_committed.send(sender=RatingRun, run=run))
         except IntegrityError as exc:  # a concurrent commit of the same period won the race
             refuse_second_commit(self.key, period)
             raise DomainError("The rating could not be committed; try again.") from exc

@@ -58,6 +58,7 @@ from membership.services.rating.base import (
     insert_grants_from,
     refuse_second_commit,
 )
+from membership.signals import rating_committed
 
 
 def rolling_grants() -> QuerySet[LevelGrant]:
@@ -80,7 +81,7 @@ class RollingAveragePolicy:
         renew_end = add_months(renew_start, valid) - timedelta(days=1)
         return start, end, renew_start, renew_end
 
-    def scores(self, month: date) -> QuerySet[Customer]:
+    def scores(self, month: date) -> QuerySet[Any]:
         """The mean of the bills of the last ROLLING_MONTHS months ending with ``month``."""
         first = add_months(month, 1 - int(programme("ROLLING_MONTHS")))
         average = Subquery(
@@ -257,6 +258,7 @@ class RollingAveragePolicy:
                     "rises": len(rising_ids),
                 }
                 run.save(update_fields=["counts"])
+                transaction.on_commit(lambda: rating_committed.send(sender=RatingRun, run=run))
         except IntegrityError as exc:
             refuse_second_commit(self.key, period)
             raise DomainError("The rating could not be committed; try again.") from exc
@@ -274,6 +276,7 @@ def _sample(rows: Any) -> list[dict[str, Any]]:
     return [
         {
             **row,
+            "score": row["average"],
             "before": RANK_LEVEL.get(row["before_rank"], "none"),
             "after": RANK_LEVEL.get(row["new_rank"], "none"),
         }

@@ -1,0 +1,8 @@
+"""`import_customers PATH [--dry-run]`: the customers feed in (INTERFACES.md, CUST-9)."""
+
+from membership.management.commands._import_feed import FeedImportCommand
+
+
+class Command(FeedImportCommand):
+    help = "Import the customers feed (CSV): all rows or, if any row is bad, none."
+    feed = "customers"

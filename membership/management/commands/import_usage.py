@@ -1,0 +1,8 @@
+"""`import_usage PATH [--dry-run]`: the usage feed in (INTERFACES.md, CUST-9)."""
+
+from membership.management.commands._import_feed import FeedImportCommand
+
+
+class Command(FeedImportCommand):
+    help = "Import the usage feed (CSV): all rows or, if any row is bad, none."
+    feed = "usage"
