@@ -1,0 +1,155 @@
+"""Plan screens: catalogue, a customer's plans, the order form, cancelling, plan advice."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from core.access import may_open
+from core.errors import DomainError
+from membership.access import customer_for_user
+from plans.access import subscription_for_user
+from plans.advice import plan_advice
+from plans.forms import CatalogueFilterForm, PlanOrderForm
+from plans.models import Availability, PlanFamily
+from plans.selectors import (
+    availability_map,
+    current_subscription,
+    customer_subscriptions,
+    is_new_customer,
+    normalise_city,
+    pending_order,
+    plan_catalogue,
+)
+from plans.services import (
+    effective_date_for,
+    subscription_cancel,
+    subscription_order,
+)
+
+PAGE_SIZE = 50
+
+
+def plan_list(request: HttpRequest) -> HttpResponse:
+    """PLAN-1..4: the catalogue, filtered by family and level; with a city, how each
+    family is offered there."""
+    form = CatalogueFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    family = filters.get("family")
+    city = normalise_city(filters.get("city") or "")
+    plans = plan_catalogue(
+        family=family.code if family else "", q=filters.get("q", ""), level=filters.get("level", "")
+    )
+    page = Paginator(plans, PAGE_SIZE).get_page(request.GET.get("page"))
+    states = availability_map(city) if city else {}
+    rows = [(plan, states.get(plan.family_id)) for plan in page.object_list]
+    query = urlencode([(k, str(v)) for k, v in request.GET.items() if k != "page" and v])
+    return render(
+        request,
+        "plans/plan_list.html",
+        {"form": form, "page": page, "rows": rows, "city": city, "query": query},
+    )
+
+
+def customer_plans(request: HttpRequest, msisdn: str) -> HttpResponse:
+    """The customer's plan in force, pending change and every order with its moves."""
+    customer = customer_for_user(request.user, msisdn)
+    page = Paginator(customer_subscriptions(customer), 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "plans/customer_plans.html",
+        {
+            "customer": customer,
+            "current": current_subscription(customer),
+            "pending": pending_order(customer),
+            "page": page,
+            "may_order": may_open(request.user, "plans:order"),
+        },
+    )
+
+
+def plan_order(request: HttpRequest, msisdn: str) -> HttpResponse:
+    """Order a plan for the customer (counter clerks and supervisors)."""
+    customer = customer_for_user(request.user, msisdn, write=True)
+    today = timezone.localdate()
+    new_customer = is_new_customer(customer, today)
+    form = PlanOrderForm(request.POST or None, customer=customer, new_customer=new_customer)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            subscription = subscription_order(
+                customer=customer,
+                plan=data["plan"],
+                channel=data["channel"],
+                actor=request.user,
+                first_month_option=data.get("first_month_option", ""),
+                customer_asked=data["customer_asked"],
+                store=data.get("store"),
+                note=data["note"],
+                today=today,
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request,
+                _("%(plan)s ordered; it takes effect on %(day)s.")
+                % {
+                    "plan": subscription.plan.name_zh,
+                    "day": subscription.effective_from.isoformat(),
+                },
+            )
+            return redirect("plans:customer_plans", msisdn=customer.msisdn)
+    families = list(PlanFamily.objects.all())
+    states = availability_map(customer.city)
+    return render(
+        request,
+        "plans/order_form.html",
+        {
+            "customer": customer,
+            "form": form,
+            "new_customer": new_customer,
+            "effective_from": effective_date_for(new_customer=new_customer, today=today),
+            "availability": [(f, states.get(f.pk, Availability.OPEN)) for f in families],
+            "current": current_subscription(customer),
+            "pending": pending_order(customer),
+        },
+    )
+
+
+def order_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """Cancel an order not yet in force, after a confirmation page."""
+    subscription = subscription_for_user(request.user, pk, write=True)
+    if request.method == "POST":
+        try:
+            subscription_cancel(
+                subscription=subscription,
+                actor=request.user,
+                note=request.POST.get("note", "")[:200],
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Order #%(n)s cancelled.") % {"n": subscription.pk})
+        return redirect("plans:customer_plans", msisdn=subscription.customer.msisdn)
+    return render(request, "plans/order_cancel.html", {"subscription": subscription})
+
+
+def advice(request: HttpRequest, msisdn: str) -> HttpResponse:
+    """PLAN-7: every plan open to the customer with its estimated monthly cost."""
+    customer = customer_for_user(request.user, msisdn)
+    result = plan_advice(customer=customer, on=timezone.localdate())
+    return render(
+        request,
+        "plans/plan_advice.html",
+        {
+            "customer": customer,
+            "advice": result,
+            "may_order": may_open(request.user, "plans:order"),
+        },
+    )
