@@ -7,3 +7,23 @@ class PointsConfig(AppConfig):
 
     name = "points"
     verbose_name = _("Points")
+
+    def ready(self) -> None:
+        from membership.extensions import register_api_block, register_card_panel
+        from membership.models import Customer
+        from membership.signals import customer_status_changed
+        from points.panels import card_panel_context
+        from points.selectors import customer_api_block
+        from points.services.clearing import on_customer_status_changed
+
+        # POINTS-10: cancellation clears the balance, in the status change's transaction.
+        customer_status_changed.connect(
+            on_customer_status_changed, sender=Customer, dispatch_uid="points.clear_on_cancel"
+        )
+        register_api_block("points", customer_api_block)
+        register_card_panel(
+            key="points",
+            template="points/partials/card_panel.html",
+            context=card_panel_context,
+            order=30,
+        )

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from membership.models import Customer
+from membership.validators import normalise_msisdn
+from points.models import EntryKind, RewardItem, TransferRecipient
+from points.selectors import catalogue, recipients_of
+
+
+class EntryFilterForm(forms.Form):
+    """The ledger's toolbar on the points tab."""
+
+    kind = forms.ChoiceField(
+        required=False, choices=[("", _("All kinds")), *EntryKind.choices], label=_("Kind")
+    )
+    year = forms.IntegerField(required=False, min_value=2000, max_value=2100, label=_("Lot year"))
+
+
+class RewardChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} · {obj.points_price} · {obj.get_category_display()} ({obj.stock})"
+
+
+class RedeemForm(forms.Form):
+    """POINTS-7: a reward from the catalogue and how many."""
+
+    item = RewardChoiceField(queryset=RewardItem.objects.none(), label=_("Reward"))
+    quantity = forms.IntegerField(min_value=1, max_value=99, initial=1, label=_("Quantity"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["item"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = catalogue()
+
+
+class RecipientChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.recipient.msisdn
+
+
+class TransferForm(forms.Form):
+    """POINTS-8: to one of the sender's registered recipients."""
+
+    recipient = RecipientChoiceField(
+        queryset=TransferRecipient.objects.none(), label=_("Recipient")
+    )
+    points = forms.IntegerField(min_value=1, label=_("Points"))
+
+    def __init__(self, *args: Any, sender: Customer, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["recipient"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = recipients_of(sender)
+
+
+class RecipientForm(forms.Form):
+    """POINTS-8: register a recipient by phone number."""
+
+    msisdn = forms.CharField(max_length=20, label=_("Recipient's phone number"))
+
+    def clean_msisdn(self) -> Customer:
+        number = normalise_msisdn(self.cleaned_data["msisdn"])
+        customer = Customer.objects.filter(msisdn=number).first()
+        if customer is None:
+            raise ValidationError(
+                _("No customer has the number %(n)s."), params={"n": number}, code="unknown"
+            )
+        return customer
+
+
+class NoteForm(forms.Form):
+    """Confirmation of a cancellation, with an optional note."""
+
+    note = forms.CharField(required=False, max_length=200, label=_("Note"))

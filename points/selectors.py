@@ -1,0 +1,254 @@
+"""Reads of the points ledger: balances derived from entries, lots, reminders, reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+
+from core.programme import programme
+from membership.dates import add_months, month_start
+from membership.models import Brand, Customer, Status
+from points.models import (
+    Entry,
+    EntryKind,
+    Lot,
+    Redemption,
+    RewardItem,
+    Transfer,
+    TransferRecipient,
+)
+
+# POINTS-9: a suspension (any reason) or a pending cancellation freezes the account.
+FROZEN_STATUSES: frozenset[str] = frozenset({Status.SUSPENDED, Status.PRE_CANCEL})
+
+# POINTS-1/5: the entries that count as consumption points (the bill part, with corrections).
+CONSUMPTION_Q = Q(kind=EntryKind.ACCRUAL) | Q(kind=EntryKind.CORRECTION, corrects=EntryKind.ACCRUAL)
+# POINTS-5: redeemed points 已兑换积分 = redemptions net of cancelled ones.
+REDEEMED_Q = Q(kind__in=[EntryKind.REDEMPTION, EntryKind.REDEMPTION_CANCEL])
+
+
+def account_frozen(customer: Customer) -> bool:
+    """POINTS-9: derived from the status, never stored, so it follows every status change."""
+    return customer.status in FROZEN_STATUSES
+
+
+def easyown_start() -> date:
+    return date.fromisoformat(programme("POINTS_EASYOWN_START"))
+
+
+def accrual_start(customer: Customer) -> date | None:
+    """POINTS-3: the first month (its first day) whose bill earns points, or None (not yet).
+
+    gotone and mzone: the join month. easyown (Decision D-POINTS-2): registered before
+    January 2012 → January 2012; joined in or after January 2012 → the join month, once
+    registered; joined before and registered later → the month of registration.
+    """
+    joined = month_start(customer.joined_on)
+    if customer.brand != Brand.EASYOWN:
+        return joined
+    registered = customer.real_name_registered_on
+    if registered is None:
+        return None
+    start = easyown_start()
+    if customer.joined_on >= start:
+        return joined
+    if registered < start:
+        return max(start, joined)
+    return month_start(registered)
+
+
+def lot_expires_on(year: int, exempt: bool) -> date | None:
+    """POINTS-6: points earned in Y stay valid until 31 December of Y+2; easyown never."""
+    if exempt:
+        return None
+    return date(year + int(programme("POINTS_VALID_YEARS")), 12, 31)
+
+
+def last_expired_year(on: date) -> int:
+    """The newest earning year whose points are no longer valid on ``on``."""
+    return on.year - int(programme("POINTS_VALID_YEARS")) - 1
+
+
+@dataclass(frozen=True)
+class Balances:
+    """POINTS-5: the balances shown for an account, all derived from its entries."""
+
+    redeemable: int
+    redeemed: int
+    total_consumption: int
+    annual_consumption: dict[int, int] = field(default_factory=dict)
+    frozen: bool = False
+
+    def as_api(self) -> dict[str, Any]:
+        """The ``points`` block of the customer API (INTERFACES.md)."""
+        return {
+            "redeemable": self.redeemable,
+            "redeemed": self.redeemed,
+            "total_consumption": self.total_consumption,
+            "annual_consumption": {str(y): n for y, n in sorted(self.annual_consumption.items())},
+            "frozen": self.frozen,
+        }
+
+
+def balances(customer: Customer, on: date | None = None) -> Balances:
+    """POINTS-5/11: balances from the entries booked on or before ``on`` (all when None)."""
+    entries = Entry.objects.filter(customer=customer)
+    if on is not None:
+        entries = entries.filter(booked_on__lte=on)
+    totals = entries.aggregate(
+        redeemable=Sum("amount"),
+        redeemed=Sum("amount", filter=REDEEMED_Q),
+        consumption=Sum("amount", filter=CONSUMPTION_Q),
+    )
+    annual = (
+        entries.filter(CONSUMPTION_Q)
+        .values("year")
+        .annotate(points=Sum("amount"))
+        .order_by("year")
+        .values_list("year", "points")
+    )
+    return Balances(
+        redeemable=totals["redeemable"] or 0,
+        redeemed=-(totals["redeemed"] or 0),
+        total_consumption=totals["consumption"] or 0,
+        annual_consumption={year: points for year, points in annual if points},
+        frozen=account_frozen(customer),
+    )
+
+
+def customer_api_block(customer: Customer, on: date) -> dict[str, Any]:
+    """The ``points`` block of ``GET /api/customers/{msisdn}/?on=`` (INTERFACES.md)."""
+    return balances(customer, on).as_api()
+
+
+@dataclass(frozen=True)
+class LotRow:
+    year: int
+    exempt: bool
+    balance: int
+    expires_on: date | None
+
+
+def lots_of(customer: Customer) -> list[LotRow]:
+    """POINTS-5/6: the customer's lots with points left, oldest first, with their expiry."""
+    rows = Lot.objects.filter(customer=customer, balance__gt=0).order_by("year", "exempt")
+    return [
+        LotRow(
+            year=lot.year,
+            exempt=lot.exempt,
+            balance=lot.balance,
+            expires_on=lot_expires_on(lot.year, lot.exempt),
+        )
+        for lot in rows
+    ]
+
+
+def expiring_lots(year: int) -> QuerySet[Lot]:
+    """POINTS-6: the lots the clearing on 31 December ``year`` will empty."""
+    return Lot.objects.filter(
+        year__lte=year - int(programme("POINTS_VALID_YEARS")), exempt=False, balance__gt=0
+    ).exclude(customer__status=Status.CANCELLED)
+
+
+def expiring_by_customer(year: int) -> QuerySet[Any]:
+    """POINTS-6 / NOTICE-1: the November reminder list, what each customer will lose on
+    31 December ``year``: rows of ``{"customer_id", "msisdn", "points"}``, by customer."""
+    return (
+        expiring_lots(year)
+        .values("customer_id")
+        .annotate(msisdn=F("customer__msisdn"), points=Sum("balance"))
+        .values("customer_id", "msisdn", "points")
+        .order_by("customer_id")
+    )
+
+
+def expiring_for(customer: Customer, year: int) -> int:
+    """What ``customer`` will lose at the clearing of 31 December ``year``."""
+    total = expiring_lots(year).filter(customer=customer).aggregate(n=Sum("balance"))["n"]
+    return int(total or 0)
+
+
+def entries_of(customer: Customer, *, kind: str = "", year: int | None = None) -> QuerySet[Entry]:
+    """The customer's ledger, newest first, optionally filtered."""
+    entries = Entry.objects.filter(customer=customer).select_related(
+        "actor", "redemption__item", "transfer__sender", "transfer__recipient"
+    )
+    if kind:
+        entries = entries.filter(kind=kind)
+    if year:
+        entries = entries.filter(year=year)
+    return entries.order_by("-booked_on", "-id")
+
+
+def redemptions_of(customer: Customer) -> QuerySet[Redemption]:
+    return Redemption.objects.filter(customer=customer).select_related("item", "created_by")
+
+
+def recipients_of(customer: Customer) -> QuerySet[TransferRecipient]:
+    return TransferRecipient.objects.filter(sender=customer).select_related("recipient")
+
+
+def catalogue() -> QuerySet[RewardItem]:
+    """POINTS-7: rewards on offer with stock left."""
+    return RewardItem.objects.filter(active=True, stock__gt=0)
+
+
+def transferred_in_month(customer: Customer, month: date) -> tuple[int, int]:
+    """POINTS-8: (points sent, points received) by ``customer`` in ``month``'s calendar month."""
+    totals = Transfer.objects.filter(
+        Q(sender=customer) | Q(recipient=customer), month=month_start(month)
+    ).aggregate(
+        sent=Sum("points", filter=Q(sender=customer)),
+        received=Sum("points", filter=Q(recipient=customer)),
+    )
+    return int(totals["sent"] or 0), int(totals["received"] or 0)
+
+
+@dataclass(frozen=True)
+class Overview:
+    outstanding: int
+    outstanding_by_year: list[tuple[int, bool, int]]
+    expiring_year: int
+    expiring_points: int
+    expiring_customers: int
+    redeemed_by_month: list[tuple[date, int, int]]
+    open_redemptions: int
+
+
+def overview(today: date, months: int = 12) -> Overview:
+    """The supervisor's view: what the programme owes, what expires next, what was redeemed."""
+    by_year = list(
+        Lot.objects.filter(balance__gt=0)
+        .values("year", "exempt")
+        .annotate(points=Sum("balance"))
+        .order_by("year", "exempt")
+        .values_list("year", "exempt", "points")
+    )
+    expiring = expiring_lots(today.year).aggregate(
+        points=Sum("balance"), customers=Count("customer", distinct=True)
+    )
+    since = add_months(month_start(today), -(months - 1))
+    per_month = (
+        Entry.objects.filter(REDEEMED_Q, booked_on__gte=since)
+        .annotate(m=TruncMonth("booked_on"))
+        .values("m")
+        .annotate(
+            points=Sum("amount"),
+            redemptions=Count("redemption", distinct=True, filter=Q(kind=EntryKind.REDEMPTION)),
+        )
+        .order_by("m")
+        .values_list("m", "points", "redemptions")
+    )
+    return Overview(
+        outstanding=sum(points for _y, _e, points in by_year),
+        outstanding_by_year=by_year,
+        expiring_year=today.year,
+        expiring_points=int(expiring["points"] or 0),
+        expiring_customers=int(expiring["customers"] or 0),
+        redeemed_by_month=[(m, -int(points or 0), n) for m, points, n in per_month],
+        open_redemptions=Redemption.objects.filter(status=Redemption.Status.REQUESTED).count(),
+    )

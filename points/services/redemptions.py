@@ -1,0 +1,164 @@
+"""POINTS-7: redeeming rewards from the catalogue, cancelling and fulfilling redemptions."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.errors import DomainError
+from membership.models import Customer, Status
+from points.models import EntryKind, Lot, Redemption, RewardItem
+from points.selectors import account_frozen
+from points.services.expiry import lot_expire_if_past
+from points.services.ledger import (
+    account_lock,
+    actor_or_none,
+    entry_post,
+    lots_for_update,
+    take_oldest_first,
+)
+
+
+def refuse_if_frozen(customer: Customer) -> None:
+    """POINTS-9 / POINTS-10: a frozen or cancelled account may not give points away."""
+    if customer.status == Status.CANCELLED:
+        raise DomainError(
+            _("The line is cancelled: its points were cleared (POINTS-10)."), code="cancelled"
+        )
+    if account_frozen(customer):
+        raise DomainError(
+            _(
+                "The points account is frozen while the line is %(status)s: no redemption "
+                "and no transfer out until it is reactivated."
+            )
+            % {"status": customer.get_status_display().lower()},
+            code="frozen",
+        )
+
+
+@transaction.atomic
+def redemption_create(
+    *,
+    customer: Customer,
+    item: RewardItem,
+    quantity: int = 1,
+    actor: Any = None,
+    today: date | None = None,
+) -> Redemption:
+    """POINTS-7: redeem ``quantity`` × ``item`` from the customer's points, oldest lot first.
+
+    Refused when the account is frozen (POINTS-9), the balance is short or the stock is out.
+    Runs under the account lock, so two clerks on one account cannot overdraw it.
+    """
+    if quantity < 1:
+        raise DomainError(_("The quantity must be at least 1."))
+    today = today or timezone.localdate()
+    (customer,) = account_lock(customer)
+    refuse_if_frozen(customer)
+    item = RewardItem.objects.get(pk=item.pk)
+    if not item.active:
+        raise DomainError(_("“%(item)s” is no longer offered.") % {"item": item.name})
+    cost = item.points_price * quantity
+    lots = lots_for_update(customer)
+    balance = sum(lot.balance for lot in lots)
+    if cost > balance:
+        raise DomainError(
+            _(
+                "Not enough points: “%(item)s” × %(quantity)s needs %(cost)s points, "
+                "the redeemable balance is %(balance)s."
+            )
+            % {"item": item.name, "quantity": quantity, "cost": cost, "balance": balance},
+            code="short",
+        )
+    # Stock never below zero: a conditional update (and a CHECK constraint behind it).
+    taken = RewardItem.objects.filter(pk=item.pk, stock__gte=quantity).update(
+        stock=F("stock") - quantity
+    )
+    if taken != 1:
+        raise DomainError(
+            _("“%(item)s” is out of stock (%(stock)s left).")
+            % {"item": item.name, "stock": item.stock},
+            code="stock",
+        )
+    now = timezone.now()
+    redemption = Redemption.objects.create(
+        customer=customer,
+        item=item,
+        quantity=quantity,
+        points=cost,
+        status=Redemption.Status.REQUESTED,
+        created_at=now,
+        created_by=actor_or_none(actor),
+    )
+    redemption.events.create(
+        from_status="", to_status=Redemption.Status.REQUESTED, at=now, actor=actor_or_none(actor)
+    )
+    for lot, take in take_oldest_first(lots, cost):  # POINTS-5
+        entry_post(
+            customer=customer,
+            lot=lot,
+            kind=EntryKind.REDEMPTION,
+            amount=-take,
+            booked_on=today,
+            actor=actor,
+            redemption=redemption,
+        )
+    return redemption
+
+
+@transaction.atomic
+def redemption_cancel(
+    *, redemption: Redemption, actor: Any = None, note: str = "", today: date | None = None
+) -> Redemption:
+    """POINTS-7: cancel an unfulfilled redemption; its points go back to the lots they came
+    from (and expire at once if a lot is past its validity, POINTS-6); the stock returns."""
+    today = today or timezone.localdate()
+    (customer,) = account_lock(redemption.customer)
+    redemption = Redemption.objects.select_for_update().get(pk=redemption.pk)
+    if customer.status == Status.CANCELLED:
+        raise DomainError(
+            _("The line is cancelled and its points were cleared: the redemption stays."),
+            code="cancelled",
+        )
+    now = timezone.now()
+    event = redemption.set_status(
+        Redemption.Status.CANCELLED, actor=actor_or_none(actor), note=note, at=now
+    )
+    redemption.save(update_fields=["status"])
+    event.save()
+    taken = list(
+        redemption.entries.filter(kind=EntryKind.REDEMPTION).select_related("lot").order_by("id")
+    )
+    for entry in taken:
+        lot = Lot.objects.select_for_update().get(pk=entry.lot_id)
+        entry_post(
+            customer=customer,
+            lot=lot,
+            kind=EntryKind.REDEMPTION_CANCEL,
+            amount=-entry.amount,
+            booked_on=today,
+            actor=actor,
+            redemption=redemption,
+            note=note,
+        )
+        lot.customer = customer
+        lot_expire_if_past(lot=lot, today=today, actor=actor, redemption=redemption)
+    RewardItem.objects.filter(pk=redemption.item_id).update(stock=F("stock") + redemption.quantity)
+    return redemption
+
+
+@transaction.atomic
+def redemption_fulfil(*, redemption: Redemption, actor: Any = None, note: str = "") -> Redemption:
+    """The reward was handed over or delivered: requested → fulfilled (no more cancelling)."""
+    redemption = Redemption.objects.select_for_update().get(pk=redemption.pk)
+    event = redemption.set_status(
+        Redemption.Status.FULFILLED, actor=actor_or_none(actor), note=note, at=timezone.now()
+    )
+    redemption.save(update_fields=["status"])
+    event.save()
+    return redemption

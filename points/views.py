@@ -1,0 +1,238 @@
+"""Points screens: the customer's points tab, redeem, transfer, recipients, the overview.
+
+Thin: access helper → form → service → redirect with a message.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.access import may_open
+from core.errors import DomainError
+from membership.access import customer_for_user
+from points.access import recipient_for_user, redemption_for_user
+from points.forms import EntryFilterForm, NoteForm, RecipientForm, RedeemForm, TransferForm
+from points.models import Redemption
+from points.selectors import (
+    accrual_start,
+    balances,
+    entries_of,
+    expiring_for,
+    lots_of,
+    overview,
+    recipients_of,
+    redemptions_of,
+    transferred_in_month,
+)
+from points.services import (
+    redemption_cancel,
+    redemption_create,
+    redemption_fulfil,
+    transfer_create,
+    transfer_recipient_register,
+    transfer_recipient_remove,
+)
+
+ENTRIES_PER_PAGE = 25
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def account(request: HttpRequest, msisdn: str) -> HttpResponse:
+    """POINTS-5: balances, lots with their expiry, the ledger (paginated), redemptions."""
+    customer = customer_for_user(request.user, msisdn)
+    today = timezone.localdate()
+    form = EntryFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    entries = entries_of(customer, kind=filters.get("kind", ""), year=filters.get("year"))
+    page = Paginator(entries, ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
+    sent, received = transferred_in_month(customer, today)
+    return render(
+        request,
+        "points/account_detail.html",
+        {
+            "customer": customer,
+            "today": today,
+            "balances": balances(customer),
+            "lots": lots_of(customer),
+            "expiring": expiring_for(customer, today.year),
+            "accrual_start": accrual_start(customer),
+            "form": form,
+            "page": page,
+            "query": _query_without_page(request),
+            "redemptions": redemptions_of(customer)[:10],
+            "recipients": recipients_of(customer),
+            "sent_this_month": sent,
+            "received_this_month": received,
+            "may_act": may_open(request.user, "points:redeem"),
+        },
+    )
+
+
+def redeem(request: HttpRequest, msisdn: str) -> HttpResponse:
+    """POINTS-7: redeem a reward from the catalogue."""
+    customer = customer_for_user(request.user, msisdn, write=True)
+    form = RedeemForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            redemption = redemption_create(
+                customer=customer,
+                item=form.cleaned_data["item"],
+                quantity=form.cleaned_data["quantity"],
+                actor=request.user,
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request,
+                _("Redeemed %(item)s × %(quantity)s for %(points)s points.")
+                % {
+                    "item": redemption.item.name,
+                    "quantity": redemption.quantity,
+                    "points": redemption.points,
+                },
+            )
+            return redirect("points:account", msisdn=customer.msisdn)
+    return render(
+        request,
+        "points/redemption_form.html",
+        {"customer": customer, "form": form, "balances": balances(customer)},
+    )
+
+
+def redemption_cancel_view(request: HttpRequest, msisdn: str, pk: int) -> HttpResponse:
+    """POINTS-7: cancel an unfulfilled redemption, after a confirmation page."""
+    redemption = redemption_for_user(request.user, pk, msisdn=msisdn, write=True)
+    form = NoteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            redemption_cancel(
+                redemption=redemption, actor=request.user, note=form.cleaned_data["note"]
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request,
+                _("Redemption cancelled: %(points)s points returned to their lots.")
+                % {"points": redemption.points},
+            )
+            return redirect("points:account", msisdn=redemption.customer.msisdn)
+    return render(
+        request,
+        "points/redemption_cancel.html",
+        {"redemption": redemption, "customer": redemption.customer, "form": form},
+    )
+
+
+@require_POST
+def redemption_fulfil_view(request: HttpRequest, msisdn: str, pk: int) -> HttpResponse:
+    """The reward was handed over: requested → fulfilled."""
+    redemption = redemption_for_user(request.user, pk, msisdn=msisdn, write=True)
+    try:
+        redemption_fulfil(redemption=redemption, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Redemption #%(pk)s marked fulfilled.") % {"pk": pk})
+    return redirect("points:account", msisdn=redemption.customer.msisdn)
+
+
+def transfer(request: HttpRequest, msisdn: str) -> HttpResponse:
+    """POINTS-8: transfer points to a registered recipient."""
+    sender = customer_for_user(request.user, msisdn, write=True)
+    form = TransferForm(request.POST or None, sender=sender)
+    if request.method == "POST" and form.is_valid():
+        registration = form.cleaned_data["recipient"]
+        try:
+            done = transfer_create(
+                sender=sender,
+                recipient=registration.recipient,
+                points=form.cleaned_data["points"],
+                actor=request.user,
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request,
+                _("%(points)s points transferred to %(msisdn)s.")
+                % {"points": done.points, "msisdn": registration.recipient.msisdn},
+            )
+            return redirect("points:account", msisdn=sender.msisdn)
+    today = timezone.localdate()
+    sent, _received = transferred_in_month(sender, today)
+    return render(
+        request,
+        "points/transfer_form.html",
+        {
+            "customer": sender,
+            "form": form,
+            "balances": balances(sender),
+            "sent_this_month": sent,
+        },
+    )
+
+
+def recipients(request: HttpRequest, msisdn: str) -> HttpResponse:
+    """POINTS-8: the sender's registered recipients, and registering one more."""
+    sender = customer_for_user(request.user, msisdn, write=True)
+    form = RecipientForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            transfer_recipient_register(
+                sender=sender, recipient=form.cleaned_data["msisdn"], actor=request.user
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request,
+                _("%(msisdn)s registered as a recipient.")
+                % {"msisdn": form.cleaned_data["msisdn"].msisdn},
+            )
+            return redirect("points:recipients", msisdn=sender.msisdn)
+    return render(
+        request,
+        "points/recipient_list.html",
+        {"customer": sender, "form": form, "recipients": recipients_of(sender)},
+    )
+
+
+def recipient_remove(request: HttpRequest, msisdn: str, pk: int) -> HttpResponse:
+    """Remove a registered recipient, after a confirmation page."""
+    registration = recipient_for_user(request.user, msisdn, pk, write=True)
+    if request.method == "POST":
+        transfer_recipient_remove(registration=registration, actor=request.user)
+        messages.success(
+            request,
+            _("%(msisdn)s is no longer a registered recipient.")
+            % {"msisdn": registration.recipient.msisdn},
+        )
+        return redirect("points:recipients", msisdn=registration.sender.msisdn)
+    return render(
+        request,
+        "points/recipient_remove.html",
+        {"customer": registration.sender, "registration": registration},
+    )
+
+
+def overview_view(request: HttpRequest) -> HttpResponse:
+    """Supervisors: points outstanding, expiring at the next clearing, redeemed per month."""
+    today = timezone.localdate()
+    return render(
+        request,
+        "points/overview.html",
+        {"overview": overview(today), "today": today, "statuses": Redemption.Status},
+    )
