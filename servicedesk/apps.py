@@ -7,3 +7,23 @@ class ServicedeskConfig(AppConfig):
 
     name = "servicedesk"
     verbose_name = _("Service desk")
+
+    def ready(self) -> None:
+        from membership.extensions import register_card_panel
+        from membership.signals import rating_committed
+        from servicedesk.panels import card_panel_context
+        from servicedesk.services.notices import notice_rating_run
+
+        register_card_panel(
+            key="servicedesk",
+            template="servicedesk/partials/card_panel.html",
+            context=card_panel_context,
+            order=30,
+        )
+
+        def tell_new_levels(sender: object, run: object, **kwargs: object) -> None:
+            notice_rating_run(rating_run=run)  # type: ignore[arg-type]  # NOTICE-1
+
+        rating_committed.connect(
+            tell_new_levels, dispatch_uid="servicedesk.notice_rating_run", weak=False
+        )

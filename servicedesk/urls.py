@@ -1,5 +1,32 @@
-from django.urls import path  # noqa: F401
+from typing import Any
+
+from django.urls import path
+
+from servicedesk.views import desk, queue, reports, requests
 
 app_name = "servicedesk"
 
-urlpatterns: list = []
+urlpatterns: list[Any] = [
+    path("", desk.desk_home, name="desk_home"),
+    path("customer/<str:msisdn>/", desk.desk_card, name="desk_card"),
+    path(
+        "customer/<str:msisdn>/request/<str:kind>/",
+        requests.request_create,
+        name="request_create",
+    ),
+    path("requests/", requests.request_list, name="request_list"),
+    path("requests/<int:pk>/", requests.request_detail, name="request_detail"),
+    path(
+        "requests/<int:pk>/<str:action>/",
+        requests.request_transition,
+        name="request_transition",
+    ),
+    path("halls/", queue.hall_list, name="hall_list"),
+    path("halls/<slug:code>/", queue.hall_desk, name="hall_desk"),
+    path("halls/<slug:code>/ticket/", queue.ticket_issue, name="ticket_issue"),
+    path("halls/<slug:code>/call-next/", queue.ticket_call_next, name="ticket_call_next"),
+    path("halls/<slug:code>/board/", queue.hall_board, name="hall_board"),
+    path("halls/<slug:code>/board.json", queue.hall_board_data, name="hall_board_data"),
+    path("tickets/<int:pk>/<str:action>/", queue.ticket_action, name="ticket_action"),
+    path("service-levels/", reports.service_levels, name="service_levels"),
+]

@@ -1,0 +1,55 @@
+"""The access helpers of servicedesk: one per object type, used by every view and API.
+
+Every staff role may read requests, halls and tickets; counter clerks and supervisors may
+change them (the matrix in core/access.py decides which pages a role opens at all).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from core.roles import CLERK, SUPERVISOR, roles_of
+from servicedesk.models import Hall, ServiceRequest, Ticket
+
+WRITE_ROLES = frozenset({CLERK, SUPERVISOR})
+
+
+def _check_user(user: Any, *, write: bool) -> None:
+    if not getattr(user, "is_authenticated", False):
+        raise PermissionDenied
+    if user.is_superuser:
+        return
+    roles = roles_of(user)
+    if not roles or (write and not roles & WRITE_ROLES):
+        raise PermissionDenied
+
+
+def service_request_for_user(user: Any, pk: Any, *, write: bool = False) -> ServiceRequest:
+    """The request ``pk`` if ``user`` may see it (and act on it, with ``write``)."""
+    _check_user(user, write=write)
+    try:
+        return ServiceRequest.objects.select_related("customer", "hall", "created_by").get(
+            pk=int(pk)
+        )
+    except (ValueError, ServiceRequest.DoesNotExist) as exc:
+        raise Http404(f"No service request #{pk}.") from exc
+
+
+def hall_for_user(user: Any, code: str, *, write: bool = False) -> Hall:
+    """The hall with ``code``; issuing and calling tickets is writing."""
+    _check_user(user, write=write)
+    try:
+        return Hall.objects.get(code=code)
+    except Hall.DoesNotExist as exc:
+        raise Http404(f"No service hall “{code}”.") from exc
+
+
+def ticket_for_user(user: Any, pk: Any, *, write: bool = False) -> Ticket:
+    _check_user(user, write=write)
+    try:
+        return Ticket.objects.select_related("hall").get(pk=int(pk))
+    except (ValueError, Ticket.DoesNotExist) as exc:
+        raise Http404(f"No ticket #{pk}.") from exc

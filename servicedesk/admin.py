@@ -1,0 +1,128 @@
+"""The supervisors' admin: entitlements (SERVICE-2, with history) and halls are edited
+here; requests, tickets, counters, waivers, calls and the outbox are read-only (services
+write them)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from servicedesk.models import (
+    BirthdayWaiver,
+    Entitlement,
+    Hall,
+    HotlineCall,
+    OutboxMessage,
+    ServiceRequest,
+    ServiceRequestEvent,
+    Ticket,
+    UsageCounter,
+)
+from servicedesk.services.outbox import outbox_retry_failed
+
+
+@admin.register(Entitlement)
+class EntitlementAdmin(SimpleHistoryAdmin):
+    list_display = (
+        "benefit",
+        "audience",
+        "scope",
+        "quota",
+        "period",
+        "free",
+        "allowance",
+        "valid_days",
+    )
+    list_filter = ("benefit", "audience", "scope", "period")
+    list_editable = ("quota",)
+    list_per_page = 100
+
+
+@admin.register(Hall)
+class HallAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "province", "city", "active")
+    list_filter = ("city", "active")
+    search_fields = ("code", "name")
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ServiceRequestEventInline(admin.TabularInline):
+    model = ServiceRequestEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ("from_status", "to_status", "at", "actor", "note")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(ServiceRequest)
+class ServiceRequestAdmin(ReadOnlyAdmin):
+    list_display = ("id", "customer", "kind", "status", "privilege", "created_at")
+    list_filter = ("kind", "status", "hall")
+    search_fields = ("=customer__msisdn",)
+    list_select_related = ("customer",)
+    date_hierarchy = "created_at"
+    inlines = [ServiceRequestEventInline]
+
+
+@admin.register(Ticket)
+class TicketAdmin(ReadOnlyAdmin):
+    list_display = ("number", "hall", "day", "ticket_class", "status", "wait_seconds")
+    list_filter = ("hall", "ticket_class", "status")
+    search_fields = ("=msisdn", "number")
+    list_select_related = ("hall",)
+    date_hierarchy = "day"
+
+
+@admin.register(UsageCounter)
+class UsageCounterAdmin(ReadOnlyAdmin):
+    list_display = ("customer", "benefit", "period_start", "quota", "reserved", "consumed")
+    list_filter = ("benefit", "period_start")
+    search_fields = ("=customer__msisdn",)
+    list_select_related = ("customer",)
+
+
+@admin.register(BirthdayWaiver)
+class BirthdayWaiverAdmin(ReadOnlyAdmin):
+    list_display = ("customer", "date", "amount")
+    search_fields = ("=customer__msisdn",)
+    list_select_related = ("customer",)
+    date_hierarchy = "date"
+
+
+@admin.register(HotlineCall)
+class HotlineCallAdmin(ReadOnlyAdmin):
+    list_display = ("call_id", "started_at", "vip", "wait_seconds", "transfer", "transfer_ok")
+    list_filter = ("vip", "transfer", "transfer_ok")
+    date_hierarchy = "day"
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(ReadOnlyAdmin):
+    list_display = ("cause_key", "template", "status", "attempts", "next_attempt_at", "sent_at")
+    list_filter = ("status", "template")
+    search_fields = ("=recipient", "cause_key")
+    actions = ["retry_failed"]
+
+    @admin.action(description=_("Send the selected failed messages again"))
+    def retry_failed(self, request: HttpRequest, queryset: QuerySet[OutboxMessage]) -> None:
+        count = outbox_retry_failed(message_ids=list(queryset.values_list("pk", flat=True)))
+        self.message_user(
+            request, _("%(n)d message(s) queued again.") % {"n": count}, messages.SUCCESS
+        )

@@ -1,0 +1,137 @@
+"""Demo data of the service desk: a hall per demo city, a day of queue tickets, requests.
+
+``seed(today=…)`` is called by seed_demo after the province (and its ratings) exist, so
+that VIP customers queue as VIP and get lounge visits. Running it again does nothing.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date as date_type
+from datetime import datetime, time, timedelta
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from membership.models import Brand, Customer, LevelGrant, Status, SuspensionReason
+from membership.selectors.levels import grants_valid_on
+from servicedesk.models import Hall
+from servicedesk.services.queue import ticket_call_next, ticket_issue, ticket_set_status
+from servicedesk.services.requests import service_request_create, service_request_set_status
+
+PROVINCE = "江苏"
+# The demo cities (membership.demo) and a hall code for each.
+HALLS = (
+    ("nj-xinjiekou", "南京", "南京新街口营业厅"),
+    ("sz-guanqian", "苏州", "苏州观前营业厅"),
+    ("cz-nandajie", "常州", "常州南大街营业厅"),
+    ("ha-huaihai", "淮安", "淮安淮海广场营业厅"),
+    ("tz-gulou", "泰州", "泰州鼓楼营业厅"),
+)
+
+
+def _customers(city: str, today: date_type) -> list[Customer]:
+    """Active lines of the city: VIPs first, then gotone, then the others."""
+    vip = LevelGrant.objects.filter(grants_valid_on(today), customer=OuterRef("pk"))
+    lines: list[Customer] = list(
+        Customer.objects.filter(city=city, status=Status.ACTIVE)
+        .annotate(vip=Exists(vip))
+        .order_by("-vip", "brand", "msisdn")[:400]
+    )
+    return lines
+
+
+@transaction.atomic
+def seed(*, today: date_type) -> dict[str, int]:
+    """Halls, a day of tickets (served, being served, waiting) and a few requests."""
+    if Hall.objects.filter(code__in=[code for code, _city, _name in HALLS]).exists():
+        return {"halls": 0, "tickets": 0, "requests": 0}
+    rng = random.Random(20260318)
+    tz = timezone.get_current_timezone()
+    end = min(timezone.now(), timezone.make_aware(datetime.combine(today, time(17, 0)), tz))
+    start = end - timedelta(hours=3)
+    counts = {"halls": 0, "tickets": 0, "requests": 0}
+    for code, city, name in HALLS:
+        hall = Hall.objects.create(code=code, name=name, province=PROVINCE, city=city)
+        counts["halls"] += 1
+        lines = _customers(city, today)
+        vips = [c for c in lines if getattr(c, "vip", False)]
+        others = [c for c in lines if not getattr(c, "vip", False)]
+        visitors = rng.sample(vips, min(4, len(vips))) + rng.sample(others, min(14, len(others)))
+        rng.shuffle(visitors)
+        at = start
+        for visitor in visitors:
+            at += timedelta(minutes=rng.randint(3, 12))
+            if at >= end:
+                break
+            ticket_issue(hall=hall, msisdn=visitor.msisdn, actor=None, at=at)
+            counts["tickets"] += 1
+            if rng.random() < 0.6:  # a clerk calls someone now and then
+                called_at = at + timedelta(minutes=rng.randint(1, 20))
+                if called_at < end:
+                    called = ticket_call_next(
+                        hall=hall, actor=None, desk=str(rng.randint(1, 4)), at=called_at
+                    )
+                    if called is not None and called_at + timedelta(minutes=8) < end:
+                        ticket_set_status(
+                            ticket=called,
+                            status="served",
+                            actor=None,
+                            at=called_at + timedelta(minutes=8),
+                        )
+        counts["requests"] += _requests(lines, rng, today, hall)
+    return counts
+
+
+def _requests(lines: list[Customer], rng: random.Random, today: date_type, hall: Hall) -> int:
+    """A handful of requests of every kind, some of them completed."""
+    made = 0
+    vips = [c for c in lines if getattr(c, "vip", False)][:6]
+    gotone = [c for c in lines if c.brand == Brand.GOTONE][:6]
+    for customer in vips[:3]:
+        request = service_request_create(
+            customer=customer,
+            kind="lounge_visit",
+            actor=None,
+            hall=hall,
+            data={"lounge_type": rng.choice(["airport", "railway"]), "location": "in_province"},
+            on=today,
+        )
+        made += 1
+        if request.status == "open" and rng.random() < 0.5:
+            service_request_set_status(request=request, status="done", actor=None)
+    for customer in gotone[:2]:
+        service_request_create(
+            customer=customer,
+            kind="complaint",
+            actor=None,
+            hall=hall,
+            data={"subject": "信号弱 weak signal at home"},
+            on=today,
+        )
+        made += 1
+    for customer in lines[-2:]:
+        service_request_create(
+            customer=customer,
+            kind="late_fee_waiver",
+            actor=None,
+            hall=hall,
+            data={"late_fee": rng.choice(["5.00", "12.40", "30.00"])},
+            on=today,
+        )
+        made += 1
+    suspended = Customer.objects.filter(
+        city=hall.city, status=Status.SUSPENDED, suspension_reason=SuspensionReason.ARREARS
+    ).first()
+    if suspended is not None:
+        service_request_create(
+            customer=suspended,
+            kind="emergency_reactivation",
+            actor=None,
+            hall=hall,
+            data={"arrears_month": today.replace(day=1)},
+            on=today,
+        )
+        made += 1
+    return made

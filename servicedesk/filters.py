@@ -1,0 +1,69 @@
+"""django-filter FilterSets shared by the list pages and the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from membership.validators import normalise_msisdn
+from servicedesk.models import (
+    Entitlement,
+    Hall,
+    RequestKind,
+    RequestStatus,
+    ServiceRequest,
+    Ticket,
+    TicketClass,
+    TicketStatus,
+)
+
+
+def _by_msisdn(queryset: QuerySet[Any], field: str, value: str) -> QuerySet[Any]:
+    try:
+        number = normalise_msisdn(value)
+    except ValidationError:
+        return queryset.none()
+    return queryset.filter(**{field: number})
+
+
+class ServiceRequestFilter(django_filters.FilterSet):
+    msisdn = django_filters.CharFilter(
+        label=_("Phone number"),
+        method=lambda qs, _name, value: _by_msisdn(qs, "customer__msisdn", value),
+    )
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=RequestKind.choices)
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=RequestStatus.choices)
+    hall = django_filters.ModelChoiceFilter(
+        label=_("Service hall"), queryset=Hall.objects.all(), to_field_name="code"
+    )
+    registered_from = django_filters.DateFilter(
+        label=_("Registered from"), field_name="created_at", lookup_expr="date__gte"
+    )
+    registered_to = django_filters.DateFilter(
+        label=_("to"), field_name="created_at", lookup_expr="date__lte"
+    )
+
+    class Meta:
+        model = ServiceRequest
+        fields = ["msisdn", "kind", "status", "hall", "registered_from", "registered_to"]
+
+
+class TicketFilter(django_filters.FilterSet):
+    hall = django_filters.CharFilter(field_name="hall__code", label=_("Service hall"))
+    day = django_filters.DateFilter(label=_("Day"))
+    status = django_filters.ChoiceFilter(choices=TicketStatus.choices)
+    ticket_class = django_filters.ChoiceFilter(choices=TicketClass.choices)
+
+    class Meta:
+        model = Ticket
+        fields = ["hall", "day", "status", "ticket_class"]
+
+
+class EntitlementFilter(django_filters.FilterSet):
+    class Meta:
+        model = Entitlement
+        fields = ["benefit", "audience", "scope"]

@@ -1,0 +1,142 @@
+"""Forms of the service desk: lookup, request forms by kind, queue, transitions."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from membership.validators import normalise_msisdn
+from servicedesk.models import Hall, Location, LoungeType, RequestKind
+
+
+class MsisdnField(forms.CharField):
+    """CUST-1: a mobile number; spaces, dashes and +86 are tolerated."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("Phone number"))
+        kwargs.setdefault("max_length", 20)
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"inputmode": "tel", "autocomplete": "off"})
+
+    def clean(self, value: Any) -> str:
+        return normalise_msisdn(super().clean(value))
+
+
+class LookupForm(forms.Form):
+    msisdn = MsisdnField()
+
+
+class TicketIssueForm(forms.Form):
+    msisdn = MsisdnField()
+
+
+class CallNextForm(forms.Form):
+    desk = forms.CharField(label=_("Desk"), max_length=16, required=False)
+
+
+class RequestForm(forms.Form):
+    """The fields every request has; one subclass per kind adds its own."""
+
+    hall = forms.ModelChoiceField(
+        label=_("Service hall"),
+        queryset=Hall.objects.filter(active=True),
+        required=False,
+        to_field_name="code",
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    # Fields that feed the entitlement check (the rest are stored as they are).
+    check_fields: tuple[str, ...] = ()
+
+    def check_data(self) -> dict[str, Any]:
+        """What the entitlement check needs, from the valid fields (a preview may be partial)."""
+        data = getattr(self, "cleaned_data", {}) or {}
+        return {name: data.get(name) for name in self.check_fields if data.get(name) is not None}
+
+
+class LoungeVisitForm(RequestForm):
+    lounge_type = forms.ChoiceField(
+        label=_("Lounge"), choices=LoungeType.choices, initial=LoungeType.AIRPORT
+    )
+    location = forms.ChoiceField(
+        label=_("Where"), choices=Location.choices, initial=Location.IN_PROVINCE
+    )
+    check_fields = ("lounge_type", "location")
+
+
+MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+class EmergencyReactivationForm(RequestForm):
+    arrears_month = forms.CharField(
+        label=_("Arrears from (month)"),
+        help_text=_("The month of the oldest unpaid bill, YYYY-MM."),
+        max_length=7,
+        widget=forms.TextInput(attrs={"placeholder": "YYYY-MM"}),
+    )
+    check_fields = ("arrears_month",)
+
+    def clean_arrears_month(self) -> date:
+        raw = self.cleaned_data["arrears_month"].strip()
+        match = MONTH_RE.match(raw)
+        if not match or not 1 <= int(match[2]) <= 12:
+            raise ValidationError(_("“%(v)s” is not a month YYYY-MM."), params={"v": raw})
+        return date(int(match[1]), int(match[2]), 1)
+
+
+class LateFeeWaiverForm(RequestForm):
+    late_fee = forms.DecimalField(
+        label=_("Late fee (yuan)"), max_digits=12, decimal_places=2, min_value=0.01
+    )
+    check_fields = ("late_fee",)
+
+
+class ComplaintForm(RequestForm):
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+
+
+class HolidayOptOutForm(RequestForm):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    check_fields = ("year",)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["year"].initial = timezone.localdate().year
+
+
+REQUEST_FORMS: dict[str, type[RequestForm]] = {
+    RequestKind.SIM_REPLACEMENT: RequestForm,
+    RequestKind.EMERGENCY_REACTIVATION: EmergencyReactivationForm,
+    RequestKind.LATE_FEE_WAIVER: LateFeeWaiverForm,
+    RequestKind.LOUNGE_VISIT: LoungeVisitForm,
+    RequestKind.ROAMING_PACK: RequestForm,
+    RequestKind.COMPLAINT: ComplaintForm,
+    RequestKind.ANTI_HARASSMENT: RequestForm,
+    RequestKind.HOLIDAY_OPT_OUT: HolidayOptOutForm,
+}
+
+
+class TransitionForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=300, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, note_required: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if note_required:
+            self.fields["note"].required = True
+            self.fields["note"].label = _("Reason")
+
+
+class DayForm(forms.Form):
+    day = forms.DateField(
+        label=_("Day"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )

@@ -1,0 +1,52 @@
+"""servicedesk's jobs of the programme's calendar (core/job_calendar.py), for the runner in
+core/jobs.py, which imports this module on first use. Each takes its period as the command
+of INTERFACES.md does and returns the counts the JobRun keeps.
+
+All run whole: the birthday waiver is two INSERT … SELECT statements, the greetings one,
+and the outbox sweep claims message by message (it calls the SMS gateway, so it must not
+run inside a chunk's transaction).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from core.jobs import whole_job
+from points.selectors import expiring_by_customer
+from servicedesk.services.notices import notice_expiry_reminders, notice_holiday_greetings
+from servicedesk.services.outbox import outbox_send_due
+from servicedesk.services.waivers import birthday_waivers_run
+
+
+@whole_job("run_birthday_waivers")
+def run_birthday_waivers(period: str) -> dict[str, Any]:
+    """SERVICE-6 for the birthdays of the day (`run_birthday_waivers --date YYYY-MM-DD`)."""
+    run = birthday_waivers_run(day=date.fromisoformat(period))
+    return {
+        "created": run.created,
+        "total": run.total,
+        "zero": run.zero,
+        "amount": str(run.amount),
+        "sms": run.notices,
+    }
+
+
+@whole_job("holiday_greetings")
+def holiday_greetings(period: str) -> dict[str, Any]:
+    """GROUP-4 / NOTICE-1: greetings to key persons if the day is 元旦, 春节, 端午 or 中秋."""
+    return {"greetings": notice_holiday_greetings(day=date.fromisoformat(period))}
+
+
+@whole_job("outbox_retries")
+def outbox_retries(period: str) -> dict[str, Any]:
+    """NOTICE-1: send what is due and take back sends whose worker died."""
+    return dict(outbox_send_due())
+
+
+@whole_job("expiry_reminders")
+def expiry_reminders(period: str) -> dict[str, Any]:
+    """POINTS-6 / NOTICE-1: in November, tell each customer what expires on 31 December."""
+    year = int(period)
+    rows = expiring_by_customer(year).values_list("customer_id", "points")
+    return {"reminders": notice_expiry_reminders(year=year, rows=rows)}

@@ -1,0 +1,76 @@
+"""servicedesk models, one module per topic; import them from here."""
+
+from servicedesk.models.entitlements import (
+    AUDIENCE_CHOICES,
+    COUNTER_CHOICES,
+    COUNTER_EMERGENCY_REACTIVATION,
+    COUNTER_HOLIDAY_OPT_OUT,
+    GOTONE_AUDIENCE,
+    Benefit,
+    Entitlement,
+    Period,
+    Scope,
+    UsageCounter,
+)
+from servicedesk.models.hotline import HotlineCall, Transfer
+from servicedesk.models.notices import OutboxMessage, OutboxStatus, SmsTemplate
+from servicedesk.models.queue import (
+    TICKET_LETTER,
+    TICKET_PRIORITY,
+    TICKET_TRANSITIONS,
+    Hall,
+    Ticket,
+    TicketClass,
+    TicketEvent,
+    TicketStatus,
+)
+from servicedesk.models.requests import (
+    OPEN_STATUSES,
+    REQUEST_TRANSITIONS,
+    Location,
+    LoungeType,
+    Privilege,
+    RequestKind,
+    RequestStatus,
+    Reservation,
+    ServiceRequest,
+    ServiceRequestEvent,
+)
+from servicedesk.models.waivers import BirthdayWaiver
+
+__all__ = [
+    "AUDIENCE_CHOICES",
+    "COUNTER_CHOICES",
+    "COUNTER_EMERGENCY_REACTIVATION",
+    "COUNTER_HOLIDAY_OPT_OUT",
+    "GOTONE_AUDIENCE",
+    "OPEN_STATUSES",
+    "REQUEST_TRANSITIONS",
+    "TICKET_LETTER",
+    "TICKET_PRIORITY",
+    "TICKET_TRANSITIONS",
+    "Benefit",
+    "BirthdayWaiver",
+    "Entitlement",
+    "Hall",
+    "HotlineCall",
+    "Location",
+    "LoungeType",
+    "OutboxMessage",
+    "OutboxStatus",
+    "Period",
+    "Privilege",
+    "RequestKind",
+    "RequestStatus",
+    "Reservation",
+    "Scope",
+    "ServiceRequest",
+    "ServiceRequestEvent",
+    "SmsTemplate",
+    "Ticket",
+    "TicketClass",
+    "TicketEvent",
+    "TicketStatus",
+    "Transfer",
+    "UsageCounter",
+]

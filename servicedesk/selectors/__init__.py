@@ -1,0 +1,1 @@
+"""Reads of servicedesk data, one module per topic."""

@@ -1,0 +1,2 @@
+"""Writes of servicedesk data, one module per topic: counters, requests, queue, outbox,
+notices, waivers, hotline."""

@@ -1,0 +1,70 @@
+"""Helpers of the servicedesk tests: give a customer a level, a segment, stars."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any, cast
+
+import pytest
+
+from membership.dates import add_months, month_start
+from membership.models import Customer, GrantSource, SnapshotList, SnapshotMember
+from membership.services.grants import grant_create
+from servicedesk.models import Hall
+from tests.factories import BillFactory, CreditRatingFactory, CustomerFactory, HallFactory
+
+ON = date(2026, 3, 18)  # a Wednesday; the tests' "today" unless they say otherwise
+
+
+def make_customer(**fields: Any) -> Customer:
+    """CustomerFactory, typed."""
+    return cast(Customer, CustomerFactory(**fields))
+
+
+def make_hall(**fields: Any) -> Hall:
+    """HallFactory, typed."""
+    return cast(Hall, HallFactory(**fields))
+
+
+def give_level(
+    customer: Customer,
+    level: str,
+    *,
+    limited: bool = False,
+    valid_from: date = date(2020, 1, 1),
+    valid_until: date | None = None,
+) -> Any:
+    return grant_create(
+        customer=customer,
+        level=level,
+        source=GrantSource.UPGRADE if limited else GrantSource.ANNUAL,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        limited=limited,
+        reason="test",
+    )
+
+
+def put_on_snapshot(
+    customer: Customer, *, important: bool = False, taken_on: date = date(2026, 1, 1)
+) -> None:
+    snapshot, _ = SnapshotList.objects.get_or_create(taken_on=taken_on, defaults={"name": "拍照"})
+    SnapshotMember.objects.create(snapshot=snapshot, customer=customer, important=important)
+
+
+def spend(customer: Customer, total: str, *, on: date = ON, months: int = 3) -> None:
+    """Bills of ``total`` yuan in each of the ``months`` full months before ``on``."""
+    for back in range(1, months + 1):
+        BillFactory(
+            customer=customer, month=add_months(month_start(on), -back), total=Decimal(total)
+        )
+
+
+def rate_stars(customer: Customer, stars: int, *, month: date = date(2026, 2, 1)) -> None:
+    CreditRatingFactory(customer=customer, month=month, stars=stars, score=stars * 100)
+
+
+@pytest.fixture
+def customer(db: Any) -> Customer:
+    return make_customer(msisdn="13812349001", brand="gotone")

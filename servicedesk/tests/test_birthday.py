@@ -1,0 +1,218 @@
+"""SERVICE-6: the birthday waiver job, its SMS and /api/fee-waivers/."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from io import StringIO
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client
+from django.utils import timezone
+
+from core.errors import DomainError
+from servicedesk.models import BirthdayWaiver, OutboxMessage
+from servicedesk.services.outbox import render_sms
+from servicedesk.services.waivers import birthday_waivers_run
+from servicedesk.tests.conftest import make_customer
+from tests.factories import UsageFactory
+
+pytestmark = pytest.mark.django_db
+
+DAY = date(2026, 3, 5)
+
+
+def usage(customer: Any, category: str, amount: str, day: date = DAY) -> None:
+    UsageFactory(customer=customer, date=day, category=category, amount=Decimal(amount))
+
+
+def test_service_6_waives_the_domestic_basic_fees_of_the_birthday_only() -> None:
+    customer = make_customer(birth_date=date(1980, 3, 5))
+    usage(customer, "domestic_voice", "3.10")
+    usage(customer, "domestic_data", "5.25")
+    usage(customer, "domestic_sms", "0.40")
+    for category in ("hmt", "international", "premium", "call_forwarding", "other"):
+        usage(customer, category, "100.00")
+    usage(customer, "domestic_voice", "7.00", day=date(2026, 3, 4))  # another day
+    run = birthday_waivers_run(day=DAY)
+    waiver = BirthdayWaiver.objects.get()
+    assert (waiver.customer, waiver.date, waiver.year) == (customer, DAY, 2026)
+    assert waiver.amount == Decimal("8.75")
+    assert (run.created, run.total, run.zero, run.amount, run.notices) == (
+        1,
+        1,
+        0,
+        Decimal("8.75"),
+        1,
+    )
+
+
+def test_service_6_only_active_gotone_lines_whose_birthday_it_is() -> None:
+    wanted = make_customer(birth_date=date(1990, 3, 5))
+    make_customer(birth_date=date(1990, 3, 5), brand="mzone")
+    make_customer(birth_date=date(1990, 3, 5), status="suspended", suspension_reason="arrears")
+    make_customer(birth_date=date(1990, 3, 6))
+    make_customer(birth_date=None)
+    birthday_waivers_run(day=DAY)
+    assert list(BirthdayWaiver.objects.values_list("customer", flat=True)) == [wanted.pk]
+
+
+def test_service_6_a_zero_amount_is_recorded_but_sends_no_sms() -> None:
+    quiet = make_customer(birth_date=date(1980, 3, 5))
+    usage(quiet, "international", "20.00")
+    run = birthday_waivers_run(day=DAY)
+    assert BirthdayWaiver.objects.get(customer=quiet).amount == Decimal("0.00")
+    assert (run.zero, run.notices) == (1, 0)
+    assert not OutboxMessage.objects.exists()
+
+
+def test_service_6_the_sms_goes_to_the_outbox_for_the_next_day(monkeypatch: Any) -> None:
+    # the daily run, early on the day after the birthday
+    run_at = datetime(2026, 3, 6, 1, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    monkeypatch.setattr("django.utils.timezone.now", lambda: run_at)
+    customer = make_customer(birth_date=date(1980, 3, 5), msisdn="13900000077")
+    usage(customer, "domestic_voice", "12.30")
+    birthday_waivers_run(day=DAY)
+    message = OutboxMessage.objects.get()
+    assert (message.recipient, message.template, message.status) == (
+        "13900000077",
+        "birthday_waiver",
+        "pending",
+    )
+    assert message.next_attempt_at == datetime(2026, 3, 6, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    waiver = BirthdayWaiver.objects.get()
+    assert message.cause_key == f"birthday_waiver:{waiver.pk}"
+    assert "12.30" in render_sms(message.template, message.params)
+    assert "2026-03-05" in render_sms(message.template, message.params)
+
+
+def test_service_6_a_late_run_queues_the_sms_at_once() -> None:
+    customer = make_customer(birth_date=date(1980, 3, 5))
+    usage(customer, "domestic_voice", "1.00")
+    before = timezone.now()
+    birthday_waivers_run(day=DAY)
+    assert OutboxMessage.objects.get().next_attempt_at >= before
+
+
+def test_service_6_the_job_run_twice_changes_nothing() -> None:
+    for index in range(3):
+        customer = make_customer(birth_date=date(1970 + index, 3, 5))
+        usage(customer, "domestic_data", f"{index + 1}.00")
+    first = birthday_waivers_run(day=DAY)
+    second = birthday_waivers_run(day=DAY)
+    assert (first.created, first.notices) == (3, 3)
+    assert (second.created, second.notices, second.total) == (0, 0, 3)
+    assert BirthdayWaiver.objects.count() == 3
+    assert OutboxMessage.objects.count() == 3
+
+
+def test_service_6_once_per_customer_per_year(monkeypatch: Any) -> None:
+    monkeypatch.setattr("servicedesk.services.waivers.timezone.localdate", lambda: date(2030, 1, 1))
+    customer = make_customer(birth_date=date(1980, 3, 5))
+    birthday_waivers_run(day=DAY)
+    customer.birth_date = date(1980, 3, 9)  # corrected in the feed
+    customer.save()
+    assert birthday_waivers_run(day=date(2026, 3, 9)).created == 0
+    assert BirthdayWaiver.objects.filter(customer=customer).count() == 1
+    assert birthday_waivers_run(day=date(2027, 3, 9)).created == 1
+    assert list(
+        BirthdayWaiver.objects.filter(customer=customer).values_list("year", flat=True)
+    ) == [2027, 2026]
+
+
+@pytest.mark.parametrize(
+    ("day", "waived"),
+    [
+        (date(2026, 2, 28), {"feb29", "feb28"}),  # not a leap year: 29 Feb kept on 28 Feb
+        (date(2026, 3, 1), set()),
+        (date(2028, 2, 28), {"feb28"}),  # a leap year: each on their own day
+        (date(2028, 2, 29), {"feb29"}),
+    ],
+)
+def test_service_6_29_february_birthdays_on_28_february_in_other_years(
+    day: date, waived: set[str], monkeypatch: Any
+) -> None:
+    monkeypatch.setattr("servicedesk.services.waivers.timezone.localdate", lambda: date(2030, 1, 1))
+    people = {
+        "feb29": make_customer(birth_date=date(1992, 2, 29)),
+        "feb28": make_customer(birth_date=date(1992, 2, 28)),
+    }
+    birthday_waivers_run(day=day)
+    got = {name for name, c in people.items() if BirthdayWaiver.objects.filter(customer=c).exists()}
+    assert got == waived
+
+
+def test_service_6_a_day_that_is_not_over_is_refused() -> None:
+    make_customer(birth_date=date(1980, 1, 1))
+    with pytest.raises(DomainError):
+        birthday_waivers_run(day=timezone.localdate())
+    assert not BirthdayWaiver.objects.exists()
+
+
+def test_service_6_the_command_prints_one_line_and_is_safe_to_run_twice() -> None:
+    customer = make_customer(birth_date=date(1980, 3, 5))
+    usage(customer, "domestic_voice", "2.00")
+    first, second = StringIO(), StringIO()
+    call_command("run_birthday_waivers", "--date", "2026-03-05", stdout=first)
+    call_command("run_birthday_waivers", "--date", "2026-03-05", stdout=second)
+    assert first.getvalue().strip().count("\n") == 0
+    assert "1 new" in first.getvalue()
+    assert "2.00 yuan" in first.getvalue()
+    assert "0 new" in second.getvalue()
+    assert BirthdayWaiver.objects.count() == 1
+
+
+def test_service_6_the_command_refuses_a_bad_date() -> None:
+    with pytest.raises(CommandError, match="not a date"):
+        call_command("run_birthday_waivers", "--date", "2026-02-30", stdout=StringIO())
+
+
+def test_service_6_the_task_runs_the_same_job() -> None:
+    from servicedesk.tasks import run_birthday_waivers
+
+    make_customer(birth_date=date(1980, 3, 5))
+    assert "1 new" in run_birthday_waivers.delay("2026-03-05").get()
+    assert BirthdayWaiver.objects.count() == 1
+
+
+# GET /api/fee-waivers/?msisdn=...
+
+
+def test_service_6_fee_waivers_api_lists_exactly_msisdn_date_amount(
+    client: Client, account_manager: Any
+) -> None:
+    customer = make_customer(msisdn="13900000088", birth_date=date(1980, 3, 5))
+    usage(customer, "domestic_voice", "4.50")
+    birthday_waivers_run(day=DAY)
+    BirthdayWaiver.objects.create(
+        customer=customer,
+        date=date(2025, 3, 5),
+        year=2025,
+        amount=Decimal("0.00"),
+        created_at=datetime(2025, 3, 6, tzinfo=ZoneInfo("Asia/Shanghai")),
+    )
+    make_customer(msisdn="13900000099", birth_date=date(1980, 3, 5))
+    birthday_waivers_run(day=DAY)
+    client.force_login(account_manager)
+    response = client.get("/api/fee-waivers/", {"msisdn": "13900000088"})
+    assert response.status_code == 200
+    assert response.json() == [
+        {"msisdn": "13900000088", "date": "2026-03-05", "amount": "4.50"},
+        {"msisdn": "13900000088", "date": "2025-03-05", "amount": "0.00"},
+    ]
+
+
+def test_service_6_fee_waivers_api_needs_a_valid_number(client: Client, clerk: Any) -> None:
+    client.force_login(clerk)
+    assert client.get("/api/fee-waivers/").status_code == 400
+    assert client.get("/api/fee-waivers/", {"msisdn": "123"}).status_code == 400
+    assert client.get("/api/fee-waivers/", {"msisdn": "13900000000"}).json() == []
+
+
+def test_service_6_fee_waivers_api_is_staff_only(client: Client, outsider: Any) -> None:
+    assert client.get("/api/fee-waivers/", {"msisdn": "13900000000"}).status_code in (401, 403)
+    client.force_login(outsider)
+    assert client.get("/api/fee-waivers/", {"msisdn": "13900000000"}).status_code == 403

@@ -1,0 +1,1 @@
+"""Service desk screens, one module per topic."""

@@ -1,0 +1,135 @@
+"""Service requests: the form with its entitlement check, the list, a request and its moves."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.errors import DomainError
+from membership.access import customer_for_user
+from servicedesk.access import service_request_for_user
+from servicedesk.filters import ServiceRequestFilter
+from servicedesk.forms import REQUEST_FORMS, TransitionForm
+from servicedesk.models import REQUEST_TRANSITIONS, RequestKind, RequestStatus
+from servicedesk.selectors.checks import request_check
+from servicedesk.selectors.desk import requests_list
+from servicedesk.selectors.standing import customer_standing
+from servicedesk.services.requests import service_request_create, service_request_set_status
+
+# action in the URL → (target status, the button's label, needs a reason, destructive)
+ACTIONS = {
+    "start": (RequestStatus.IN_PROGRESS, _("Start"), False, False),
+    "complete": (RequestStatus.DONE, _("Complete"), False, False),
+    "cancel": (RequestStatus.CANCELLED, _("Cancel the request"), False, True),
+    "refuse": (RequestStatus.REFUSED, _("Refuse"), True, True),
+}
+
+
+def request_create(request: HttpRequest, msisdn: str, kind: str) -> HttpResponse:
+    """GET: the form and the entitlement check of what it holds (a preview, "Check" button);
+    POST: register the request (accepted with its terms or refused with the reason)."""
+    customer = customer_for_user(request.user, msisdn, write=True)
+    if kind not in RequestKind.values:
+        raise Http404(_("Unknown kind of request."))
+    form_class = REQUEST_FORMS[kind]
+    if request.method == "POST":
+        form = form_class(request.POST)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            hall = data.pop("hall", None)
+            try:
+                created = service_request_create(
+                    customer=customer, kind=kind, actor=request.user, data=data, hall=hall
+                )
+            except DomainError as exc:
+                messages.error(request, exc.message)
+            else:
+                if created.status == RequestStatus.REFUSED:
+                    messages.error(
+                        request,
+                        _("Refused: %(reason)s") % {"reason": created.refusal_reason},
+                    )
+                else:
+                    messages.success(request, _("Registered: %(terms)s") % {"terms": created.terms})
+                return redirect("servicedesk:request_detail", pk=created.pk)
+    else:
+        bound = any(name in request.GET for name in form_class.base_fields)
+        form = form_class(request.GET if bound else None)
+        if bound:
+            form.is_valid()
+    check = request_check(
+        customer_standing(customer, timezone.localdate()), kind, form.check_data()
+    )
+    return render(
+        request,
+        "servicedesk/request_form.html",
+        {
+            "customer": customer,
+            "kind": kind,
+            "kind_label": RequestKind(kind).label,
+            "form": form,
+            "check": check,
+        },
+    )
+
+
+def request_list(request: HttpRequest) -> HttpResponse:
+    filterset = ServiceRequestFilter(request.GET or None, queryset=requests_list())
+    page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "servicedesk/request_list.html",
+        {"filter": filterset, "page": page, "query": query.urlencode()},
+    )
+
+
+def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    service_request = service_request_for_user(request.user, pk)
+    events = service_request.events.select_related("actor")
+    actions = [
+        (name, label)
+        for name, (status, label, _reason, _danger) in ACTIONS.items()
+        if status in REQUEST_TRANSITIONS[service_request.status]
+    ]
+    return render(
+        request,
+        "servicedesk/request_detail.html",
+        {"req": service_request, "events": events, "actions": actions},
+    )
+
+
+def request_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """GET: the confirmation step; POST: the move."""
+    service_request = service_request_for_user(request.user, pk, write=True)
+    if action not in ACTIONS:
+        raise Http404(_("Unknown action."))
+    status, label, needs_reason, danger = ACTIONS[action]
+    form = TransitionForm(request.POST or None, note_required=needs_reason)
+    if request.method == "POST" and form.is_valid():
+        try:
+            service_request_set_status(
+                request=service_request,
+                status=status,
+                actor=request.user,
+                note=form.cleaned_data["note"],
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                _("Request #%(pk)d is now %(status)s.")
+                % {"pk": service_request.pk, "status": RequestStatus(status).label},
+            )
+        return redirect("servicedesk:request_detail", pk=service_request.pk)
+    return render(
+        request,
+        "servicedesk/request_confirm.html",
+        {"req": service_request, "form": form, "label": label, "danger": danger},
+    )
