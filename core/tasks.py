@@ -1,7 +1,70 @@
+"""Celery tasks: adapters that take a job name, a period or a chunk and call the runner.
+
+- ``core.run_job(name, period, triggered_by_id=None, resume=False, rerun=False)``: run a
+  job (the supervisor page sends this);
+- ``core.run_job_chunk(run_id, lo, hi)``: one chunk of a chunked run; the only task with late
+  acknowledgement, because a chunk is idempotent (its work and its "done" mark commit
+  together), so a chunk redelivered after its worker died is safe;
+- ``jobs.<name>(period=None)``: one task per job of the calendar, with the command's argument;
+  without a period (the beat schedule) it computes the period from now, in Asia/Shanghai;
+- ``core.sweep_job_runs()``: resumes stalled chunked runs (the beat schedule, every 10 min).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
 from celery import shared_task
+from django.contrib.auth import get_user_model
+
+from core.job_calendar import CALENDAR
+from core.jobs import get_job, job_chunk_run, job_runs_sweep, run_job
+from core.models import JobRun
 
 
 @shared_task(name="core.ping")
 def ping(payload: str = "ping") -> str:
     """A task with no side effect, used to check that a worker answers."""
     return f"pong:{payload}"
+
+
+@shared_task(name="core.run_job")
+def run_job_task(
+    name: str,
+    period: str,
+    triggered_by_id: int | None = None,
+    resume: bool = False,
+    rerun: bool = False,
+) -> dict[str, Any]:
+    user = get_user_model().objects.filter(pk=triggered_by_id).first() if triggered_by_id else None
+    return run_job(name, period, triggered_by=user, resume=resume, rerun=rerun).as_dict()
+
+
+@shared_task(name="core.run_job_chunk", acks_late=True, reject_on_worker_lost=True)
+def run_job_chunk(run_id: int, lo: int, hi: int) -> str:
+    # ``hi`` travels with the task for the logs; the chunk's row is the authority.
+    return job_chunk_run(run_id=run_id, lo=lo)
+
+
+@shared_task(name="core.sweep_job_runs")
+def sweep_job_runs() -> dict[str, int]:
+    return job_runs_sweep()
+
+
+def scheduled(name: str, period: str | None = None) -> dict[str, Any]:
+    """Run a calendar job: for ``period``, or (from the beat schedule) the period due now."""
+    job = get_job(name)
+    trigger = JobRun.Trigger.COMMAND if period else JobRun.Trigger.SCHEDULE
+    return run_job(name, period or job.spec.period_for(), trigger=trigger).as_dict()
+
+
+def _calendar_task(name: str) -> Any:
+    @shared_task(name=f"jobs.{name}")
+    def task(period: str | None = None) -> dict[str, Any]:
+        return scheduled(name, period)
+
+    task.__doc__ = f"The calendar job {name} (core/job_calendar.py)."
+    return task
+
+
+CALENDAR_TASKS: dict[str, Any] = {spec.name: _calendar_task(spec.name) for spec in CALENDAR}

@@ -1,0 +1,161 @@
+"""The registry of batch jobs: the calendar's names and the code their apps register.
+
+See core/jobs.py for how to register a job and how the runner runs it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
+from django.db.models import Max, Min
+from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext as _
+
+from core.errors import DomainError
+from core.job_calendar import CALENDAR, JobSpec, PeriodKind, Schedule
+
+Counts = dict[str, Any]
+WholeFn = Callable[[str], Counts | None]
+ChunkFn = Callable[[str, int, int], Counts | None]
+BoundsFn = Callable[[str], tuple[int, int] | None]
+FinishFn = Callable[[str, Counts], Counts | None]
+F_ = TypeVar("F_", bound=Callable[..., Any])
+
+
+# --- The registry ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Job:
+    """A job of the registry: its calendar entry and, once its app registered it, its code."""
+
+    spec: JobSpec
+    run: WholeFn | None = None
+    chunk: ChunkFn | None = None
+    bounds: BoundsFn | None = None
+    chunk_size: int | None = None
+    finish: FinishFn | None = None
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    @property
+    def available(self) -> bool:
+        return self.run is not None or self.chunk is not None
+
+    @property
+    def chunked(self) -> bool:
+        return self.chunk is not None
+
+    def unavailable_message(self) -> str:
+        return _(
+            "not available yet: %(app)s not installed (no %(app)s/jobs.py registers “%(job)s”)"
+        ) % {
+            "app": self.spec.app,
+            "job": self.name,
+        }
+
+
+_SPECS: dict[str, JobSpec] = {spec.name: spec for spec in CALENDAR}
+_REGISTRY: dict[str, Job] = {}
+_discovered = False
+
+
+def pk_bounds(model: type[models.Model]) -> BoundsFn:
+    """Chunk bounds over a table's primary keys: (lowest pk, highest pk), None when empty."""
+
+    def bounds(period: str) -> tuple[int, int] | None:
+        found = model._default_manager.aggregate(lo=Min("pk"), hi=Max("pk"))
+        if found["lo"] is None:
+            return None
+        return int(found["lo"]), int(found["hi"])
+
+    return bounds
+
+
+def register_job(
+    name: str,
+    *,
+    run: WholeFn | None = None,
+    chunk: ChunkFn | None = None,
+    model: type[models.Model] | None = None,
+    bounds: BoundsFn | None = None,
+    chunk_size: int | None = None,
+    finish: FinishFn | None = None,
+    period_kind: PeriodKind | str | None = None,
+    app: str | None = None,
+    title: str | None = None,
+    rules: tuple[str, ...] = (),
+    schedule: Schedule | None = None,
+) -> Job:
+    """Register the code of job ``name`` (registering a name again replaces it).
+
+    A job of the calendar takes its period kind and schedule from there; any other job
+    (a one-off, a test probe) must give ``period_kind`` and has no schedule unless given.
+    """
+    if (run is None) == (chunk is None):
+        raise ImproperlyConfigured(f"Job {name}: give exactly one of run= or chunk=.")
+    if chunk is not None and model is None and bounds is None:
+        raise ImproperlyConfigured(f"Chunked job {name}: give model= or bounds=.")
+    spec = _SPECS.get(name)
+    if spec is None:
+        if period_kind is None:
+            raise ImproperlyConfigured(f"Job {name} is not in the calendar: give period_kind=.")
+        owner = app or (getattr(run or chunk, "__module__", "") or "core").split(".")[0]
+        spec = JobSpec(name, owner, PeriodKind(period_kind), title or name, rules, schedule)
+        _SPECS[name] = spec
+    if chunk is not None and bounds is None and model is not None:
+        bounds = pk_bounds(model)
+    job = Job(spec, run=run, chunk=chunk, bounds=bounds, chunk_size=chunk_size, finish=finish)
+    _REGISTRY[name] = job
+    return job
+
+
+def whole_job(name: str, **options: Any) -> Callable[[F_], F_]:
+    """Decorator: ``fn(period) -> counts`` is the whole of job ``name``."""
+
+    def decorate(fn: F_) -> F_:
+        register_job(name, run=fn, **options)
+        return fn
+
+    return decorate
+
+
+def chunked_job(name: str, **options: Any) -> Callable[[F_], F_]:
+    """Decorator: ``fn(period, lo, hi) -> counts`` does job ``name`` for ``lo <= pk < hi``."""
+
+    def decorate(fn: F_) -> F_:
+        register_job(name, chunk=fn, **options)
+        return fn
+
+    return decorate
+
+
+def _discover() -> None:
+    global _discovered
+    if not _discovered:
+        _discovered = True
+        autodiscover_modules("jobs")  # every installed app's jobs.py registers its jobs
+
+
+def get_job(name: str) -> Job:
+    """The registered job, a placeholder for a calendar job nobody registered, or an error."""
+    _discover()
+    if name in _REGISTRY:
+        return _REGISTRY[name]
+    if name in _SPECS:
+        return Job(_SPECS[name])
+    raise DomainError(_("There is no job called “%(name)s”.") % {"name": name}, code="no_job")
+
+
+def all_jobs() -> list[Job]:
+    """Every job: the calendar's in its order, then the other registered ones by name."""
+    _discover()
+    names = [spec.name for spec in CALENDAR]
+    names += sorted(set(_SPECS) - set(names))
+    return [get_job(name) for name in names]

@@ -1,0 +1,317 @@
+"""Batch jobs: the registry (every job is one registered function) and the runner (CONV-5).
+
+Registering a job
+    The calendar (core/job_calendar.py) names every job of the programme. The app that owns
+    a job registers its code in ``<app>/jobs.py`` (imported on first use of the registry,
+    like admin.py), so core never imports a domain app::
+
+        @whole_job("rate_credit")
+        def rate_credit(period: str) -> dict: ...           # fn(period) -> counts
+
+        @chunked_job("accrue_points", model=Customer)
+        def accrue_points(period: str, lo: int, hi: int) -> dict: ...  # fn(period, lo, hi)
+
+    A chunk function handles the primary keys ``lo <= pk < hi``; it runs inside the chunk's
+    transaction together with the chunk's "done" mark, so it must only write to the
+    database (no SMS, no outside call) and must be idempotent. A job of the calendar that
+    no app registered fails its runs with "not available yet".
+
+Running a job
+    ``run_job(name, period)`` keys the run by (job, period): it claims the run with a
+    conditional update (a concurrent second run does nothing and says so), never runs a
+    succeeded run again (unless ``rerun=True``), runs a failed one again (a chunked run
+    then does only its missing chunks). A chunked run plans its pk ranges (JobChunk rows),
+    sends one task per range (``core.run_job_chunk``, late ack) and the last chunk to
+    finish — or a resume, or the sweeper — finalises it once every chunk is done.
+    ``job_run(name, period)`` is the same bookkeeping for a command that does the work
+    itself.
+
+This module is the public face (import from here); the parts live in core/job_registry.py
+(the registry), core/job_states.py (outcomes, the state machine) and core/job_chunks.py
+(chunked runs).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.errors import DomainError
+from core.job_calendar import period_clean
+from core.job_chunks import job_chunk_run, job_run_finalise, resume_chunks, start_chunks
+from core.job_registry import (
+    Counts,
+    Job,
+    all_jobs,
+    chunked_job,
+    get_job,
+    pk_bounds,
+    register_job,
+    whole_job,
+)
+from core.job_states import (
+    JobOutcome,
+    S,
+    as_counts,
+    busy_message,
+    done_message,
+    fail_run,
+    job_run_set_status,
+    local_time,
+    running_message,
+    staff_user,
+    summary,
+)
+from core.models import JobRun
+from core.programme import programme
+
+__all__ = [
+    "Job",
+    "JobOutcome",
+    "JobRunHandle",
+    "all_jobs",
+    "chunked_job",
+    "get_job",
+    "job_chunk_run",
+    "job_run",
+    "job_run_finalise",
+    "job_run_request",
+    "job_run_set_status",
+    "job_runs_sweep",
+    "pk_bounds",
+    "register_job",
+    "run_job",
+    "summary",
+    "whole_job",
+]
+
+logger = logging.getLogger(__name__)
+
+
+# --- Running ---------------------------------------------------------------------------------
+
+
+def run_job(
+    name: str,
+    period: str,
+    *,
+    triggered_by: Any = None,
+    trigger: str | None = None,
+    resume: bool = False,
+    rerun: bool = False,
+) -> JobOutcome:
+    """Run job ``name`` for ``period`` (CONV-5); see the module docstring.
+
+    ``resume``: a running chunked run sends its missing chunks again (after a worker died;
+    a chunk that is in fact still running is not done twice); a running whole run is taken
+    to have died and is run again. ``rerun``: a succeeded run is
+    run again from scratch (a corrected feed, POINTS-4); every job is idempotent, so this
+    only writes what changed.
+    """
+    job = get_job(name)
+    period = period_clean(job.spec.period_kind, period)
+    actor = staff_user(triggered_by)
+    trigger = trigger or (JobRun.Trigger.PAGE if actor else JobRun.Trigger.COMMAND)
+    run, _created = JobRun.objects.get_or_create(
+        job=job.name, period=period, defaults={"trigger": trigger, "triggered_by": actor}
+    )
+    if run.status == S.SUCCEEDED and not rerun:
+        return JobOutcome(run, "already_done", done_message(run))
+    if run.status == S.RUNNING:
+        if not resume:
+            return JobOutcome(run, "already_running", running_message(run))
+        if job.chunked:
+            return resume_chunks(job, run)
+        # A whole run whose process died (the operator says so with --resume): record the
+        # interruption, then run it again below like any failed run.
+        job_run_set_status(run, S.FAILED, actor=actor, error=_("Interrupted; resumed by hand."))
+    origin = run.status
+    notes: dict[str, str] = {
+        S.PENDING: "started",
+        S.FAILED: "run again",
+        S.SUCCEEDED: "re-run on request",
+    }
+    claimed = job_run_set_status(
+        run, S.RUNNING, actor=actor, note=notes[origin], trigger=trigger, triggered_by=actor
+    )
+    if not claimed:  # a concurrent run won the conditional update
+        run.refresh_from_db()
+        return JobOutcome(run, "busy", busy_message(run))
+    if not job.available:
+        return fail_run(run, job.unavailable_message())
+    if job.chunked:
+        return start_chunks(job, run, fresh=origin == S.SUCCEEDED)
+    return _run_whole(job, run)
+
+
+def _run_whole(job: Job, run: JobRun) -> JobOutcome:
+    assert job.run is not None
+    JobRun.objects.filter(pk=run.pk).update(chunks_total=1, chunks_done=0)
+    try:
+        counts = as_counts(job.run(run.period) or {})
+    except Exception as exc:
+        logger.exception("job %s %s failed", run.job, run.period)
+        return fail_run(run, exc)
+    finished: dict[str, Any] = {"counts": counts, "chunks_total": 1, "chunks_done": 1}
+    if not job_run_set_status(run, S.SUCCEEDED, **finished):
+        # The sweeper flagged the run as interrupted while it was still working: record
+        # that it did finish, through the allowed moves.
+        run.refresh_from_db()
+        if run.status == S.FAILED and job_run_set_status(
+            run, S.RUNNING, note="finished after being flagged interrupted"
+        ):
+            job_run_set_status(run, S.SUCCEEDED, **finished)
+    return JobOutcome(run, "ran", summary(run))
+
+
+# --- The sweeper -----------------------------------------------------------------------------
+
+
+def job_runs_sweep(*, now: datetime | None = None) -> dict[str, int]:
+    """CONV-5: finish what died. A running chunked run with no sign of life for
+    JOB_STALE_MINUTES is resumed; a running whole run that long is marked interrupted (a
+    supervisor runs it again); a run still pending that long (its task was lost) too."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(minutes=int(programme("JOB_STALE_MINUTES")))
+    swept = {"resumed": 0, "interrupted": 0, "never_started": 0}
+    stale = JobRun.objects.filter(status=S.RUNNING).filter(
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
+    )
+    for run in stale:
+        try:
+            job = get_job(run.job)
+        except DomainError as exc:
+            fail_run(run, exc)
+            continue
+        if job.chunked:
+            resume_chunks(job, run)
+            swept["resumed"] += 1
+        else:
+            text = _("Interrupted: no sign of life since %(at)s; run it again.") % {
+                "at": local_time(run.heartbeat_at or run.started_at)
+            }
+            if job_run_set_status(run, S.FAILED, error=text):
+                swept["interrupted"] += 1
+    for run in JobRun.objects.filter(status=S.PENDING, created_at__lt=cutoff):
+        text = _("Never started (its task was lost); run it again.")
+        if job_run_set_status(run, S.FAILED, error=text):
+            swept["never_started"] += 1
+    return swept
+
+
+# --- The page and the commands ---------------------------------------------------------------
+
+
+def job_run_request(*, name: str, period: str, actor: Any) -> JobOutcome:
+    """The supervisor page's "run now" / "run again": record the run and send it to a worker
+    (in-process without a broker). A succeeded or running run is left alone."""
+    job = get_job(name)
+    period = period_clean(job.spec.period_kind, period)
+    user = staff_user(actor)
+    run, _created = JobRun.objects.get_or_create(
+        job=job.name,
+        period=period,
+        defaults={"trigger": JobRun.Trigger.PAGE, "triggered_by": user},
+    )
+    if run.status == S.SUCCEEDED:
+        return JobOutcome(run, "already_done", done_message(run))
+    if run.status == S.RUNNING:
+        return JobOutcome(run, "already_running", running_message(run))
+    from core.tasks import run_job_task  # late: core.tasks imports this module
+
+    user_id = getattr(user, "pk", None)
+    attempts = run.attempts
+    transaction.on_commit(lambda: run_job_task.delay(job.name, period, user_id))
+    run.refresh_from_db()
+    ran_here = run.attempts > attempts  # in-process: the task ran on commit, just now
+    if ran_here and run.status == S.SUCCEEDED:
+        return JobOutcome(run, "ran", summary(run))
+    if ran_here and run.status == S.FAILED:
+        return JobOutcome(
+            run,
+            "failed",
+            _("%(job)s %(period)s failed: %(error)s")
+            % {"job": run.job, "period": run.period, "error": run.error},
+        )
+    return JobOutcome(
+        run,
+        "started",
+        _("%(job)s %(period)s was sent to the workers; this page shows its progress.")
+        % {"job": run.job, "period": run.period},
+    )
+
+
+@dataclass
+class JobRunHandle:
+    """What ``job_run`` gives the command: the run, whether to skip, and the counts to keep."""
+
+    run: JobRun
+    skipped: bool = False
+    message: str = ""
+    counts: Counts = field(default_factory=dict)
+
+
+@contextmanager
+def job_run(
+    name: str,
+    period: str,
+    *,
+    triggered_by: Any = None,
+    trigger: str = JobRun.Trigger.COMMAND,
+) -> Iterator[JobRunHandle]:
+    """Record a command's own run of job ``name`` for ``period`` as a JobRun::
+
+        with job_run("accrue_points", "2026-11") as run:
+            if run.skipped:              # already succeeded, or running elsewhere
+                self.stdout.write(run.message)
+                return
+            run.counts = points_accrue(...)
+
+    The body is the job; leaving it normally marks the run succeeded with ``run.counts``,
+    an exception marks it failed with the error (and goes on up).
+    """
+    job = get_job(name)
+    period = period_clean(job.spec.period_kind, period)
+    actor = staff_user(triggered_by)
+    run, _created = JobRun.objects.get_or_create(
+        job=job.name, period=period, defaults={"trigger": trigger, "triggered_by": actor}
+    )
+    handle = JobRunHandle(run=run)
+    if run.status == S.SUCCEEDED:
+        handle.skipped, handle.message = True, done_message(run)
+    elif run.status == S.RUNNING:
+        handle.skipped, handle.message = True, running_message(run)
+    elif not job_run_set_status(
+        run,
+        S.RUNNING,
+        actor=actor,
+        note="started" if run.status == S.PENDING else "run again",
+        trigger=trigger,
+        triggered_by=actor,
+        chunks_total=1,
+        chunks_done=0,
+    ):
+        handle.skipped, handle.message = True, busy_message(run)
+    if handle.skipped:
+        yield handle
+        return
+    try:
+        yield handle
+    except BaseException as exc:
+        try:
+            fail_run(run, exc)
+        except Exception:  # the database itself is the problem: the sweeper will tell
+            logger.exception("job %s %s: could not record the failure", run.job, run.period)
+        raise
+    job_run_set_status(
+        run, S.SUCCEEDED, counts=as_counts(handle.counts), chunks_total=1, chunks_done=1
+    )

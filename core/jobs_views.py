@@ -1,0 +1,147 @@
+"""The supervisors' jobs page: every run with its progress, run now, run a failed one again.
+
+Thin views: access (the URL matrix: supervisors) → form → core.jobs → redirect with a message.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from core.errors import DomainError
+from core.job_calendar import PERIOD_FORMATS
+from core.job_forms import JobRunFilterForm, JobStartForm
+from core.jobs import JobOutcome, all_jobs, job_run_request
+from core.models import JobRun
+
+PAGE_SIZE = 25
+
+
+def job_run_for_user(user: Any, pk: int) -> JobRun:
+    """The one access helper for a job run: the URL matrix lets only supervisors reach it;
+    runs are not owned by anybody, so any supervisor may see any run."""
+    return get_object_or_404(JobRun.objects.select_related("triggered_by"), pk=pk)
+
+
+def _calendar() -> list[dict[str, Any]]:
+    return [
+        {
+            "name": job.name,
+            "title": job.spec.title,
+            "app": job.spec.app,
+            "rules": ", ".join(job.spec.rules),
+            "when": job.spec.schedule.human() if job.spec.schedule else _("by hand"),
+            "crontab": job.spec.schedule.describe() if job.spec.schedule else "",
+            "kind": PERIOD_FORMATS[job.spec.period_kind],
+            "due": job.spec.period_for() if job.spec.schedule else "",
+            "available": job.available,
+        }
+        for job in all_jobs()
+    ]
+
+
+def _list_page(request: HttpRequest, start_form: JobStartForm, status: int = 200) -> HttpResponse:
+    filters = JobRunFilterForm(request.GET or None)
+    runs = JobRun.objects.select_related("triggered_by").order_by("-created_at", "-id")
+    query = ""
+    if filters.is_valid():
+        chosen = {key: value for key, value in filters.cleaned_data.items() if value}
+        if "job" in chosen:
+            runs = runs.filter(job=chosen["job"])
+        if "status" in chosen:
+            runs = runs.filter(status=chosen["status"])
+        query = urlencode(chosen)
+    page = Paginator(runs, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "query": query,
+        "filters": filters,
+        "form": start_form,
+        "calendar": _calendar(),
+    }
+    return render(request, "core/job_runs.html", context, status=status)
+
+
+def job_runs(request: HttpRequest) -> HttpResponse:
+    return _list_page(request, JobStartForm())
+
+
+def _tell(request: HttpRequest, outcome: JobOutcome) -> None:
+    if outcome.action == "failed":
+        messages.error(request, outcome.message)
+    elif outcome.action in ("ran", "started", "resumed"):
+        messages.success(request, outcome.message)
+    else:
+        messages.warning(request, outcome.message)
+
+
+@require_POST
+def job_run_start(request: HttpRequest) -> HttpResponse:
+    form = JobStartForm(request.POST)
+    if not form.is_valid():
+        return _list_page(request, form, status=400)
+    try:
+        outcome = job_run_request(
+            name=form.cleaned_data["job"], period=form.cleaned_data["period"], actor=request.user
+        )
+    except DomainError as exc:
+        form.add_error(None, exc.message)
+        return _list_page(request, form, status=400)
+    _tell(request, outcome)
+    return redirect("core:job_run_detail", pk=outcome.run.pk)
+
+
+def job_run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    run = job_run_for_user(request.user, pk)
+    chunks = run.chunks.all()
+    context = {
+        "run": run,
+        "events": run.events.select_related("actor"),
+        "chunks_pending": chunks.filter(done_at__isnull=True).count(),
+        "failed_chunks": chunks.exclude(error="").filter(done_at__isnull=True)[:20],
+    }
+    return render(request, "core/job_run_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def job_run_again(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the confirmation step; POST: run the failed run again (its missing part only)."""
+    run = job_run_for_user(request.user, pk)
+    if run.status != JobRun.Status.FAILED:
+        messages.warning(request, _("Only a failed run can be run again."))
+        return redirect("core:job_run_detail", pk=run.pk)
+    if request.method != "POST":
+        return render(request, "core/job_run_again.html", {"run": run})
+    try:
+        outcome = job_run_request(name=run.job, period=run.period, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("core:job_run_detail", pk=run.pk)
+    _tell(request, outcome)
+    return redirect("core:job_run_detail", pk=run.pk)
+
+
+@never_cache
+def job_run_progress(request: HttpRequest, pk: int) -> JsonResponse:
+    """The progress bar's poll (static/js/jobs.js)."""
+    run = job_run_for_user(request.user, pk)
+    return JsonResponse(
+        {
+            "id": run.pk,
+            "status": run.status,
+            "status_label": run.get_status_display(),
+            "done": run.chunks_done,
+            "total": run.chunks_total,
+            "percent": run.percent,
+            "finished": run.is_finished,
+            "error": run.error,
+        }
+    )

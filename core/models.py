@@ -1,0 +1,138 @@
+"""Job runs: one row per (job, period), its chunks and the history of its status (CONV-5).
+
+The runner (core/jobs.py) is the only writer; these models only declare the shape and the
+allowed status transitions.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class JobRun(models.Model):
+    """CONV-5: one run of a batch job for one period; unique per (job, period)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
+
+    class Trigger(models.TextChoices):
+        SCHEDULE = "schedule", _("Schedule")
+        COMMAND = "command", _("Command")
+        PAGE = "page", _("Supervisor page")
+
+    # The state machine. SUCCEEDED → RUNNING is only taken by an explicit re-run
+    # (`run_job NAME PERIOD --rerun`); FAILED → RUNNING is "run again"; PENDING → FAILED is a
+    # run whose task never started (the sweeper).
+    TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {
+        Status.PENDING: frozenset({Status.RUNNING, Status.FAILED}),
+        Status.RUNNING: frozenset({Status.SUCCEEDED, Status.FAILED}),
+        Status.FAILED: frozenset({Status.RUNNING}),
+        Status.SUCCEEDED: frozenset({Status.RUNNING}),
+    }
+
+    job = models.CharField(_("job"), max_length=64)
+    period = models.CharField(
+        _("period"), max_length=10, help_text=_("YYYY, YYYY-MM or YYYY-MM-DD.")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    trigger = models.CharField(
+        _("triggered from"), max_length=10, choices=Trigger.choices, default=Trigger.SCHEDULE
+    )
+    triggered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("triggered by"),
+        help_text=_("Empty: the schedule or a command."),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    chunks_total = models.PositiveIntegerField(_("chunks"), default=0)
+    chunks_done = models.PositiveIntegerField(_("chunks done"), default=0)
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("job run")
+        verbose_name_plural = _("job runs")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "period"], name="jobrun_once_per_job_period"),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"], name="jobrun_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.period} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+
+    @property
+    def percent(self) -> int:
+        """Progress in whole percent of the chunks done (100 once succeeded)."""
+        if self.status == self.Status.SUCCEEDED:
+            return 100
+        if not self.chunks_total:
+            return 0
+        return min(100, self.chunks_done * 100 // self.chunks_total)
+
+
+class JobRunEvent(models.Model):
+    """The history of a run: one row per status move, with who and why."""
+
+    run = models.ForeignKey(JobRun, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=10, choices=JobRun.Status.choices)
+    to_status = models.CharField(max_length=10, choices=JobRun.Status.choices)
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    note = models.TextField(blank=True)
+    counts = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("job run event")
+        verbose_name_plural = _("job run events")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}: {self.from_status} → {self.to_status}"
+
+
+class JobChunk(models.Model):
+    """One primary-key range [lo, hi) of a chunked run; done once, in the chunk's transaction."""
+
+    run = models.ForeignKey(JobRun, on_delete=models.CASCADE, related_name="chunks")
+    lo = models.BigIntegerField()
+    hi = models.BigIntegerField()
+    done_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    counts = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("job chunk")
+        verbose_name_plural = _("job chunks")
+        ordering = ["run_id", "lo"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "lo"], name="jobchunk_once_per_run_lo"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run_id} [{self.lo}, {self.hi})"

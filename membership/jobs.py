@@ -1,0 +1,73 @@
+"""membership's jobs of the programme's calendar (core/job_calendar.py), for the runner in
+core/jobs.py, which imports this module on first use. Each takes the period as the command
+of INTERFACES.md does and returns the counts the JobRun keeps.
+
+All three run whole: their services are set-based over the whole table and take no
+primary-key range (credit_rate_month chunks internally, in one transaction).
+The two daily digests (``birthday_reminders``, ``overdue_approvals``) count what the
+account managers' care calendar and the supervisors' inbox show that day, per person, so
+the run record says who has something due; the screens themselves are always live
+(there is no e-mail channel to staff in this back office).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from core.jobs import whole_job
+from membership.dates import parse_month
+from membership.models import KeyPerson, UpgradeRequest, UpgradeStatus
+from membership.selectors.care import care_calendar
+from membership.selectors.groups import upgrade_overdue_before
+from membership.services.credit import credit_rate_month
+from membership.services.kpi import kpi_snapshot
+from membership.services.rating import GoToneAnnualPolicy
+
+
+@whole_job("rate_credit")
+def rate_credit(period: str) -> dict[str, Any]:
+    """CREDIT-1..5 as of the month's last day (`rate_credit YYYY-MM`)."""
+    return credit_rate_month(month=parse_month(period))
+
+
+@whole_job("rate_annual_preview")
+def rate_annual_preview(period: str) -> dict[str, Any]:
+    """TIER-4: the preview of the annual rating of YEAR (`rate_annual YEAR`); never commits."""
+    return GoToneAnnualPolicy().preview(period=period, actor=None).as_counts()
+
+
+@whole_job("kpi_snapshot")
+def kpi_snapshot_month(period: str) -> dict[str, Any]:
+    """KPI-1: the month's figures."""
+    result = kpi_snapshot(month=parse_month(period))
+    return {
+        "month": period,
+        "created": result.created,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+        "removed": result.removed,
+    }
+
+
+@whole_job("birthday_reminders")
+def birthday_reminders(period: str) -> dict[str, Any]:
+    """GROUP-4: key-person birthdays in the next 7 days (gift 3 days before), per manager."""
+    today = date.fromisoformat(period)
+    per_manager: dict[str, int] = {}
+    people = KeyPerson.objects.filter(ended_at__isnull=True).select_related(
+        "group__account_manager", "customer"
+    )
+    for manager_id in people.values_list("group__account_manager", flat=True).distinct():
+        calendar = care_calendar(people.filter(group__account_manager=manager_id), today)
+        if calendar.birthdays:
+            per_manager[str(manager_id)] = len(calendar.birthdays)
+    return {"birthdays": sum(per_manager.values()), "per_manager": per_manager}
+
+
+@whole_job("overdue_approvals")
+def overdue_approvals(period: str) -> dict[str, Any]:
+    """TIER-7: pending upgrade requests older than the decision limit (working days)."""
+    cutoff = upgrade_overdue_before(date.fromisoformat(period))
+    overdue = UpgradeRequest.objects.filter(status=UpgradeStatus.PENDING, requested_at__lt=cutoff)
+    return {"overdue": overdue.count()}
