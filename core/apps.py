@@ -13,3 +13,8 @@ class CoreConfig(AppConfig):
         from core.roles import sync_role_permissions
 
         post_migrate.connect(sync_role_permissions, dispatch_uid="core.sync_role_permissions")
+
+        from core.job_beat import sync_beat_after_migrate
+
+        # The job calendar's beat schedule, once per migrate (sender: this app).
+        post_migrate.connect(sync_beat_after_migrate, sender=self, dispatch_uid="core.sync_beat")

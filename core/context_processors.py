@@ -9,8 +9,12 @@ from core.roles import ROLE_LABELS, primary_role
 
 # The header navigation: shown to a user only where the access matrix lets them in.
 NAVIGATION: tuple[tuple[str, Any], ...] = (
-    ("core:clerk_home", _("Counter")),
-    ("core:manager_home", _("Accounts")),
+    ("membership:lookup", _("Counter")),
+    ("servicedesk:desk_home", _("Desk")),
+    ("plans:catalogue", _("Plans")),
+    ("membership:manager_workspace", _("Accounts")),
+    ("membership:upgrade_inbox", _("Approvals")),
+    ("membership:kpi_report", _("KPI")),
     ("core:supervisor_home", _("Supervision")),
     ("api:api-root", _("API")),
     ("admin:index", _("Admin")),

@@ -30,25 +30,80 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     CLERK: (
         "membership.view_customer",
         "membership.view_bill",
+        # plans
+        "plans.view_plan",
+        "plans.view_subscription",
     ),
     MANAGER: (
         "membership.view_customer",
+        # plans
+        "plans.view_plan",
+        "plans.view_subscription",
+        # groups (membership): the pages and API do the writing, through the services
         "membership.view_groupcustomer",
         "membership.view_keyperson",
+        "membership.view_groupmember",
+        "membership.view_contactlog",
+        "membership.view_upgraderequest",
     ),
     SUPERVISOR: (
         "membership.view_customer",
         "membership.change_customer",
         "membership.view_bill",
+        # groups (membership): view only in the admin; a class, role or rank changed there
+        # would bypass the TIER-6 re-grant, so changes go through the group pages.
         "membership.view_groupcustomer",
-        "membership.change_groupcustomer",
         "membership.view_keyperson",
-        "membership.change_keyperson",
+        "membership.view_groupmember",
+        "membership.view_contactlog",
+        "membership.view_upgraderequest",
+        "membership.view_upgraderequestevent",
+        "membership.view_kpifigure",
         "django_celery_beat.view_periodictask",
         "django_celery_beat.change_periodictask",
         "django_celery_beat.view_crontabschedule",
         "django_celery_beat.add_crontabschedule",
         "django_celery_beat.change_crontabschedule",
+        # plans: supervisors edit the catalogue (PLAN-1..4) and see subscriptions
+        "plans.view_planfamily",
+        "plans.change_planfamily",
+        "plans.view_plan",
+        "plans.add_plan",
+        "plans.change_plan",
+        "plans.view_bundledservice",
+        "plans.add_bundledservice",
+        "plans.change_bundledservice",
+        "plans.view_familyavailability",
+        "plans.add_familyavailability",
+        "plans.change_familyavailability",
+        "plans.view_designatedstore",
+        "plans.add_designatedstore",
+        "plans.change_designatedstore",
+        "plans.view_subscription",
+        # points: supervisors edit the reward catalogue (POINTS-7) and can see the ledger
+        "points.view_rewarditem",
+        "points.add_rewarditem",
+        "points.change_rewarditem",
+        "points.view_redemption",
+        "points.view_pointsrun",
+        # servicedesk: supervisors edit the entitlements (SERVICE-2, with history) and the
+        # halls; everything else is read-only in the admin (the services do the writing).
+        "servicedesk.view_entitlement",
+        "servicedesk.add_entitlement",
+        "servicedesk.change_entitlement",
+        "servicedesk.view_hall",
+        "servicedesk.add_hall",
+        "servicedesk.change_hall",
+        "servicedesk.view_servicerequest",
+        "servicedesk.view_ticket",
+        "servicedesk.view_usagecounter",
+        "servicedesk.view_outboxmessage",
+        "servicedesk.view_birthdaywaiver",
+        "servicedesk.view_hotlinecall",
+        # core: job runs, read-only in the admin (runs and re-runs go through /jobs/)
+        "core.view_jobrun",
+        "core.view_jobrunevent",
+        "core.view_jobchunk",
     ),
 }
 

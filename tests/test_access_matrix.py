@@ -11,7 +11,88 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from core.access import PUBLIC, URL_ACCESS, rule_for
 
 # Keyword arguments for URL names that need them; later modules add their objects here.
-SAMPLE_KWARGS: dict[str, dict[str, Any]] = {}
+SAMPLE_KWARGS: dict[str, dict[str, Any]] = {
+    # core: the jobs page, an unknown run (allowed roles get 404).
+    "core:job_run_detail": {"pk": 999999},
+    "core:job_run_again": {"pk": 999999},
+    "core:job_run_progress": {"pk": 999999},
+    # membership: the customer card and API detail of an unknown number (404 when allowed).
+    "membership:customer_card": {"msisdn": "13900000000"},
+    "api:customer-detail": {"msisdn": "13900000000"},
+    # membership life cycle and credit: an unknown number (allowed roles get 404).
+    "membership:customer_status": {"msisdn": "13900000000"},
+    "membership:customer_transfer": {"msisdn": "13900000000"},
+    "membership:customer_number": {"msisdn": "13900000000"},
+    "membership:customer_move": {"msisdn": "13900000000"},
+    "membership:customer_credit": {"msisdn": "13900000000"},
+    "api:customer-credit": {"msisdn": "13900000000"},
+    # membership groups, upgrades (TIER-7): unknown objects (allowed roles get 404; GET on a
+    # POST-only API action 405).
+    "membership:group_detail": {"group_id": 999999},
+    "membership:group_update": {"group_id": 999999},
+    "membership:group_change_class": {"group_id": 999999},
+    "membership:group_contacts": {"group_id": 999999},
+    "membership:group_contact_create": {"group_id": 999999},
+    "membership:group_member_add": {"group_id": 999999},
+    "membership:group_member_remove": {"group_id": 999999, "member_id": 999999},
+    "membership:key_person_create": {"group_id": 999999},
+    "membership:key_person_detail": {"key_person_id": 999999},
+    "membership:key_person_update": {"key_person_id": 999999},
+    "membership:key_person_remove": {"key_person_id": 999999},
+    "membership:key_person_contact_create": {"key_person_id": 999999},
+    "membership:upgrade_create": {"key_person_id": 999999},
+    "membership:upgrade_detail": {"request_id": 999999},
+    "membership:upgrade_approve": {"request_id": 999999},
+    "membership:upgrade_reject": {"request_id": 999999},
+    "membership:upgrade_withdraw": {"request_id": 999999},
+    "api:group-detail": {"pk": 999999},
+    "api:key-person-detail": {"pk": 999999},
+    "api:contact-log-detail": {"pk": 999999},
+    "api:upgrade-request-detail": {"pk": 999999},
+    "api:upgrade-request-approve": {"pk": 999999},
+    "api:upgrade-request-reject": {"pk": 999999},
+    "api:upgrade-request-withdraw": {"pk": 999999},
+    # plans: an unknown number or order (allowed roles get 404; GET on cancel actions 405).
+    "plans:customer_plans": {"msisdn": "13900000000"},
+    "plans:order": {"msisdn": "13900000000"},
+    "plans:advice": {"msisdn": "13900000000"},
+    "plans:order_cancel": {"pk": 999999},
+    "api:plan-detail": {"pk": 999999},
+    "api:plan-order-detail": {"pk": 999999},
+    "api:plan-order-cancel": {"pk": 999999},
+    "api:plan-advice": {"msisdn": "13900000000"},
+    # points: an unknown number, redemption or recipient (allowed roles get 404; GET on
+    # a POST-only action 405).
+    "points:account": {"msisdn": "13900000000"},
+    "points:redeem": {"msisdn": "13900000000"},
+    "points:redemption_cancel": {"msisdn": "13900000000", "pk": 999999},
+    "points:redemption_fulfil": {"msisdn": "13900000000", "pk": 999999},
+    "points:transfer": {"msisdn": "13900000000"},
+    "points:recipients": {"msisdn": "13900000000"},
+    "points:recipient_remove": {"msisdn": "13900000000", "pk": 999999},
+    "api:points-account": {"msisdn": "13900000000"},
+    "api:points-account-entries": {"msisdn": "13900000000"},
+    "api:points-reward-detail": {"pk": 999999},
+    "api:points-redemption-detail": {"pk": 999999},
+    "api:points-redemption-cancel": {"pk": 999999},
+    "api:points-redemption-fulfil": {"pk": 999999},
+    "api:points-transfer-detail": {"pk": 999999},
+    # servicedesk: an unknown number, request, hall or ticket (allowed roles get 404; GET on
+    # a POST-only queue action 405).
+    "servicedesk:desk_card": {"msisdn": "13900000000"},
+    "servicedesk:request_create": {"msisdn": "13900000000", "kind": "complaint"},
+    "servicedesk:request_detail": {"pk": 999999},
+    "servicedesk:request_transition": {"pk": 999999, "action": "cancel"},
+    "servicedesk:hall_desk": {"code": "no-such-hall"},
+    "servicedesk:ticket_issue": {"code": "no-such-hall"},
+    "servicedesk:ticket_call_next": {"code": "no-such-hall"},
+    "servicedesk:hall_board": {"code": "no-such-hall"},
+    "servicedesk:hall_board_data": {"code": "no-such-hall"},
+    "servicedesk:ticket_action": {"pk": 999999, "action": "served"},
+    "api:service-request-detail": {"pk": 999999},
+    "api:ticket-detail": {"pk": 999999},
+    "api:entitlement-detail": {"pk": 999999},
+}
 
 # A wildcard entry is exercised through these representative URLs.
 WILDCARD_SAMPLES = {

@@ -53,7 +53,7 @@ def test_a_clerk_logs_in_and_sees_the_counter_workspace(
     page.fill("#id_username", "clerk")
     page.fill("#id_password", "pw-for-tests")
     page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/counter/")
+    page.wait_for_url(f"{live_server.url}/customers/")
     title = page.get_by_test_id("workspace-title")
     assert title.is_visible()
     assert page.get_by_test_id("who").inner_text().startswith("王芳")

@@ -62,7 +62,7 @@ def worker_queue() -> Iterator[tuple[str, str]]:
 
 def test_a_task_round_trips_through_a_real_worker(worker_queue: tuple[str, str]) -> None:
     url, queue = worker_queue
-    client = Celery("probe", broker=url, backend=url)
+    client = Celery("probe", broker=url, backend=url, set_as_current=False)
     client.conf.update(task_serializer="json", result_serializer="json", accept_content=["json"])
     token = uuid.uuid4().hex
     result = client.send_task("core.ping", args=[token], queue=queue)

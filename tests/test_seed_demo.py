@@ -10,7 +10,7 @@ from django.test import RequestFactory
 
 from core.demo import DEMO_LOGINS, DEMO_PASSWORD
 from core.roles import primary_role
-from membership.models import Bill, Brand, Customer, GroupCustomer, KeyPerson
+from membership.models import Bill, Brand, Customer, GroupCustomer, KeyPerson, LevelGrant
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +28,8 @@ def test_seed_demo_builds_a_province_and_prints_working_logins(rf: RequestFactor
     assert months["n"] == 24
     assert set(GroupCustomer.objects.values_list("group_class", flat=True)) == {"A", "B", "C", "D"}
     assert KeyPerson.objects.count() > 0
+    assert LevelGrant.objects.filter(source="annual").exists()  # the rating was committed
+    assert LevelGrant.objects.filter(source="key_person").exists()
     for login in DEMO_LOGINS:
         assert login.username in text
         user = authenticate(rf.post("/"), username=login.username, password=DEMO_PASSWORD)

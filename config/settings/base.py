@@ -142,6 +142,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One schema name per choice set that several endpoints share.
+    "ENUM_NAME_OVERRIDES": {
+        "LevelEnum": "membership.models.levels.Level",
+        "CustomerStatusEnum": "membership.models.customers.Status",
+        "UpgradeStatusEnum": "membership.models.groups.UpgradeStatus",
+        "SubscriptionStatusEnum": "plans.models.subscriptions.SubscriptionStatus",
+        "RequestStatusEnum": "servicedesk.models.requests.RequestStatus",
+        "TicketStatusEnum": "servicedesk.models.queue.TicketStatus",
+        "RedemptionStatusEnum": "points.models.Redemption.Status",
+    },
 }
 
 # Celery. With REDIS_URL unset, tasks run in-process (the embedded default needs no service).
@@ -163,6 +173,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 DJANGO_CELERY_BEAT_TZ_AWARE = True
+# Batch jobs (core/jobs.py): the queue tasks go to, and extra modules a worker imports (the
+# worker tests run a worker on a queue of their own, with their probe jobs).
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+CELERY_IMPORTS = env.list("CELERY_IMPORTS", default=[])
 
 LOGGING = {
     "version": 1,

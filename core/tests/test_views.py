@@ -12,8 +12,8 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize(
     ("persona", "workspace"),
     [
-        ("counter_clerk", "core:clerk_home"),
-        ("account_manager", "core:manager_home"),
+        ("counter_clerk", "membership:lookup"),
+        ("account_manager", "membership:manager_workspace"),
         ("supervisor", "core:supervisor_home"),
         ("superuser", "core:supervisor_home"),
     ],
@@ -44,7 +44,7 @@ def test_login_with_the_right_password_lands_on_the_workspace(client: Client, cl
     response = client.post(
         reverse("login"), {"username": "clerk", "password": "pw-for-tests"}, follow=True
     )
-    assert response.redirect_chain[-1][0] == reverse("core:clerk_home")
+    assert response.redirect_chain[-1][0] == reverse("membership:lookup")
     assert response.context["user"] == clerk
 
 
@@ -74,17 +74,29 @@ def test_logout_is_a_post_and_ends_the_session(client: Client, clerk: Any) -> No
 
 def test_staff_switch_the_language_from_the_header(client: Client, clerk: Any) -> None:
     client.force_login(clerk)
-    page = client.get(reverse("core:clerk_home"))
+    page = client.get(reverse("membership:lookup"))
     assert "柜台工作台" in page.content.decode()  # zh-hans is the default
-    client.post(reverse("set_language"), {"language": "en", "next": reverse("core:clerk_home")})
-    page = client.get(reverse("core:clerk_home"))
+    client.post(reverse("set_language"), {"language": "en", "next": reverse("membership:lookup")})
+    page = client.get(reverse("membership:lookup"))
     assert "Counter workspace" in page.content.decode()
 
 
 def test_the_header_shows_only_the_pages_the_role_may_open(client: Client, clerk: Any) -> None:
     client.force_login(clerk)
-    nav = client.get(reverse("core:clerk_home")).context["staff_nav"]
+    nav = client.get(reverse("membership:lookup")).context["staff_nav"]
     urls = {item["url"] for item in nav}
-    assert reverse("core:clerk_home") in urls
+    assert reverse("membership:lookup") in urls
     assert reverse("core:supervisor_home") not in urls
     assert reverse("admin:index") not in urls
+
+
+def test_the_supervisor_workspace_links_every_area_the_supervisor_may_open(
+    client: Client, supervisor: Any
+) -> None:
+    client.force_login(supervisor)
+    tiles = client.get(reverse("core:supervisor_home")).context["tiles"]
+    urls = {tile["url"] for tile in tiles}
+    assert reverse("membership:rating_runs") in urls
+    assert reverse("membership:upgrade_inbox") in urls
+    assert reverse("core:job_runs") in urls
+    assert len(tiles) == 9

@@ -4,12 +4,14 @@ from typing import Any
 
 from rest_framework.routers import DefaultRouter
 
-from membership.api import customers
+from membership.api import credit, customers, groups
 
 
 def register(router: DefaultRouter) -> None:
     customers.register(router)
+    credit.register(router)
+    groups.register(router)
 
 
 # Non-viewset API paths (names are reversed as "api:<name>").
-extra_urlpatterns: list[Any] = [*customers.extra_urlpatterns]
+extra_urlpatterns: list[Any] = [*customers.extra_urlpatterns, *credit.extra_urlpatterns]
