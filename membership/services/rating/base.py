@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol
 
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from core.errors import DomainError
 from core.programme import programme
 from membership.models import RANK_LEVEL, RatingRun
+from membership.signals import rating_committed
 
 
 @dataclass
@@ -83,6 +86,48 @@ def refuse_second_commit(policy: str, period: str) -> None:
 
 def level_of_rank(rank: int) -> str | None:
     return RANK_LEVEL.get(rank)
+
+
+def rating_user(actor: Any) -> Any:
+    """The staff member behind a run, or None for a scheduled job."""
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def commit_run(
+    *,
+    policy: str,
+    period: str,
+    parameters: dict[str, Any],
+    preview: RatingPreview,
+    actor: Any,
+    write: Callable[[RatingRun, datetime, Any], dict[str, Any]],
+) -> RatingRun:
+    """TIER-4 / CONV-5 for every policy: record the committed run and let ``write(run, now,
+    user)`` write its grants, all in one transaction; a period is committed once (a second
+    or concurrent commit is refused and changes nothing). Listeners of ``rating_committed``
+    (the notices outbox) hear of it once the transaction is committed."""
+    refuse_second_commit(policy, period)
+    now = timezone.now()
+    user = rating_user(actor)
+    try:
+        with transaction.atomic():
+            run = RatingRun.objects.create(
+                policy=policy,
+                period=period,
+                state=RatingRun.State.COMMITTED,
+                parameters=parameters,
+                counts=preview.as_counts(),
+                created_by=user,
+                committed_by=user,
+                committed_at=now,
+            )
+            run.counts = {**run.counts, **write(run, now, user)}
+            run.save(update_fields=["counts"])
+            transaction.on_commit(lambda: rating_committed.send(sender=RatingRun, run=run))
+    except IntegrityError as exc:  # a concurrent commit of the same period won the race
+        refuse_second_commit(policy, period)
+        raise DomainError("The rating could not be committed; try again.") from exc
+    return run
 
 
 def insert_grants_from(

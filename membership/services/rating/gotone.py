@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from django.db import IntegrityError, transaction
 from django.db.models import (
     Case,
     CharField,
@@ -20,7 +19,6 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, Greatest
-from django.utils import timezone
 
 from core.errors import DomainError
 from core.programme import programme
@@ -38,10 +36,11 @@ from membership.scoring import consumption_points_sql, tenure_score_sql
 from membership.selectors.levels import effective_rank_subquery, grants_valid_on
 from membership.services.rating.base import (
     RatingPreview,
+    commit_run,
     insert_grants_from,
+    rating_user,
     refuse_second_commit,
 )
-from membership.signals import rating_committed
 
 
 def annual_consumption_sql(year: int, customer_ref: str = "pk") -> Coalesce:
@@ -173,7 +172,7 @@ class GoToneAnnualPolicy:
                 period=period,
                 parameters=self.parameters(year),
                 counts=preview.as_counts(),
-                created_by=_user(actor),
+                created_by=rating_user(actor),
             )
         return preview
 
@@ -187,42 +186,31 @@ class GoToneAnnualPolicy:
     def commit(self, *, period: str, actor: Any = None) -> RatingRun:
         """TIER-4: write the grants of ``period`` in one transaction; refused the second time."""
         year = _parse_year(period)
-        refuse_second_commit(self.key, period)
         start, end = self.window(year)
-        preview = self.preview(period=period, sample=0, record=False)
-        now = timezone.now()
-        try:
-            with transaction.atomic():
-                run = RatingRun.objects.create(
-                    policy=self.key,
-                    period=period,
-                    state=RatingRun.State.COMMITTED,
-                    parameters=self.parameters(year),
-                    counts=preview.as_counts(),
-                    created_by=_user(actor),
-                    committed_by=_user(actor),
-                    committed_at=now,
-                )
-                rows = (
-                    self.scores(year).filter(new_rank__gt=0).values("id", "new_level", "new_rank")
-                )
-                granted = insert_grants_from(
-                    rows,
-                    source=GrantSource.ANNUAL,
-                    valid_from=start,
-                    valid_until=end,
-                    run=run,
-                    reason=f"TIER-3 annual rating {year}",
-                    now=now,
-                    actor_id=getattr(_user(actor), "pk", None),
-                )
-                run.counts = {**run.counts, "granted": granted}
-                run.save(update_fields=["counts"])
-                transaction.on_commit(lambda: rating_committed.send(sender=RatingRun, run=run))
-        except IntegrityError as exc:  # a concurrent commit of the same period won the race
-            refuse_second_commit(self.key, period)
-            raise DomainError("The rating could not be committed; try again.") from exc
-        return run
+
+        def write(run: RatingRun, now: Any, user: Any) -> dict[str, Any]:
+            rows = self.scores(year).filter(new_rank__gt=0).values("id", "new_level", "new_rank")
+            granted = insert_grants_from(
+                rows,
+                source=GrantSource.ANNUAL,
+                valid_from=start,
+                valid_until=end,
+                run=run,
+                reason=f"TIER-3 annual rating {year}",
+                now=now,
+                actor_id=getattr(user, "pk", None),
+            )
+            return {"granted": granted}
+
+        refuse_second_commit(self.key, period)
+        return commit_run(
+            policy=self.key,
+            period=period,
+            parameters=self.parameters(year),
+            preview=self.preview(period=period, sample=0, record=False),
+            actor=actor,
+            write=write,
+        )
 
 
 def _parse_year(period: str) -> int:
@@ -246,7 +234,3 @@ def _sample(rows: Any) -> list[dict[str, Any]]:
         }
         for row in rows
     ]
-
-
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None

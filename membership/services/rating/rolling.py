@@ -19,7 +19,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from django.db import IntegrityError, transaction
 from django.db.models import (
     Avg,
     Case,
@@ -35,7 +34,6 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from core.errors import DomainError
 from core.programme import programme
@@ -55,10 +53,11 @@ from membership.models import (
 from membership.selectors.levels import grants_valid_on
 from membership.services.rating.base import (
     RatingPreview,
+    commit_run,
     insert_grants_from,
+    rating_user,
     refuse_second_commit,
 )
-from membership.signals import rating_committed
 
 
 def rolling_grants() -> QuerySet[LevelGrant]:
@@ -148,7 +147,7 @@ class RollingAveragePolicy:
                 period=period,
                 counts=preview.as_counts(),
                 parameters=self.parameters(),
-                created_by=_user(actor),
+                created_by=rating_user(actor),
             )
         return preview
 
@@ -164,105 +163,89 @@ class RollingAveragePolicy:
         }
 
     def commit(self, *, period: str, actor: Any = None) -> RatingRun:
+        """TIER-11: the three set-based steps of the module docstring, in one transaction."""
         month = _parse_period(period)
-        refuse_second_commit(self.key, period)
         start, end, renew_start, renew_end = self.windows(month)
-        preview = self.preview(period=period, sample=0, record=False)
-        now = timezone.now()
-        user = _user(actor)
-        actor_id = getattr(user, "pk", None)
-        try:
-            with transaction.atomic():
-                run = RatingRun.objects.create(
-                    policy=self.key,
-                    period=period,
-                    state=RatingRun.State.COMMITTED,
-                    parameters=self.parameters(),
-                    counts=preview.as_counts(),
-                    created_by=user,
-                    committed_by=user,
-                    committed_at=now,
+
+        def write(run: RatingRun, now: Any, user: Any) -> dict[str, Any]:
+            actor_id = getattr(user, "pk", None)
+            # 1. rises end the current grant the day before the new window.
+            risers = (
+                self.scores(month)
+                .annotate(current=self._current_rank(start))
+                .filter(current__gt=0, new_rank__gt=F("current"))
+            )
+            rising = (
+                rolling_grants()
+                .filter(grants_valid_on(start))
+                .filter(customer_id__in=risers.values("pk"))
+            )
+            rising_ids = list(rising.values_list("pk", flat=True))
+            LevelGrant.objects.filter(pk__in=rising_ids).update(
+                valid_until=start - timedelta(days=1),
+                ended_at=now,
+                ended_by=user,
+                end_reason="TIER-11: level rose",
+            )
+            GrantEvent.objects.bulk_create(
+                GrantEvent(
+                    grant_id=pk,
+                    action=GrantEvent.Action.ENDED,
+                    at=now,
+                    actor=user,
+                    rating_run=run,
+                    reason="TIER-11: level rose",
                 )
-                # 1. rises end the current grant the day before the new window.
-                risers = (
-                    self.scores(month)
-                    .annotate(current=self._current_rank(start))
-                    .filter(current__gt=0, new_rank__gt=F("current"))
-                )
-                rising = (
-                    rolling_grants()
-                    .filter(grants_valid_on(start))
-                    .filter(customer_id__in=risers.values("pk"))
-                )
-                rising_ids = list(rising.values_list("pk", flat=True))
-                LevelGrant.objects.filter(pk__in=rising_ids).update(
-                    valid_until=start - timedelta(days=1),
-                    ended_at=now,
-                    ended_by=user,
-                    end_reason="TIER-11: level rose",
-                )
-                GrantEvent.objects.bulk_create(
-                    GrantEvent(
-                        grant_id=pk,
-                        action=GrantEvent.Action.ENDED,
-                        at=now,
-                        actor=user,
-                        rating_run=run,
-                        reason="TIER-11: level rose",
-                    )
-                    for pk in rising_ids
-                )
-                # 2. new grants for everyone with a level and no rolling grant on ``start``.
-                holding = rolling_grants().filter(
-                    grants_valid_on(start), customer_id=OuterRef("pk")
-                )
-                fresh = self.scores(month).filter(new_rank__gt=0).exclude(Exists(holding))
-                granted = insert_grants_from(
-                    fresh.values("id", "new_level", "new_rank"),
-                    source=GrantSource.ANNUAL,
-                    valid_from=start,
-                    valid_until=end,
-                    run=run,
-                    now=now,
-                    actor_id=actor_id,
-                    reason=f"TIER-11 rolling average to {period}",
-                )
-                # 3. re-rating in the month before expiry.
-                expiring = rolling_grants().filter(
-                    customer_id=OuterRef("pk"), valid_until=renew_start - timedelta(days=1)
-                )
-                following = rolling_grants().filter(
-                    grants_valid_on(renew_start), customer_id=OuterRef("pk")
-                )
-                renewals = (
-                    self.scores(month)
-                    .filter(new_rank__gt=0)
-                    .filter(Exists(expiring))
-                    .exclude(Exists(following))
-                    .exclude(pk__in=fresh.values("pk"))
-                )
-                renewed = insert_grants_from(
-                    renewals.values("id", "new_level", "new_rank"),
-                    source=GrantSource.ANNUAL,
-                    valid_from=renew_start,
-                    valid_until=renew_end,
-                    run=run,
-                    now=now,
-                    actor_id=actor_id,
-                    reason=f"TIER-11 re-rated before expiry ({period})",
-                )
-                run.counts = {
-                    **run.counts,
-                    "granted": granted,
-                    "renewed": renewed,
-                    "rises": len(rising_ids),
-                }
-                run.save(update_fields=["counts"])
-                transaction.on_commit(lambda: rating_committed.send(sender=RatingRun, run=run))
-        except IntegrityError as exc:
-            refuse_second_commit(self.key, period)
-            raise DomainError("The rating could not be committed; try again.") from exc
-        return run
+                for pk in rising_ids
+            )
+            # 2. new grants for everyone with a level and no rolling grant on ``start``.
+            holding = rolling_grants().filter(grants_valid_on(start), customer_id=OuterRef("pk"))
+            fresh = self.scores(month).filter(new_rank__gt=0).exclude(Exists(holding))
+            granted = insert_grants_from(
+                fresh.values("id", "new_level", "new_rank"),
+                source=GrantSource.ANNUAL,
+                valid_from=start,
+                valid_until=end,
+                run=run,
+                now=now,
+                actor_id=actor_id,
+                reason=f"TIER-11 rolling average to {period}",
+            )
+            # 3. re-rating in the month before expiry.
+            expiring = rolling_grants().filter(
+                customer_id=OuterRef("pk"), valid_until=renew_start - timedelta(days=1)
+            )
+            following = rolling_grants().filter(
+                grants_valid_on(renew_start), customer_id=OuterRef("pk")
+            )
+            renewals = (
+                self.scores(month)
+                .filter(new_rank__gt=0)
+                .filter(Exists(expiring))
+                .exclude(Exists(following))
+                .exclude(pk__in=fresh.values("pk"))
+            )
+            renewed = insert_grants_from(
+                renewals.values("id", "new_level", "new_rank"),
+                source=GrantSource.ANNUAL,
+                valid_from=renew_start,
+                valid_until=renew_end,
+                run=run,
+                now=now,
+                actor_id=actor_id,
+                reason=f"TIER-11 re-rated before expiry ({period})",
+            )
+            return {"granted": granted, "renewed": renewed, "rises": len(rising_ids)}
+
+        refuse_second_commit(self.key, period)
+        return commit_run(
+            policy=self.key,
+            period=period,
+            parameters=self.parameters(),
+            preview=self.preview(period=period, sample=0, record=False),
+            actor=actor,
+            write=write,
+        )
 
 
 def _parse_period(period: str) -> date:
@@ -282,7 +265,3 @@ def _sample(rows: Any) -> list[dict[str, Any]]:
         }
         for row in rows
     ]
-
-
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
