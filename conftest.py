@@ -5,8 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _english(settings: Any) -> Any:
+    """Tests assert messages in their English source form: the UI defaults to zh-hans, so
+    the suite runs in English unless a test asks for Chinese (override_settings)."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

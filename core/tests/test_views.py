@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
@@ -27,6 +27,7 @@ def test_home_sends_each_role_to_its_workspace(
     assert response["Location"] == reverse(workspace)
 
 
+@override_settings(LANGUAGE_CODE="zh-hans")
 def test_home_refuses_a_login_without_a_role_and_says_why(client: Client, outsider: Any) -> None:
     client.force_login(outsider)
     response = client.get(reverse("home"))
@@ -72,6 +73,7 @@ def test_logout_is_a_post_and_ends_the_session(client: Client, clerk: Any) -> No
     assert "_auth_user_id" not in client.session
 
 
+@override_settings(LANGUAGE_CODE="zh-hans")
 def test_staff_switch_the_language_from_the_header(client: Client, clerk: Any) -> None:
     client.force_login(clerk)
     page = client.get(reverse("membership:lookup"))

@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
@@ -34,7 +34,7 @@ class SubscriptionStatus(models.TextChoices):
     SCHEDULED = "scheduled", _("Scheduled")
     EFFECTIVE = "effective", _("In force")
     ENDED = "ended", _("Ended")
-    CANCELLED = "cancelled", _("Cancelled")
+    CANCELLED = "cancelled", pgettext_lazy("order or request", "Cancelled")
 
 
 S = SubscriptionStatus
