@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django import template
 
-from membership.models import RANK_LEVEL, Level
+from membership.models import RANK_LEVEL
+from membership.templatetags.levels import level_label
 
 register = template.Library()
 
@@ -15,9 +16,8 @@ def rank_level(rank: int | None) -> str:
     return RANK_LEVEL.get(rank or 0, "")
 
 
-@register.filter
-def level_label(level: str | None) -> str:
-    return str(Level(level).label) if level in Level.values else ""
+# The level's display name is the levels library's filter, offered here too.
+register.filter("level_label", level_label)
 
 
 @register.filter

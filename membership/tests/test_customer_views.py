@@ -191,3 +191,11 @@ def test_cust_8_a_supervisor_may_reveal_identity_on_request_a_clerk_may_not(
     client.force_login(supervisor)
     assert "320102198001011234" not in client.get(url).content.decode()
     assert "320102198001011234" in client.get(url, {"reveal": "1"}).content.decode()
+
+
+def test_level_badges_show_the_level_name_not_its_code() -> None:
+    from django.template.loader import render_to_string
+
+    html = render_to_string("membership/partials/level_badge.html", {"level": "gold"})
+    assert "Gold 金卡" in html
+    assert "level-gold" in html
