@@ -143,7 +143,8 @@ def customer_transfer_ownership(
 
 @transaction.atomic
 def customer_change_number(*, customer: Customer, new_msisdn: str, actor: Any) -> CustomerEvent:
-    """CUST-6 换号: the same line (points, tenure, level, history) under a new number."""
+    """CUST-6 换号: the same line (points, tenure, level, history) under a new number;
+    the join date stays, so tenure carries over (CUST-3)."""
     customer = _locked(customer)
     msisdn = _new_number(customer, new_msisdn)
     old = customer.msisdn
