@@ -13,6 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.actors import recorded_actor
 from core.errors import DomainError
 from core.job_registry import Counts
 from core.models import JobRun, JobRunEvent
@@ -45,10 +46,6 @@ class JobOutcome:
             "message": self.message,
             "counts": self.run.counts,
         }
-
-
-def staff_user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
 
 
 def as_counts(counts: Any) -> Counts:
@@ -93,7 +90,7 @@ def job_run_set_status(
             from_status=origin,
             to_status=to,
             at=now,
-            actor=staff_user(actor),
+            actor=recorded_actor(actor),
             note=(note or fields.get("error", ""))[:2000],
             counts=fields.get("counts", {}) if to == S.SUCCEEDED else {},
         )

@@ -45,6 +45,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.actors import recorded_actor
 from core.errors import DomainError
 from core.job_calendar import period_clean
 from core.job_chunks import job_chunk_run, job_run_finalise, resume_chunks, start_chunks
@@ -68,7 +69,6 @@ from core.job_states import (
     job_run_set_status,
     local_time,
     running_message,
-    staff_user,
     summary,
 )
 from core.models import JobRun
@@ -119,7 +119,7 @@ def run_job(
     """
     job = get_job(name)
     period = period_clean(job.spec.period_kind, period)
-    actor = staff_user(triggered_by)
+    actor = recorded_actor(triggered_by)
     trigger = trigger or (JobRun.Trigger.PAGE if actor else JobRun.Trigger.COMMAND)
     run, _created = JobRun.objects.get_or_create(
         job=job.name, period=period, defaults={"trigger": trigger, "triggered_by": actor}
@@ -216,7 +216,7 @@ def job_run_request(*, name: str, period: str, actor: Any) -> JobOutcome:
     (in-process without a broker). A succeeded or running run is left alone."""
     job = get_job(name)
     period = period_clean(job.spec.period_kind, period)
-    user = staff_user(actor)
+    user = recorded_actor(actor)
     run, _created = JobRun.objects.get_or_create(
         job=job.name,
         period=period,
@@ -281,7 +281,7 @@ def job_run(
     """
     job = get_job(name)
     period = period_clean(job.spec.period_kind, period)
-    actor = staff_user(triggered_by)
+    actor = recorded_actor(triggered_by)
     run, _created = JobRun.objects.get_or_create(
         job=job.name, period=period, defaults={"trigger": trigger, "triggered_by": actor}
     )

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from core.actors import recorded_actor
 from core.errors import DomainError
 from membership.models import Customer, GrantSource, Status, StatusChange, SuspensionReason
 from membership.services.grants import grants_end_for_customer
@@ -52,7 +53,7 @@ def customer_set_status(
     if status == Status.SUSPENDED and reason not in SuspensionReason.values and not reason_unknown:
         raise DomainError("A suspension needs a reason.")
     at = at or timezone.now()
-    actor = actor if getattr(actor, "is_authenticated", False) else None
+    actor = recorded_actor(actor)
     change = StatusChange.objects.create(
         customer=customer,
         from_status=customer.status,

@@ -14,6 +14,7 @@ from django.db import models, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from core.actors import recorded_actor
 from core.errors import DomainError
 from membership.models import (
     LEVEL_RANK,
@@ -23,10 +24,6 @@ from membership.models import (
     LevelGrant,
     RatingRun,
 )
-
-
-def _actor(user: Any) -> Any:
-    return user if getattr(user, "is_authenticated", False) else None
 
 
 @transaction.atomic
@@ -62,13 +59,13 @@ def grant_create(
         cause_type=ContentType.objects.get_for_model(cause) if cause is not None else None,
         cause_id=cause.pk if cause is not None else None,
         reason=reason,
-        created_by=_actor(actor),
+        created_by=recorded_actor(actor),
     )
     GrantEvent.objects.create(  # TIER-10
         grant=grant,
         action=GrantEvent.Action.GRANTED,
         at=grant.created_at,
-        actor=_actor(actor),
+        actor=recorded_actor(actor),
         rating_run=rating_run,
         reason=reason,
     )
@@ -88,14 +85,14 @@ def grant_end(*, grant: LevelGrant, last_day: date, actor: Any = None, reason: s
     now = timezone.now()
     grant.valid_until = max(last_day, grant.valid_from - timedelta(days=1))
     grant.ended_at = now
-    grant.ended_by = _actor(actor)
+    grant.ended_by = recorded_actor(actor)
     grant.end_reason = reason
     grant.save(update_fields=["valid_until", "ended_at", "ended_by", "end_reason"])
     GrantEvent.objects.create(  # TIER-10
         grant=grant,
         action=GrantEvent.Action.ENDED,
         at=now,
-        actor=_actor(actor),
+        actor=recorded_actor(actor),
         reason=reason,
     )
     return grant

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from core.actors import recorded_actor
 from core.errors import DomainError
 from core.programme import programme
 from core.roles import MANAGER, roles_of
@@ -218,7 +219,7 @@ def group_member_add(
                 group=group,
                 customer=customer,
                 signed_on=signed_on or _today(),
-                added_by=actor if getattr(actor, "is_authenticated", False) else None,
+                added_by=recorded_actor(actor),
             )
     except IntegrityError as exc:
         raise DomainError(f"{customer.msisdn} is a member of this group already.") from exc
@@ -321,7 +322,7 @@ def key_person_remove(
         raise DomainError("This person is no longer a key person.")
     now = timezone.now()
     person.ended_at = now
-    person.ended_by = actor if getattr(actor, "is_authenticated", False) else None
+    person.ended_by = recorded_actor(actor)
     person.end_reason = reason.strip()[:200]
     person.save(update_fields=["ended_at", "ended_by", "end_reason"])
     key_person_grants_sync(key_person=person, on=on, actor=actor, reason="no longer a key person")

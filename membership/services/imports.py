@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.actors import recorded_actor
 from core.errors import DomainError
 from membership.models import (
     Bill,
@@ -531,7 +532,7 @@ def _merge_customers(stage: _Stage, cursor: Any, *, now: datetime, actor: Any) -
     customer = _q(Customer._meta.db_table)
     history = _q(Customer.history.model._meta.db_table)
     changes = _q(StatusChange._meta.db_table)
-    actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+    actor_id = getattr(recorded_actor(actor), "pk", None)
     data = ", ".join(_q(c) for c in ("msisdn", *CUSTOMER_DATA))
     update = ", ".join(f"{_q(c)} = excluded.{_q(c)}" for c in (*CUSTOMER_DATA, "updated_at"))
     upsert = (

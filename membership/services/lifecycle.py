@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.actors import recorded_actor
 from core.errors import DomainError
 from membership.masking import mask_id, mask_name
 from membership.models import Brand, Customer, CustomerEvent, GrantSource, LevelGrant, Status
@@ -56,10 +57,6 @@ def id_number_birth_date(id_number: str) -> date:
         raise DomainError("The birth date inside this national ID number is not a date.") from exc
 
 
-def _actor(user: Any) -> Any:
-    return user if getattr(user, "is_authenticated", False) else None
-
-
 def _locked(customer: Customer) -> Customer:
     """The customer row, locked for the change; a cancelled line changes no more."""
     locked = Customer.objects.select_for_update().get(pk=customer.pk)
@@ -83,7 +80,7 @@ def _new_number(customer: Customer, raw: str, *, allow_same: bool = False) -> st
 
 def _save(customer: Customer, fields: list[str], actor: Any) -> None:
     """Save the changed fields; a number taken meanwhile by another line is a DomainError."""
-    customer._history_user = _actor(actor)  # type: ignore[attr-defined]  # simple_history
+    customer._history_user = recorded_actor(actor)  # type: ignore[attr-defined]  # simple_history
     try:
         with transaction.atomic():
             customer.save(update_fields=[*fields, "updated_at"])
@@ -100,9 +97,11 @@ def _record(
         before=before,
         after=after,
         at=timezone.now(),
-        actor=_actor(actor),
+        actor=recorded_actor(actor),
     )
-    customer_moved.send(sender=Customer, customer=customer, event=event, actor=_actor(actor))
+    customer_moved.send(
+        sender=Customer, customer=customer, event=event, actor=recorded_actor(actor)
+    )
     return event
 
 
@@ -232,7 +231,7 @@ def customer_move_region(
         before=before,
         after=after,
         at=timezone.now(),
-        actor=_actor(actor),
+        actor=recorded_actor(actor),
     )
     if winner is not None:  # TIER-8
         grant = grant_create(
@@ -248,6 +247,8 @@ def customer_move_region(
         )
         event.after = {**after, "retained_grant": grant.pk}
         event.save(update_fields=["after"])
-    customer_moved.send(sender=Customer, customer=customer, event=event, actor=_actor(actor))
+    customer_moved.send(
+        sender=Customer, customer=customer, event=event, actor=recorded_actor(actor)
+    )
     logger.info("cross-region move: %s → %s event=%s", before["msisdn"], msisdn, event.pk)
     return event

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.actors import recorded_actor
 from core.errors import DomainError
 from core.roles import SUPERVISOR, roles_of
 from membership.models import (
@@ -83,7 +84,7 @@ def upgrade_set_status(
         from_status=request.status,
         to_status=status,
         at=at,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=recorded_actor(actor),
         note=note,
     )
     request.refresh_from_db()

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from core.actors import recorded_actor
 from core.errors import DomainError
 from membership.models import Customer
 from plans.models.catalogue import Availability, DesignatedStore, Plan
@@ -184,7 +185,7 @@ class Subscription(models.Model):
             from_status=previous,
             to_status=status,
             at=now,
-            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            actor=recorded_actor(actor),
             note=note[:200],
         )
 

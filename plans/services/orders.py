@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.actors import recorded_actor
 from core.errors import DomainError
 from membership.dates import add_months, month_start
 from membership.models import Customer, Status
@@ -168,7 +169,7 @@ def subscription_order(
     scheduled for the 1st of next month and replaces any pending change.
     """
     today = today or timezone.localdate()
-    actor = actor if getattr(actor, "is_authenticated", False) else None
+    actor = recorded_actor(actor)
     # One order at a time per customer: the row lock serialises concurrent orders.
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
     if channel not in Channel.values:

@@ -17,13 +17,10 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.actors import recorded_actor
 from core.errors import DomainError
 from membership.models import Customer
 from points.models import Entry, Lot
-
-
-def actor_or_none(user: Any) -> Any:
-    return user if getattr(user, "is_authenticated", False) else None
 
 
 def account_lock(*customers: Customer) -> list[Customer]:
@@ -84,7 +81,7 @@ def entry_post(
         kind=kind,
         amount=amount,
         booked_on=booked_on or timezone.localdate(),
-        actor=actor_or_none(actor),
+        actor=recorded_actor(actor),
         note=note,
         created_at=timezone.now(),
         **cause,

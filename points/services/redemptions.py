@@ -10,6 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.actors import recorded_actor
 from core.errors import DomainError
 from membership.models import Customer, Status
 from points.models import EntryKind, Lot, Redemption, RewardItem
@@ -17,7 +18,6 @@ from points.selectors import account_frozen
 from points.services.expiry import lot_expire_if_past
 from points.services.ledger import (
     account_lock,
-    actor_or_none,
     entry_post,
     lots_for_update,
     take_oldest_first,
@@ -93,10 +93,10 @@ def redemption_create(
         points=cost,
         status=Redemption.Status.REQUESTED,
         created_at=now,
-        created_by=actor_or_none(actor),
+        created_by=recorded_actor(actor),
     )
     redemption.events.create(
-        from_status="", to_status=Redemption.Status.REQUESTED, at=now, actor=actor_or_none(actor)
+        from_status="", to_status=Redemption.Status.REQUESTED, at=now, actor=recorded_actor(actor)
     )
     for lot, take in take_oldest_first(lots, cost):  # POINTS-5
         entry_post(
@@ -127,7 +127,7 @@ def redemption_cancel(
         )
     now = timezone.now()
     event = redemption.set_status(
-        Redemption.Status.CANCELLED, actor=actor_or_none(actor), note=note, at=now
+        Redemption.Status.CANCELLED, actor=recorded_actor(actor), note=note, at=now
     )
     redemption.save(update_fields=["status"])
     event.save()
@@ -157,7 +157,7 @@ def redemption_fulfil(*, redemption: Redemption, actor: Any = None, note: str = 
     """The reward was handed over or delivered: requested → fulfilled (no more cancelling)."""
     redemption = Redemption.objects.select_for_update().get(pk=redemption.pk)
     event = redemption.set_status(
-        Redemption.Status.FULFILLED, actor=actor_or_none(actor), note=note, at=timezone.now()
+        Redemption.Status.FULFILLED, actor=recorded_actor(actor), note=note, at=timezone.now()
     )
     redemption.save(update_fields=["status"])
     event.save()

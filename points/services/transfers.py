@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.actors import recorded_actor
 from core.errors import DomainError
 from core.programme import programme
 from membership.dates import month_start, tenure_months
@@ -17,7 +18,6 @@ from points.models import EntryKind, Lot, Transfer, TransferRecipient
 from points.selectors import transferred_in_month
 from points.services.ledger import (
     account_lock,
-    actor_or_none,
     entry_post,
     lot_get_or_create,
     lots_for_update,
@@ -77,7 +77,7 @@ def transfer_recipient_register(
         sender=sender,
         recipient=recipient,
         registered_at=timezone.now(),
-        registered_by=actor_or_none(actor),
+        registered_by=recorded_actor(actor),
     )
 
 
@@ -158,7 +158,7 @@ def transfer_create(
         points=points,
         month=month_start(today),
         created_at=timezone.now(),
-        created_by=actor_or_none(actor),
+        created_by=recorded_actor(actor),
     )
     for lot, take in take_oldest_first(lots, points):  # POINTS-5 oldest first
         entry_post(

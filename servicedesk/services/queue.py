@@ -9,6 +9,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.actors import recorded_actor
 from core.errors import DomainError
 from membership.models import Customer
 from membership.validators import normalise_msisdn
@@ -24,13 +25,13 @@ from servicedesk.models import (
 from servicedesk.selectors.queue import ticket_class_for
 
 
-def _actor(user: Any) -> Any:
-    return user if getattr(user, "is_authenticated", False) else None
-
-
 def _record(ticket: Ticket, from_status: str, to_status: str, actor: Any, at: datetime) -> None:
     TicketEvent.objects.create(
-        ticket=ticket, from_status=from_status, to_status=to_status, at=at, actor=_actor(actor)
+        ticket=ticket,
+        from_status=from_status,
+        to_status=to_status,
+        at=at,
+        actor=recorded_actor(actor),
     )
 
 
@@ -75,7 +76,7 @@ def ticket_issue(*, hall: Hall, msisdn: str, actor: Any, at: datetime | None = N
         msisdn=number,
         customer=customer,
         issued_at=at,
-        issued_by=_actor(actor),
+        issued_by=recorded_actor(actor),
     )
     _record(ticket, "", TicketStatus.WAITING, actor, at)
     return ticket
@@ -107,7 +108,7 @@ def ticket_call_next(
             status=TicketStatus.CALLED,
             called_at=at,
             wait_seconds=wait,
-            called_by=_actor(actor),
+            called_by=recorded_actor(actor),
             desk=desk[:16],
         )
         if called:

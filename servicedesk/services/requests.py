@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.actors import recorded_actor
 from core.errors import DomainError
 from membership.models import Customer
 from servicedesk.models import (
@@ -27,10 +28,6 @@ from servicedesk.services.counters import counter_consume, counter_release, coun
 CLOSING_STATUSES = frozenset({RequestStatus.DONE, RequestStatus.REFUSED, RequestStatus.CANCELLED})
 
 
-def _actor(user: Any) -> Any:
-    return user if getattr(user, "is_authenticated", False) else None
-
-
 def _record(
     request: ServiceRequest, from_status: str, to_status: str, actor: Any, note: str = ""
 ) -> None:
@@ -39,7 +36,7 @@ def _record(
         from_status=from_status,
         to_status=to_status,
         at=timezone.now(),
-        actor=_actor(actor),
+        actor=recorded_actor(actor),
         note=note[:300],
     )
 
@@ -55,7 +52,7 @@ def _new_request(
         privilege=check.privilege,
         terms=check.terms[:300],
         created_at=timezone.now(),
-        created_by=_actor(actor),
+        created_by=recorded_actor(actor),
         **fields,
     )
 

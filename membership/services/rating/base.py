@@ -11,6 +11,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from core.actors import recorded_actor
 from core.errors import DomainError
 from core.programme import programme
 from membership.models import RANK_LEVEL, RatingRun
@@ -88,11 +89,6 @@ def level_of_rank(rank: int) -> str | None:
     return RANK_LEVEL.get(rank)
 
 
-def rating_user(actor: Any) -> Any:
-    """The staff member behind a run, or None for a scheduled job."""
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
 def commit_run(
     *,
     policy: str,
@@ -108,7 +104,7 @@ def commit_run(
     (the notices outbox) hear of it once the transaction is committed."""
     refuse_second_commit(policy, period)
     now = timezone.now()
-    user = rating_user(actor)
+    user = recorded_actor(actor)
     try:
         with transaction.atomic():
             run = RatingRun.objects.create(

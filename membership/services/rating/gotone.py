@@ -20,6 +20,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Greatest
 
+from core.actors import recorded_actor
 from core.errors import DomainError
 from core.programme import programme
 from membership.models import (
@@ -38,7 +39,6 @@ from membership.services.rating.base import (
     RatingPreview,
     commit_run,
     insert_grants_from,
-    rating_user,
     refuse_second_commit,
 )
 
@@ -172,7 +172,7 @@ class GoToneAnnualPolicy:
                 period=period,
                 parameters=self.parameters(year),
                 counts=preview.as_counts(),
-                created_by=rating_user(actor),
+                created_by=recorded_actor(actor),
             )
         return preview
 

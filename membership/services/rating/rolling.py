@@ -35,6 +35,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from core.actors import recorded_actor
 from core.errors import DomainError
 from core.programme import programme
 from membership.dates import add_months, parse_month
@@ -55,7 +56,6 @@ from membership.services.rating.base import (
     RatingPreview,
     commit_run,
     insert_grants_from,
-    rating_user,
     refuse_second_commit,
 )
 
@@ -147,7 +147,7 @@ class RollingAveragePolicy:
                 period=period,
                 counts=preview.as_counts(),
                 parameters=self.parameters(),
-                created_by=rating_user(actor),
+                created_by=recorded_actor(actor),
             )
         return preview
 
