@@ -10,7 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.job_registry import Counts, Job, get_job
+from core.job_registry import Counts, Job, JobWork, get_job
 from core.job_states import (
     JobOutcome,
     S,
@@ -49,8 +49,12 @@ def _pending(run: JobRun) -> list[tuple[int, int]]:
     return list(run.chunks.filter(done_at__isnull=True).order_by("lo").values_list("lo", "hi"))
 
 
-def start_chunks(job: Job, run: JobRun, *, fresh: bool) -> JobOutcome:
+def start_chunks(job: Job, run: JobRun, *, fresh: bool, inline: bool = False) -> JobOutcome:
+    """Plan the run's chunks (after the job's own check, ``prepare``) and send the missing
+    ones to the workers, or do them here one after the other (``inline``: a command)."""
     try:
+        if job.prepare is not None:
+            job.prepare(JobWork(run.pk, run.period))
         with transaction.atomic():
             if fresh:  # a re-run of a succeeded run does every chunk again
                 run.chunks.all().delete()
@@ -61,14 +65,21 @@ def start_chunks(job: Job, run: JobRun, *, fresh: bool) -> JobOutcome:
         logger.exception("job %s %s: planning the chunks failed", run.job, run.period)
         return fail_run(run, exc)
     pending = _pending(run)
-    _send_chunks(run, pending)
+    _send_chunks(run, pending, inline=inline)
     return _chunks_outcome(run, "started", len(pending))
 
 
-def _send_chunks(run: JobRun, pending: list[tuple[int, int]]) -> None:
-    """One task per missing chunk, sent once the plan is committed; none left: finalise."""
+def _send_chunks(run: JobRun, pending: list[tuple[int, int]], *, inline: bool = False) -> None:
+    """One task per missing chunk, sent once the plan is committed; none left: finalise.
+    ``inline``: the chunks are done here, in order, each in its own transaction, and the
+    run is finalised by the last one (a command waits for its result)."""
     if not pending:
         job_run_finalise(run.pk)
+        return
+    if inline:
+        for lo, _hi in pending:
+            if job_chunk_run(run_id=run.pk, lo=lo) == "failed":
+                return
         return
     from core.tasks import run_job_chunk  # late: core.tasks imports this module
 
@@ -106,13 +117,13 @@ def _chunks_outcome(run: JobRun, action: str, sent: int) -> JobOutcome:
     )
 
 
-def resume_chunks(job: Job, run: JobRun) -> JobOutcome:
+def resume_chunks(job: Job, run: JobRun, *, inline: bool = False) -> JobOutcome:
     """Send the missing chunks of a running run again (its worker died, or its messages were
     lost). A chunk still running elsewhere is not done twice: its row is locked and marked
     done in the same transaction as its work."""
     JobRun.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now())
     pending = _pending(run)
-    _send_chunks(run, pending)
+    _send_chunks(run, pending, inline=inline)
     return _chunks_outcome(run, "resumed", len(pending))
 
 
@@ -139,7 +150,8 @@ def job_chunk_run(*, run_id: int, lo: int) -> str:
             chunk = JobChunk.objects.select_for_update().filter(run_id=run_id, lo=lo).first()
             if chunk is None or chunk.done_at is not None:
                 return "skipped: already done"
-            counts = as_counts(job.chunk(run.period, chunk.lo, chunk.hi) or {})
+            work = JobWork(run_id, run.period, chunk.lo, chunk.hi)
+            counts = as_counts(job.chunk(work) or {})
             now = timezone.now()
             marked = JobChunk.objects.filter(pk=chunk.pk, done_at__isnull=True).update(
                 done_at=now, counts=counts, error=""
@@ -192,7 +204,8 @@ def job_run_finalise(run_id: int) -> bool:
         if job.finish is not None:
             try:
                 with transaction.atomic():
-                    counts = as_counts(job.finish(run.period, counts) or counts)
+                    finished = job.finish(JobWork(run.pk, run.period), counts)
+                    counts = as_counts(finished or counts)
             except Exception as exc:
                 logger.exception("job %s %s: the final step failed", run.job, run.period)
                 text = error_text(exc)

@@ -19,10 +19,25 @@ from core.errors import DomainError
 from core.job_calendar import CALENDAR, JobSpec, PeriodKind, Schedule
 
 Counts = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class JobWork:
+    """What a chunk, the check before planning or the final step of a chunked run works on:
+    the run (its id keys whatever the job keeps per run), its period and, for a chunk, the
+    primary keys ``lo <= pk < hi``."""
+
+    run_id: int
+    period: str
+    lo: int = 0
+    hi: int = 0
+
+
 WholeFn = Callable[[str], Counts | None]
-ChunkFn = Callable[[str, int, int], Counts | None]
+ChunkFn = Callable[[JobWork], Counts | None]
 BoundsFn = Callable[[str], tuple[int, int] | None]
-FinishFn = Callable[[str, Counts], Counts | None]
+PrepareFn = Callable[[JobWork], None]
+FinishFn = Callable[[JobWork, Counts], Counts | None]
 F_ = TypeVar("F_", bound=Callable[..., Any])
 
 
@@ -38,6 +53,7 @@ class Job:
     chunk: ChunkFn | None = None
     bounds: BoundsFn | None = None
     chunk_size: int | None = None
+    prepare: PrepareFn | None = None
     finish: FinishFn | None = None
 
     @property
@@ -86,6 +102,7 @@ def register_job(
     model: type[models.Model] | None = None,
     bounds: BoundsFn | None = None,
     chunk_size: int | None = None,
+    prepare: PrepareFn | None = None,
     finish: FinishFn | None = None,
     period_kind: PeriodKind | str | None = None,
     app: str | None = None,
@@ -111,7 +128,17 @@ def register_job(
         _SPECS[name] = spec
     if chunk is not None and bounds is None and model is not None:
         bounds = pk_bounds(model)
-    job = Job(spec, run=run, chunk=chunk, bounds=bounds, chunk_size=chunk_size, finish=finish)
+    if chunk is None and (prepare is not None or finish is not None):
+        raise ImproperlyConfigured(f"Job {name}: prepare= and finish= are for chunked jobs.")
+    job = Job(
+        spec,
+        run=run,
+        chunk=chunk,
+        bounds=bounds,
+        chunk_size=chunk_size,
+        prepare=prepare,
+        finish=finish,
+    )
     _REGISTRY[name] = job
     return job
 
@@ -127,7 +154,11 @@ def whole_job(name: str, **options: Any) -> Callable[[F_], F_]:
 
 
 def chunked_job(name: str, **options: Any) -> Callable[[F_], F_]:
-    """Decorator: ``fn(period, lo, hi) -> counts`` does job ``name`` for ``lo <= pk < hi``."""
+    """Decorator: ``fn(work: JobWork) -> counts`` does job ``name`` for the primary keys
+    ``work.lo <= pk < work.hi``. Options: ``model=`` or ``bounds=`` (the range to cover),
+    ``chunk_size=``, ``prepare=fn(work)`` (a check before the chunks are planned: raising
+    fails the run with its message, nothing done) and ``finish=fn(work, counts) -> counts``
+    (the final step, once every chunk is done, given the chunks' summed counts)."""
 
     def decorate(fn: F_) -> F_:
         register_job(name, chunk=fn, **options)

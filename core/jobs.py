@@ -8,10 +8,10 @@ Registering a job
         @whole_job("rate_credit")
         def rate_credit(period: str) -> dict: ...           # fn(period) -> counts
 
-        @chunked_job("accrue_points", model=Customer)
-        def accrue_points(period: str, lo: int, hi: int) -> dict: ...  # fn(period, lo, hi)
+        @chunked_job("accrue_points", bounds=billed_customers, finish=accrual_finish)
+        def accrue_points(work: JobWork) -> dict: ...        # work.period, .lo, .hi, .run_id
 
-    A chunk function handles the primary keys ``lo <= pk < hi``; it runs inside the chunk's
+    A chunk function handles the primary keys ``work.lo <= pk < work.hi``; it runs inside the chunk's
     transaction together with the chunk's "done" mark, so it must only write to the
     database (no SMS, no outside call) and must be idempotent. A job of the calendar that
     no app registered fails its runs with "not available yet".
@@ -23,8 +23,9 @@ Running a job
     then does only its missing chunks). A chunked run plans its pk ranges (JobChunk rows),
     sends one task per range (``core.run_job_chunk``, late ack) and the last chunk to
     finish — or a resume, or the sweeper — finalises it once every chunk is done.
-    ``job_run(name, period)`` is the same bookkeeping for a command that does the work
-    itself.
+    ``inline=True`` (the commands): the chunks are done in this process, one after the other,
+    and the call returns once the run has finished. ``job_run(name, period)`` is the same
+    bookkeeping for code that does the work itself.
 
 This module is the public face (import from here); the parts live in core/job_registry.py
 (the registry), core/job_states.py (outcomes, the state machine) and core/job_chunks.py
@@ -52,6 +53,7 @@ from core.job_chunks import job_chunk_run, job_run_finalise, resume_chunks, star
 from core.job_registry import (
     Counts,
     Job,
+    JobWork,
     all_jobs,
     chunked_job,
     get_job,
@@ -78,6 +80,7 @@ __all__ = [
     "Job",
     "JobOutcome",
     "JobRunHandle",
+    "JobWork",
     "all_jobs",
     "chunked_job",
     "get_job",
@@ -108,12 +111,14 @@ def run_job(
     trigger: str | None = None,
     resume: bool = False,
     rerun: bool = False,
+    inline: bool = False,
 ) -> JobOutcome:
     """Run job ``name`` for ``period`` (CONV-5); see the module docstring.
 
     ``resume``: a running chunked run sends its missing chunks again (after a worker died;
     a chunk that is in fact still running is not done twice); a running whole run is taken
-    to have died and is run again. ``rerun``: a succeeded run is
+    to have died and is run again. ``inline``: chunks are done here, not sent to the
+    workers. ``rerun``: a succeeded run is
     run again from scratch (a corrected feed, POINTS-4); every job is idempotent, so this
     only writes what changed.
     """
@@ -130,7 +135,7 @@ def run_job(
         if not resume:
             return JobOutcome(run, "already_running", running_message(run))
         if job.chunked:
-            return resume_chunks(job, run)
+            return resume_chunks(job, run, inline=inline)
         # A whole run whose process died (the operator says so with --resume): record the
         # interruption, then run it again below like any failed run.
         job_run_set_status(run, S.FAILED, actor=actor, error=_("Interrupted; resumed by hand."))
@@ -149,7 +154,7 @@ def run_job(
     if not job.available:
         return fail_run(run, job.unavailable_message())
     if job.chunked:
-        return start_chunks(job, run, fresh=origin == S.SUCCEEDED)
+        return start_chunks(job, run, fresh=origin == S.SUCCEEDED, inline=inline)
     return _run_whole(job, run)
 
 

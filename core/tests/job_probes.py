@@ -21,7 +21,7 @@ from django.db.models import Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from core.jobs import chunked_job, register_job, whole_job
+from core.jobs import JobWork, chunked_job, register_job, whole_job
 from membership.dates import parse_month
 from membership.models import Bill, CreditRating, Customer
 
@@ -38,9 +38,10 @@ def _flag(name: str) -> Path | None:
 
 
 @chunked_job("probe_ledger", model=Customer, period_kind="month", app="tests")
-def probe_ledger(period: str, lo: int, hi: int) -> dict[str, Any]:
+def probe_ledger(work: JobWork) -> dict[str, Any]:
     """A chunked job with a real ledger: one CreditRating row per customer of [lo, hi) for the
     month, its score the customer's bill total (idempotent: an upsert per customer)."""
+    period, lo, hi = work.period, work.lo, work.hi
     if _flag(f"fail-{period}-{lo}"):
         raise RuntimeError(f"probe chunk {lo} told to fail")
     month = parse_month(period)
