@@ -10,6 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.errors import DomainError
 from core.job_registry import Counts, Job, JobWork, get_job
 from core.job_states import (
     JobOutcome,
@@ -61,6 +62,9 @@ def start_chunks(job: Job, run: JobRun, *, fresh: bool, inline: bool = False) ->
             total = plan_chunks(job, run)
             done = run.chunks.filter(done_at__isnull=False).count()
             JobRun.objects.filter(pk=run.pk).update(chunks_total=total, chunks_done=done)
+    except DomainError as exc:  # the job's own refusal (prepare): no traceback to log
+        logger.info("job %s %s refused: %s", run.job, run.period, exc.message)
+        return fail_run(run, exc)
     except Exception as exc:
         logger.exception("job %s %s: planning the chunks failed", run.job, run.period)
         return fail_run(run, exc)

@@ -24,8 +24,7 @@ Running a job
     sends one task per range (``core.run_job_chunk``, late ack) and the last chunk to
     finish — or a resume, or the sweeper — finalises it once every chunk is done.
     ``inline=True`` (the commands): the chunks are done in this process, one after the other,
-    and the call returns once the run has finished. ``job_run(name, period)`` is the same
-    bookkeeping for code that does the work itself.
+    and the call returns once the run has finished (core/job_commands.py).
 
 This module is the public face (import from here); the parts live in core/job_registry.py
 (the registry), core/job_states.py (outcomes, the state machine) and core/job_chunks.py
@@ -35,9 +34,6 @@ This module is the public face (import from here); the parts live in core/job_re
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -51,7 +47,6 @@ from core.errors import DomainError
 from core.job_calendar import period_clean
 from core.job_chunks import job_chunk_run, job_run_finalise, resume_chunks, start_chunks
 from core.job_registry import (
-    Counts,
     Job,
     JobWork,
     all_jobs,
@@ -79,13 +74,11 @@ from core.programme import programme
 __all__ = [
     "Job",
     "JobOutcome",
-    "JobRunHandle",
     "JobWork",
     "all_jobs",
     "chunked_job",
     "get_job",
     "job_chunk_run",
-    "job_run",
     "job_run_finalise",
     "job_run_request",
     "job_run_set_status",
@@ -163,6 +156,9 @@ def _run_whole(job: Job, run: JobRun) -> JobOutcome:
     JobRun.objects.filter(pk=run.pk).update(chunks_total=1, chunks_done=0)
     try:
         counts = as_counts(job.run(run.period) or {})
+    except DomainError as exc:  # the job's own refusal: no traceback to log
+        logger.info("job %s %s refused: %s", run.job, run.period, exc.message)
+        return fail_run(run, exc)
     except Exception as exc:
         logger.exception("job %s %s failed", run.job, run.period)
         return fail_run(run, exc)
@@ -252,71 +248,4 @@ def job_run_request(*, name: str, period: str, actor: Any) -> JobOutcome:
         "started",
         _("%(job)s %(period)s was sent to the workers; this page shows its progress.")
         % {"job": run.job, "period": run.period},
-    )
-
-
-@dataclass
-class JobRunHandle:
-    """What ``job_run`` gives the command: the run, whether to skip, and the counts to keep."""
-
-    run: JobRun
-    skipped: bool = False
-    message: str = ""
-    counts: Counts = field(default_factory=dict)
-
-
-@contextmanager
-def job_run(
-    name: str,
-    period: str,
-    *,
-    triggered_by: Any = None,
-    trigger: str = JobRun.Trigger.COMMAND,
-) -> Iterator[JobRunHandle]:
-    """Record a command's own run of job ``name`` for ``period`` as a JobRun::
-
-        with job_run("accrue_points", "2026-11") as run:
-            if run.skipped:              # already succeeded, or running elsewhere
-                self.stdout.write(run.message)
-                return
-            run.counts = points_accrue(...)
-
-    The body is the job; leaving it normally marks the run succeeded with ``run.counts``,
-    an exception marks it failed with the error (and goes on up).
-    """
-    job = get_job(name)
-    period = period_clean(job.spec.period_kind, period)
-    actor = recorded_actor(triggered_by)
-    run, _created = JobRun.objects.get_or_create(
-        job=job.name, period=period, defaults={"trigger": trigger, "triggered_by": actor}
-    )
-    handle = JobRunHandle(run=run)
-    if run.status == S.SUCCEEDED:
-        handle.skipped, handle.message = True, done_message(run)
-    elif run.status == S.RUNNING:
-        handle.skipped, handle.message = True, running_message(run)
-    elif not job_run_set_status(
-        run,
-        S.RUNNING,
-        actor=actor,
-        note="started" if run.status == S.PENDING else "run again",
-        trigger=trigger,
-        triggered_by=actor,
-        chunks_total=1,
-        chunks_done=0,
-    ):
-        handle.skipped, handle.message = True, busy_message(run)
-    if handle.skipped:
-        yield handle
-        return
-    try:
-        yield handle
-    except BaseException as exc:
-        try:
-            fail_run(run, exc)
-        except Exception:  # the database itself is the problem: the sweeper will tell
-            logger.exception("job %s %s: could not record the failure", run.job, run.period)
-        raise
-    job_run_set_status(
-        run, S.SUCCEEDED, counts=as_counts(handle.counts), chunks_total=1, chunks_done=1
     )

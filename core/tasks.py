@@ -5,8 +5,10 @@
 - ``core.run_job_chunk(run_id, lo, hi)``: one chunk of a chunked run; the only task with late
   acknowledgement, because a chunk is idempotent (its work and its "done" mark commit
   together), so a chunk redelivered after its worker died is safe;
-- ``jobs.<name>(period=None)``: one task per job of the calendar, with the command's argument;
-  without a period (the beat schedule) it computes the period from now, in Asia/Shanghai;
+- ``jobs.<name>(period=None)``: one task per job of the calendar, with the command's argument
+  (INTERFACES.md: each job command is also a task with the same argument; given a period it
+  behaves like the command and runs a succeeded run again); without a period (the beat
+  schedule) it computes the period from now, in Asia/Shanghai, and does not repeat a run;
 - ``core.sweep_job_runs()``: resumes stalled chunked runs (the beat schedule, every 10 min).
 """
 
@@ -52,10 +54,13 @@ def sweep_job_runs() -> dict[str, int]:
 
 
 def scheduled(name: str, period: str | None = None) -> dict[str, Any]:
-    """Run a calendar job: for ``period``, or (from the beat schedule) the period due now."""
+    """Run a calendar job. From the beat schedule (no period): the period due now, never a
+    second time once it succeeded. With a period (the command's argument, sent by another
+    system): like the command, a succeeded run is run again (jobs are idempotent)."""
+    if period:
+        return run_job(name, period, trigger=JobRun.Trigger.COMMAND, rerun=True).as_dict()
     job = get_job(name)
-    trigger = JobRun.Trigger.COMMAND if period else JobRun.Trigger.SCHEDULE
-    return run_job(name, period or job.spec.period_for(), trigger=trigger).as_dict()
+    return run_job(name, job.spec.period_for(), trigger=JobRun.Trigger.SCHEDULE).as_dict()
 
 
 def _calendar_task(name: str) -> Any:

@@ -177,6 +177,11 @@ DJANGO_CELERY_BEAT_TZ_AWARE = True
 # worker tests run a worker on a queue of their own, with their probe jobs).
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_IMPORTS = env.list("CELERY_IMPORTS", default=[])
+# Programme parameters (core/programme.py) a deployment tunes without a code change: the
+# customers per chunk of a chunked job (the worker tests make small chunks with it).
+GOTONE: dict[str, object] = {}
+if env("JOB_CHUNK_SIZE", default=""):
+    GOTONE["JOB_CHUNK_SIZE"] = env.int("JOB_CHUNK_SIZE")
 
 LOGGING = {
     "version": 1,

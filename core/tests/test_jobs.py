@@ -328,33 +328,6 @@ def test_conv_5_a_whole_run_flagged_interrupted_that_finishes_is_recorded_as_suc
     assert moves == [S.RUNNING, S.FAILED, S.RUNNING, S.SUCCEEDED]
 
 
-# --- The context manager for commands -----------------------------------------------------------
-
-
-def test_conv_5_job_run_records_a_commands_own_work_once() -> None:
-    with jobs.job_run("probe_whole", "2026-10-01") as run:
-        assert not run.skipped
-        run.counts = {"written": 4}
-    with jobs.job_run("probe_whole", "2026-10-01") as again:
-        assert again.skipped
-    record = JobRun.objects.get()
-    assert (record.status, record.trigger, record.counts) == (
-        S.SUCCEEDED,
-        "command",
-        {"written": 4},
-    )
-
-
-def test_conv_5_job_run_records_the_failure_and_lets_the_error_through() -> None:
-    with pytest.raises(DomainError, match="no bills"), jobs.job_run("probe_whole", "2026-10-01"):
-        raise DomainError("no bills yet")
-    record = JobRun.objects.get()
-    assert (record.status, record.error) == (S.FAILED, "no bills yet")
-    with jobs.job_run("probe_whole", "2026-10-01") as again:  # a failed run runs again
-        assert not again.skipped
-    assert JobRun.objects.get().status == S.SUCCEEDED
-
-
 def test_conv_5_resume_runs_again_a_whole_run_whose_process_died(probe_faults: Path) -> None:
     JobRun.objects.create(job="probe_whole", period="2026-10-01", status=S.RUNNING)
     assert run_job("probe_whole", "2026-10-01").action == "already_running"
