@@ -2,8 +2,12 @@
 core/jobs.py, which imports this module on first use. Each takes the period as the command
 of INTERFACES.md does and returns the counts the JobRun keeps.
 
-Both run whole: their services are set-based and chunk by primary-key range internally,
-one transaction per chunk, idempotent per (customer, month) and per lot (CONV-5).
+Both are chunked by primary-key range (CONV-5): the chunks run in parallel on the workers,
+each in its own transaction together with its "done" mark, and the final step (``finish``)
+runs once every chunk is done. Every chunk of one job run writes to that run's one open
+``PointsRun`` (made by ``prepare``, before the chunks are planned), so the ledger's entries
+of a run — resumed after a dead worker or not — carry one run id.
+
 ``expiry_reminders`` (POINTS-6 / NOTICE-1) is not registered here: it writes to the SMS
 outbox of servicedesk, which points may not import; ``points.selectors.expiring_by_customer``
 gives its rows.
@@ -13,18 +17,66 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.jobs import whole_job
+from core.jobs import JobWork, chunked_job
 from membership.dates import parse_month
-from points.services import points_accrue, points_expire
+from points.services.accrual import (
+    accrual_bounds,
+    accrual_close,
+    accrual_run_open,
+    accrue_range,
+)
+from points.services.expiry import (
+    expire_range,
+    expiry_bounds,
+    expiry_check,
+    expiry_close,
+    expiry_run_open,
+)
+
+# --- accrue_points YYYY-MM (POINTS-1..4): chunks of customer ids ------------------------------
 
 
-@whole_job("accrue_points")
-def accrue_points(period: str) -> dict[str, Any]:
-    """POINTS-1..4 for the month's bills (`accrue_points YYYY-MM`)."""
-    return dict(points_accrue(month=parse_month(period)).counts)
+def _accrual_open(work: JobWork) -> None:
+    accrual_run_open(month=parse_month(work.period), job_run_id=work.run_id)
 
 
-@whole_job("expire_points")
-def expire_points(period: str) -> dict[str, Any]:
-    """POINTS-6 on the clearing day of December (`expire_points YEAR`)."""
-    return dict(points_expire(year=int(period)).counts)
+def _accrual_finish(work: JobWork, counts: dict[str, Any]) -> dict[str, Any]:
+    run = accrual_run_open(month=parse_month(work.period), job_run_id=work.run_id)
+    return {**accrual_close(run, counts).counts, "chunks": counts.get("chunks", 0)}
+
+
+@chunked_job(
+    "accrue_points",
+    bounds=lambda period: accrual_bounds(parse_month(period)),
+    prepare=_accrual_open,
+    finish=_accrual_finish,
+)
+def accrue_points(work: JobWork) -> dict[str, Any]:
+    """POINTS-1..4 for the month's bills of the customers ``lo <= id < hi``."""
+    run = accrual_run_open(month=parse_month(work.period), job_run_id=work.run_id)
+    return accrue_range(run, lo=work.lo, hi=work.hi)
+
+
+# --- expire_points YEAR (POINTS-6): chunks of lot ids ------------------------------------------
+
+
+def _expiry_prepare(work: JobWork) -> None:
+    expiry_check(year=int(work.period))  # not before the clearing day: nothing is done
+    expiry_run_open(year=int(work.period), job_run_id=work.run_id)
+
+
+def _expiry_finish(work: JobWork, counts: dict[str, Any]) -> dict[str, Any]:
+    run = expiry_run_open(year=int(work.period), job_run_id=work.run_id)
+    return {**expiry_close(run).counts, "chunks": counts.get("chunks", 0)}
+
+
+@chunked_job(
+    "expire_points",
+    bounds=lambda period: expiry_bounds(int(period)),
+    prepare=_expiry_prepare,
+    finish=_expiry_finish,
+)
+def expire_points(work: JobWork) -> dict[str, Any]:
+    """POINTS-6 on the clearing day of December for the due lots ``lo <= id < hi``."""
+    run = expiry_run_open(year=int(work.period), job_run_id=work.run_id)
+    return expire_range(run, lo=work.lo, hi=work.hi)

@@ -330,39 +330,51 @@ def _count_short(t: _Sql, run: PointsRun, start: date, lo: int, hi: int) -> int:
     return int(row[0]) if row else 0
 
 
-def points_accrue(*, month: date, chunk: int | None = None) -> PointsRun:
-    """POINTS-1..4: accrue ``month``'s bills; safe to run again (CONV-5).
-
-    Each chunk of customers is one transaction: a run that died halfway finishes the
-    same when run again, since every part is written once per (customer, month).
-    """
-    start = dates.month_start(month)
-    size = int(chunk or programme("POINTS_BATCH_CUSTOMERS"))
-    now = timezone.now()
-    run = PointsRun.objects.create(
-        job=PointsRun.Job.ACCRUAL, period=f"{start:%Y-%m}", started_at=now
+def accrual_run_open(*, month: date, job_run_id: int | None = None) -> PointsRun:
+    """The points run an accrual of ``month`` writes to: for a job run (CONV-5), its one open
+    points run, made by its first caller (the check before the chunks are planned); for a
+    direct call, a new one."""
+    period = f"{dates.month_start(month):%Y-%m}"
+    if job_run_id is None:
+        return PointsRun.objects.create(
+            job=PointsRun.Job.ACCRUAL, period=period, started_at=timezone.now()
+        )
+    run, _created = PointsRun.objects.get_or_create(
+        job_run_id=job_run_id,
+        finished_at__isnull=True,
+        defaults={"job": PointsRun.Job.ACCRUAL, "period": period, "started_at": timezone.now()},
     )
-    bounds = Bill.objects.filter(month=start).aggregate(
+    return run
+
+
+def accrual_bounds(month: date) -> tuple[int, int] | None:
+    """The customer ids the month's bills span (the ranges the chunks cover), None if none."""
+    found = Bill.objects.filter(month=dates.month_start(month)).aggregate(
         lo=Min("customer_id"), hi=Max("customer_id")
     )
-    totals: dict[str, int] = {}
-    if bounds["lo"] is not None:
-        lo = int(bounds["lo"])
-        while lo <= bounds["hi"]:
-            with transaction.atomic():
-                counts = _accrue_chunk(run, start, lo, lo + size, now)
-            for key, value in counts.items():
-                totals[key] = totals.get(key, 0) + value
-            lo += size
+    return None if found["lo"] is None else (int(found["lo"]), int(found["hi"]))
+
+
+def accrue_range(run: PointsRun, *, lo: int, hi: int) -> dict[str, int]:
+    """POINTS-1..4 for the customers ``lo <= id < hi`` of ``run``'s month, in the caller's
+    transaction (one chunk: a job chunk, or one step of ``points_accrue``). Idempotent:
+    every part is written once per (customer, month), a changed bill adds a correction."""
+    with transaction.atomic():
+        return _accrue_chunk(run, dates.parse_month(run.period), lo, hi, timezone.now())
+
+
+def accrual_close(run: PointsRun, totals: dict[str, Any]) -> PointsRun:
+    """Finish ``run``: its counts from the chunks' ``totals`` and the entries it wrote."""
+    start = dates.parse_month(run.period)
     written = Entry.objects.filter(run=run).aggregate(points=Sum("amount"), n=Count("id"))
     run.counts = {
         "bills": Bill.objects.filter(month=start).count(),
-        "customers": totals.get("staged", 0),
-        "accrual": totals.get(EntryKind.ACCRUAL, 0),
-        "reward_brand": totals.get(EntryKind.REWARD_BRAND, 0),
-        "reward_tenure": totals.get(EntryKind.REWARD_TENURE, 0),
-        "corrections": sum(v for k, v in totals.items() if k.startswith("corrections_")),
-        "short": totals.get("short", 0),
+        "customers": int(totals.get("staged", 0)),
+        "accrual": int(totals.get(EntryKind.ACCRUAL, 0)),
+        "reward_brand": int(totals.get(EntryKind.REWARD_BRAND, 0)),
+        "reward_tenure": int(totals.get(EntryKind.REWARD_TENURE, 0)),
+        "corrections": sum(int(v) for k, v in totals.items() if k.startswith("corrections_")),
+        "short": int(totals.get("short", 0)),
         "entries": int(written["n"] or 0),
         "points": int(written["points"] or 0),
     }
@@ -371,11 +383,29 @@ def points_accrue(*, month: date, chunk: int | None = None) -> PointsRun:
     return run
 
 
-def accrual_summary(run: PointsRun) -> str:
-    """The one-line summary the command prints."""
-    c = run.counts
+def points_accrue(*, month: date, chunk: int | None = None) -> PointsRun:
+    """POINTS-1..4: accrue ``month``'s bills in this process; safe to run again (CONV-5).
+
+    The calendar job ``accrue_points`` (points/jobs.py) runs the same ranges as chunks on
+    the workers; this is the direct call (the demo, the benchmark, the tests). Each chunk
+    of customers is one transaction: a run that died halfway finishes the same when run
+    again, since every part is written once per (customer, month).
+    """
+    size = int(chunk or programme("POINTS_BATCH_CUSTOMERS"))
+    run = accrual_run_open(month=month)
+    totals: dict[str, int] = {}
+    bounds = accrual_bounds(month)
+    if bounds is not None:
+        for lo in range(bounds[0], bounds[1] + 1, size):
+            for key, value in accrue_range(run, lo=lo, hi=lo + size).items():
+                totals[key] = totals.get(key, 0) + value
+    return accrual_close(run, totals)
+
+
+def accrual_summary(period: str, c: dict[str, Any]) -> str:
+    """The one-line summary the command prints, from the run's counts."""
     line = (
-        f"accrue_points {run.period}: {c['bills']} bills, {c['customers']} accruing, "
+        f"accrue_points {period}: {c['bills']} bills, {c['customers']} accruing, "
         f"{c['accrual']} consumption, {c['reward_brand']} brand rewards, "
         f"{c['reward_tenure']} tenure rewards, {c['corrections']} corrections, "
         f"{c['points']:+d} points"

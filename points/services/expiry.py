@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Max, Min, Sum
+from django.db.models import Count, Max, Min, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,56 +26,87 @@ def clearing_day(year: int) -> date:
     return date(year, 12, day)
 
 
-def points_expire(*, year: int, today: date | None = None, chunk: int | None = None) -> PointsRun:
-    """POINTS-6: on 31 December ``year``, clear what is left of the lots earned in
-    ``year - 2`` and before; easyown lots are exempt (POINTS-3 Decision). Safe to run
-    again: a cleared lot holds nothing more to clear (CONV-5)."""
+def expiry_check(*, year: int, today: date | None = None) -> None:
+    """POINTS-6: the clearing of ``year`` runs on its clearing day, not before."""
     today = today or timezone.localdate()
     if today < clearing_day(year):
         raise DomainError(
             _("The clearing of %(year)s runs on %(day)s, not before.")
             % {"year": year, "day": clearing_day(year).isoformat()}
         )
-    last_year = year - int(programme("POINTS_VALID_YEARS"))
-    size = int(chunk or programme("POINTS_BATCH_CUSTOMERS"))
-    now = timezone.now()
-    run = PointsRun.objects.create(job=PointsRun.Job.EXPIRY, period=str(year), started_at=now)
-    due = Lot.objects.filter(year__lte=last_year, exempt=False, balance__gt=0)
-    bounds = due.aggregate(lo=Min("id"), hi=Max("id"))
+
+
+def expiry_last_year(year: int) -> int:
+    """The last earning year the clearing of 31 December ``year`` clears (POINTS-6)."""
+    return year - int(programme("POINTS_VALID_YEARS"))
+
+
+def expiry_due(year: int) -> QuerySet[Lot]:
+    """The lots the clearing of ``year`` empties: earned in ``year - 2`` and before, not
+    exempt (easyown, POINTS-3 Decision), still holding points."""
+    return Lot.objects.filter(year__lte=expiry_last_year(year), exempt=False, balance__gt=0)
+
+
+def expiry_bounds(year: int) -> tuple[int, int] | None:
+    """The lot ids the due lots span (the ranges the chunks cover), None if none."""
+    found = expiry_due(year).aggregate(lo=Min("id"), hi=Max("id"))
+    return None if found["lo"] is None else (int(found["lo"]), int(found["hi"]))
+
+
+def expiry_run_open(*, year: int, job_run_id: int | None = None) -> PointsRun:
+    """The points run the clearing of ``year`` writes to (see accrual_run_open)."""
+    if job_run_id is None:
+        return PointsRun.objects.create(
+            job=PointsRun.Job.EXPIRY, period=str(year), started_at=timezone.now()
+        )
+    run, _created = PointsRun.objects.get_or_create(
+        job_run_id=job_run_id,
+        finished_at__isnull=True,
+        defaults={"job": PointsRun.Job.EXPIRY, "period": str(year), "started_at": timezone.now()},
+    )
+    return run
+
+
+def expire_range(run: PointsRun, *, lo: int, hi: int) -> dict[str, int]:
+    """POINTS-6 for the due lots ``lo <= id < hi``: one expiry entry per lot for what it
+    holds, then the lots' balances, in one transaction. A cleared lot holds nothing more
+    to clear, so a range done again writes nothing (CONV-5)."""
+    year = int(run.period)
     t = _Sql()
-    if bounds["lo"] is not None:
-        lo = int(bounds["lo"])
-        while lo <= bounds["hi"]:
-            with transaction.atomic():
-                t.execute(
-                    f"INSERT INTO {t.entry} (customer_id, lot_id, year, kind, corrects, amount,"
-                    f" month, booked_on, run_id, note, created_at)"
-                    f" SELECT l.customer_id, l.id, l.year, %s, %s, -l.balance, NULL, %s, %s,"
-                    f" %s, %s FROM {t.lot} l WHERE l.year <= %s AND l.exempt = %s"
-                    f" AND l.balance > 0 AND l.id >= %s AND l.id < %s",
-                    [
-                        EntryKind.EXPIRY,
-                        "",
-                        t.day(clearing_day(year)),
-                        run.pk,
-                        f"POINTS-6: valid until 31 December {year}",
-                        t.moment(now),
-                        last_year,
-                        False,
-                        lo,
-                        lo + size,
-                    ],
-                )
-                # Relative, not "= 0": had a redemption slipped in between, the CHECK
-                # constraint would refuse the chunk rather than lose track of a point.
-                t.execute(
-                    f"UPDATE {t.lot} SET balance = {t.lot}.balance + d.amount"
-                    f" FROM (SELECT e.lot_id AS lot_id, SUM(e.amount) AS amount"
-                    f" FROM {t.entry} e WHERE e.run_id = %s AND e.lot_id >= %s AND e.lot_id < %s"
-                    f" GROUP BY e.lot_id) d WHERE {t.lot}.id = d.lot_id",
-                    [run.pk, lo, lo + size],
-                )
-            lo += size
+    with transaction.atomic():
+        cleared = t.execute(
+            f"INSERT INTO {t.entry} (customer_id, lot_id, year, kind, corrects, amount,"
+            f" month, booked_on, run_id, note, created_at)"
+            f" SELECT l.customer_id, l.id, l.year, %s, %s, -l.balance, NULL, %s, %s,"
+            f" %s, %s FROM {t.lot} l WHERE l.year <= %s AND l.exempt = %s"
+            f" AND l.balance > 0 AND l.id >= %s AND l.id < %s",
+            [
+                EntryKind.EXPIRY,
+                "",
+                t.day(clearing_day(year)),
+                run.pk,
+                f"POINTS-6: valid until 31 December {year}",
+                t.moment(timezone.now()),
+                expiry_last_year(year),
+                False,
+                lo,
+                hi,
+            ],
+        )
+        # Relative, not "= 0": had a redemption slipped in between, the CHECK
+        # constraint would refuse the chunk rather than lose track of a point.
+        t.execute(
+            f"UPDATE {t.lot} SET balance = {t.lot}.balance + d.amount"
+            f" FROM (SELECT e.lot_id AS lot_id, SUM(e.amount) AS amount"
+            f" FROM {t.entry} e WHERE e.run_id = %s AND e.lot_id >= %s AND e.lot_id < %s"
+            f" GROUP BY e.lot_id) d WHERE {t.lot}.id = d.lot_id",
+            [run.pk, lo, hi],
+        )
+    return {"lots": cleared}
+
+
+def expiry_close(run: PointsRun) -> PointsRun:
+    """Finish ``run``: its counts from the entries it wrote."""
     written = Entry.objects.filter(run=run).aggregate(
         points=Sum("amount"), lots=Count("id"), customers=Count("customer", distinct=True)
     )
@@ -83,17 +114,32 @@ def points_expire(*, year: int, today: date | None = None, chunk: int | None = N
         "lots": int(written["lots"] or 0),
         "customers": int(written["customers"] or 0),
         "points": -int(written["points"] or 0),
-        "up_to_year": last_year,
+        "up_to_year": expiry_last_year(int(run.period)),
     }
     run.finished_at = timezone.now()
     run.save(update_fields=["counts", "finished_at"])
     return run
 
 
-def expiry_summary(run: PointsRun) -> str:
-    c = run.counts
+def points_expire(*, year: int, today: date | None = None, chunk: int | None = None) -> PointsRun:
+    """POINTS-6: on 31 December ``year``, clear what is left of the lots earned in
+    ``year - 2`` and before; easyown lots are exempt (POINTS-3 Decision). Safe to run
+    again: a cleared lot holds nothing more to clear (CONV-5). The calendar job
+    ``expire_points`` (points/jobs.py) runs the same ranges as chunks on the workers."""
+    expiry_check(year=year, today=today)
+    size = int(chunk or programme("POINTS_BATCH_CUSTOMERS"))
+    run = expiry_run_open(year=year)
+    bounds = expiry_bounds(year)
+    if bounds is not None:
+        for lo in range(bounds[0], bounds[1] + 1, size):
+            expire_range(run, lo=lo, hi=lo + size)
+    return expiry_close(run)
+
+
+def expiry_summary(period: str, c: dict[str, Any]) -> str:
+    """The one-line summary the command prints, from the run's counts."""
     return (
-        f"expire_points {run.period}: cleared {c['points']} points in {c['lots']} lots "
+        f"expire_points {period}: cleared {c['points']} points in {c['lots']} lots "
         f"of {c['customers']} customers (earned in {c['up_to_year']} and before)"
     )
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 
+from core.models import JobRun
+from core.tasks import CALENDAR_TASKS
 from membership import dates
 from membership.models import Bill, Brand, Customer, Status
 from membership.scoring import consumption_points
@@ -19,7 +22,6 @@ from points.models import Entry, EntryKind, Lot
 from points.selectors import accrual_start, balances
 from points.services import points_accrue
 from points.services.accrual import accrual_started_q, tenure_months_sql
-from points.tasks import accrue_points
 from points.tests.builders import make_bill, make_customer, make_item
 
 pytestmark = pytest.mark.django_db
@@ -433,13 +435,20 @@ def test_accrue_points_command_refuses_a_malformed_month() -> None:
         call_command("accrue_points", "2025-13x")
 
 
-def test_the_accrual_task_takes_the_same_argument_as_the_command() -> None:
+def test_the_accrual_task_takes_the_same_argument_as_the_command(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    capture = django_capture_on_commit_callbacks
     customer = young_mzone()
     make_bill(customer=customer, month=OCT, total=Decimal("10.00"))
 
-    summary = accrue_points.delay("2025-10").get()
+    with capture(execute=True):  # the chunks are sent once the run is committed
+        result = CALENDAR_TASKS["accrue_points"].delay("2025-10").get()
 
-    assert summary.startswith("accrue_points 2025-10:")
+    assert (result["job"], result["period"]) == ("accrue_points", "2025-10")
+    run = JobRun.objects.get(job="accrue_points", period="2025-10")
+    assert run.status == "succeeded"
+    assert run.counts["accrual"] == 1
     assert kinds(customer) == {EntryKind.ACCRUAL: 10}
 
 

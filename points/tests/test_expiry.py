@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from datetime import date
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from core.errors import DomainError
+from core.models import JobRun
+from core.tasks import CALENDAR_TASKS
 from membership.models import Status
 from points.models import Entry, EntryKind, Lot, PointsRun
 from points.selectors import expiring_by_customer, lot_expires_on, lots_of
 from points.services import points_expire
-from points.tasks import expire_points
 from points.tests.builders import earn, lot_balances, make_customer
 
 pytestmark = pytest.mark.django_db
@@ -124,27 +126,33 @@ def test_expire_points_command_refuses_a_malformed_or_future_year() -> None:
         call_command("expire_points", "2999")
 
 
-def test_the_expiry_task_takes_the_same_argument_as_the_command() -> None:
+def test_the_expiry_task_takes_the_same_argument_as_the_command(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    capture = django_capture_on_commit_callbacks
     customer = make_customer()
     earn(customer, 2019, 5)
 
-    summary = expire_points.delay(2021).get()
+    with capture(execute=True):  # the chunks are sent once the run is committed
+        result = CALENDAR_TASKS["expire_points"].delay("2021").get()
 
-    assert summary.startswith("expire_points 2021: cleared 5 points")
+    assert (result["job"], result["period"]) == ("expire_points", "2021")
+    run = JobRun.objects.get(job="expire_points", period="2021")
+    assert run.status == "succeeded"
+    assert run.counts["points"] == 5
     assert lot_balances(customer) == {2019: 0}
 
 
 def test_the_calendar_jobs_of_points_are_registered() -> None:
-    from core.jobs import get_job
+    from core.jobs import get_job, run_job
 
     customer = make_customer()
     earn(customer, 2019, 5)
 
     accrual, expiry = get_job("accrue_points"), get_job("expire_points")
 
-    assert accrual.available
-    assert expiry.available
-    assert expiry.run is not None
-    counts = expiry.run("2021")
-    assert counts is not None
-    assert counts["points"] == 5
+    assert accrual.chunked  # CONV-5: big jobs run in pk-range chunks
+    assert expiry.chunked
+    outcome = run_job("expire_points", "2021", inline=True)
+    assert outcome.run.status == "succeeded"
+    assert outcome.run.counts["points"] == 5
