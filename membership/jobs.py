@@ -2,8 +2,10 @@
 core/jobs.py, which imports this module on first use. Each takes the period as the command
 of INTERFACES.md does and returns the counts the JobRun keeps.
 
-All three run whole: their services are set-based over the whole table and take no
-primary-key range (credit_rate_month chunks internally, in one transaction).
+``rate_credit`` is chunked (CREDIT-5, CONV-5): each chunk rates one range of customer primary
+keys (an idempotent upsert that writes only changed rows), and the final step, once every
+chunk is done, removes the month's ratings no longer due and counts the stars. The others run
+whole: their services are set-based over the whole table and take no primary-key range.
 The two daily digests (``birthday_reminders``, ``overdue_approvals``) count what the
 account managers' care calendar and the supervisors' inbox show that day, per person, so
 the run record says who has something due; the screens themselves are always live
@@ -15,20 +17,33 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from core.jobs import whole_job
+from core.jobs import JobWork, chunked_job, whole_job
 from membership.dates import parse_month
-from membership.models import KeyPerson, UpgradeRequest, UpgradeStatus
+from membership.models import Customer, KeyPerson, UpgradeRequest, UpgradeStatus
 from membership.selectors.care import care_calendar
 from membership.selectors.groups import upgrade_overdue_before
-from membership.services.credit import credit_rate_month
+from membership.services.credit import credit_month_check, credit_rate_finish, credit_rate_range
 from membership.services.kpi import kpi_snapshot
 from membership.services.rating import GoToneAnnualPolicy
 
 
-@whole_job("rate_credit")
-def rate_credit(period: str) -> dict[str, Any]:
-    """CREDIT-1..5 as of the month's last day (`rate_credit YYYY-MM`)."""
-    return credit_rate_month(month=parse_month(period))
+def rate_credit_prepare(work: JobWork) -> None:
+    """Before any chunk is planned: a month that has not begun is refused (DomainError)."""
+    credit_month_check(parse_month(work.period))
+
+
+def rate_credit_finish(work: JobWork, counts: dict[str, Any]) -> dict[str, Any]:
+    """CREDIT-5, once every chunk is done: remove the month's ratings no longer due, count
+    the stars. ``counts`` are the chunks' summed counts; the run keeps the same counts as
+    ``credit_rate_month`` returns (month, rated, changed, removed, stars)."""
+    return credit_rate_finish(month=parse_month(work.period), changed=int(counts.get("changed", 0)))
+
+
+@chunked_job("rate_credit", model=Customer, prepare=rate_credit_prepare, finish=rate_credit_finish)
+def rate_credit(work: JobWork) -> dict[str, Any]:
+    """CREDIT-1..5 as of the month's last day (`rate_credit YYYY-MM`) for the customers
+    ``work.lo <= pk < work.hi``; idempotent (CONV-5): a chunk done again changes nothing."""
+    return credit_rate_range(month=parse_month(work.period), lo=work.lo, hi=work.hi)
 
 
 @whole_job("rate_annual_preview")

@@ -22,14 +22,7 @@ from servicedesk.services.waivers import birthday_waivers_run
 @whole_job("run_birthday_waivers")
 def run_birthday_waivers(period: str) -> dict[str, Any]:
     """SERVICE-6 for the birthdays of the day (`run_birthday_waivers --date YYYY-MM-DD`)."""
-    run = birthday_waivers_run(day=date.fromisoformat(period))
-    return {
-        "created": run.created,
-        "total": run.total,
-        "zero": run.zero,
-        "amount": str(run.amount),
-        "sms": run.notices,
-    }
+    return birthday_waivers_run(day=date.fromisoformat(period)).as_counts()
 
 
 @whole_job("holiday_greetings")

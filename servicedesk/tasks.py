@@ -1,32 +1,18 @@
-"""Celery tasks: adapters that take a date and call a service; each is safe to run twice."""
+"""Celery task of the SMS outbox: sends what is due right after a message is queued.
+
+The calendar's jobs of servicedesk (birthday waivers, holiday greetings, expiry reminders,
+the daily outbox sweep) are the tasks ``jobs.<name>`` of core/tasks.py, which go through the
+job runner and are recorded as runs (CONV-5).
+"""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
 from celery import shared_task
-from django.utils import timezone
 
-from servicedesk.services.notices import notice_holiday_greetings
 from servicedesk.services.outbox import outbox_send_due
-from servicedesk.services.waivers import birthday_waivers_run
-
-
-@shared_task(name="servicedesk.run_birthday_waivers")
-def run_birthday_waivers(date_iso: str | None = None) -> str:
-    """SERVICE-6 for ``date_iso`` (YYYY-MM-DD), yesterday by default (the daily run)."""
-    day = date.fromisoformat(date_iso) if date_iso else timezone.localdate() - timedelta(days=1)
-    return birthday_waivers_run(day=day).summary()
 
 
 @shared_task(name="servicedesk.send_outbox", acks_late=True)
 def send_outbox() -> dict[str, int]:
     """NOTICE-1: send what is due; every message is claimed, so two runs never collide."""
     return outbox_send_due()
-
-
-@shared_task(name="servicedesk.holiday_greetings")
-def holiday_greetings(date_iso: str | None = None) -> int:
-    """GROUP-4 / NOTICE-1: greetings to key persons when ``date_iso`` (today) is a festival."""
-    day = date.fromisoformat(date_iso) if date_iso else timezone.localdate()
-    return notice_holiday_greetings(day=day)

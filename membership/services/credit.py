@@ -3,7 +3,12 @@
 The point tables below are the rule's own numbers (from the source); the Defaults the rule
 leaves open (spend window, suspension window and penalty) are read from core/programme.py.
 The same tables drive both the plain-Python functions (used to explain a score and as the
-tests' oracle) and the SQL of ``credit_rate_month``, so the two cannot drift apart.
+tests' oracle) and the SQL of ``credit_rate_range``, so the two cannot drift apart.
+
+A month is rated range by range (``credit_rate_range``, one pk range each, idempotent), then
+finished once (``credit_rate_finish``: rows no longer due removed, stars counted): as the
+chunks and the final step of the ``rate_credit`` job (membership/jobs.py, CONV-5), or all in
+one transaction by ``credit_rate_month``.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.errors import DomainError
 from core.programme import programme
@@ -46,8 +52,9 @@ CREDIT_SPEND_BANDS: tuple[tuple[int, int], ...] = (
 # CREDIT-5: (score at least, stars), highest first; below 100 → no star.
 CREDIT_STARS: tuple[tuple[int, int], ...] = ((500, 5), (400, 4), (300, 3), (200, 2), (100, 1))
 
-# Customers per INSERT … SELECT statement (a pk range); the whole month is one transaction.
-# 20,000 customers' six months of bills aggregate within PostgreSQL's default work_mem.
+# Customers per INSERT … SELECT statement (a pk range) of ``credit_rate_month``, the
+# whole-table path in one transaction; 20,000 customers' six months of bills aggregate within
+# PostgreSQL's default work_mem. The ``rate_credit`` job's chunks are JOB_CHUNK_SIZE.
 CHUNK_SIZE = 20_000
 
 
@@ -295,31 +302,40 @@ def _rating_sql(windows: dict[str, Any], low: int, high: int) -> tuple[str, list
     return sql, params
 
 
-@transaction.atomic
-def credit_rate_month(*, month: date, chunk_size: int = CHUNK_SIZE) -> dict[str, Any]:
-    """CREDIT-1..5 for every rated customer as of ``month``'s last day (CONV-3).
-
-    One row per customer and month (the history is kept). Running a month again replaces
-    that month's rows and touches nothing else (CONV-5): a row whose score, stars and
-    breakdown are unchanged is not written at all, and rows of customers no longer rated
-    for that month are removed. The month is rated in one transaction, in pk-range chunks
-    of one INSERT … SELECT each.
-    """
+def credit_month_check(month: date) -> date:
+    """The month to rate (its first day), or a DomainError: a month that has not begun has
+    nothing to rate yet (the check before any chunk of ``rate_credit`` is planned)."""
     month = month_start(month)
     if month > timezone.localdate():
-        raise DomainError(f"{month:%Y-%m} has not begun; there is nothing to rate yet.")
+        raise DomainError(
+            _("%(month)s has not begun; there is nothing to rate yet.")
+            % {"month": f"{month:%Y-%m}"},
+            code="month_not_begun",
+        )
+    return month
+
+
+@transaction.atomic
+def credit_rate_range(*, month: date, lo: int, hi: int) -> dict[str, int]:
+    """CREDIT-1..5 as of ``month``'s last day for the rated customers with lo ≤ pk < hi: one
+    INSERT … SELECT … ON CONFLICT that writes only the rows whose score, stars or breakdown
+    changed, so doing a range again changes nothing (CONV-5). Returns ``{"changed": n}``,
+    the rows inserted or actually updated. One chunk of the ``rate_credit`` job."""
     windows = credit_windows(month)
-    bounds = Customer.objects.aggregate(low=Min("pk"), high=Max("pk"))
-    changed = 0
-    if bounds["low"] is not None:
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                # The statement is costed high enough to trigger JIT compilation, which
-                # costs more than it saves on a plain join-and-aggregate (this transaction only).
-                cursor.execute("SET LOCAL jit = off")
-            for low in range(bounds["low"], bounds["high"] + 1, chunk_size):
-                cursor.execute(*_rating_sql(windows, low, low + chunk_size))
-                changed += max(cursor.rowcount, 0)  # rows inserted or actually updated
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The statement is costed high enough to trigger JIT compilation, which costs
+            # more than it saves on a plain join-and-aggregate (SET LOCAL: this transaction).
+            cursor.execute("SET LOCAL jit = off")
+        cursor.execute(*_rating_sql(windows, lo, hi))
+        return {"changed": max(cursor.rowcount, 0)}
+
+
+def credit_rate_finish(*, month: date, changed: int = 0) -> dict[str, Any]:
+    """The final step of a month's rating, once every range is rated: remove the month's
+    rows of lines no longer rated (D-CREDIT-1), then count the month's rows by stars
+    (CREDIT-5). ``changed`` is the ranges' summed count, passed through to the result."""
+    month = month_start(month)
     removed, _detail = _ratings_no_longer_due(month).delete()
     by_stars = dict(
         CreditRating.objects.filter(month=month)
@@ -334,3 +350,23 @@ def credit_rate_month(*, month: date, chunk_size: int = CHUNK_SIZE) -> dict[str,
         "removed": removed,
         "stars": {str(stars): by_stars.get(stars, 0) for stars in range(5, -1, -1)},
     }
+
+
+@transaction.atomic
+def credit_rate_month(*, month: date, chunk_size: int = CHUNK_SIZE) -> dict[str, Any]:
+    """CREDIT-1..5 for every rated customer as of ``month``'s last day (CONV-3), in one
+    transaction: the whole-table path (the demo seed, the tests' reference), built from the
+    same pieces as the chunked ``rate_credit`` job (membership/jobs.py).
+
+    One row per customer and month (the history is kept). Running a month again replaces
+    that month's rows and touches nothing else (CONV-5): a row whose score, stars and
+    breakdown are unchanged is not written at all, and rows of customers no longer rated
+    for that month are removed. The ranges are pk ranges of ``chunk_size`` customers.
+    """
+    month = credit_month_check(month)
+    bounds = Customer.objects.aggregate(low=Min("pk"), high=Max("pk"))
+    changed = 0
+    if bounds["low"] is not None:
+        for low in range(bounds["low"], bounds["high"] + 1, chunk_size):
+            changed += credit_rate_range(month=month, lo=low, hi=low + chunk_size)["changed"]
+    return credit_rate_finish(month=month, changed=changed)

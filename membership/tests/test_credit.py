@@ -12,8 +12,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import override_settings
+from django.utils import timezone
 
 from core.errors import DomainError
+from core.jobs import run_job
+from core.models import JobRun
 from membership.dates import add_months, month_end, tenure_years
 from membership.models import Brand, CreditRating, Customer, Status
 from membership.selectors.credit import credit_breakdown, credit_history, latest_credit
@@ -381,11 +385,13 @@ def test_conv_5_a_rerun_drops_the_month_row_of_a_line_no_longer_rated() -> None:
     assert list(CreditRating.objects.values_list("month", flat=True)) == [date(2026, 9, 1)]
 
 
-def test_the_run_gives_the_same_result_in_small_chunks_as_the_python_rule() -> None:
+def random_customers(count: int = 60) -> dict[int, tuple[int, int]]:
+    """``count`` customers drawn at random around the rule's edges, and the (score, stars)
+    the plain-Python rule gives each for October."""
     rng = random.Random(20261031)
     last_day = month_end(OCTOBER)
     expected: dict[int, tuple[int, int]] = {}
-    for _ in range(60):
+    for _ in range(count):
         joined = last_day - timedelta(days=rng.randrange(0, 8 * 366))
         if rng.random() < 0.1:
             joined = date(rng.choice([2020, 2024]), 2, 29)
@@ -404,6 +410,11 @@ def test_the_run_gives_the_same_result_in_small_chunks_as_the_python_rule() -> N
             + credit_suspension_points(suspensions)
         )
         expected[customer.pk] = (score, credit_stars(score))
+    return expected
+
+
+def test_the_run_gives_the_same_result_in_small_chunks_as_the_python_rule() -> None:
+    expected = random_customers()
 
     counts = rate(chunk_size=7)
 
@@ -422,28 +433,156 @@ def test_an_empty_programme_rates_nobody() -> None:
     assert rate()["rated"] == 0
 
 
+# --- The chunked job (CONV-5) --------------------------------------------------------------
+
+
+def month_rows(month: date = OCTOBER) -> list[tuple[Any, ...]]:
+    return list(
+        CreditRating.objects.filter(month=month)
+        .order_by("customer_id")
+        .values_list("customer_id", "score", "stars", "breakdown")
+    )
+
+
+def a_row_no_longer_due() -> Customer:
+    """A line rated for October, then found cancelled by a corrected import."""
+    customer = CustomerFactory.create(joined_on=RECENT, status=Status.CANCELLED)
+    CreditRatingFactory.create(customer=customer, month=OCTOBER, score=50, stars=0)
+    return customer
+
+
+def run_credit_job(period: str = "2026-10", **options: Any) -> JobRun:
+    outcome = run_job("rate_credit", period, rerun=True, inline=True, **options)
+    outcome.run.refresh_from_db()
+    return outcome.run
+
+
+@override_settings(GOTONE={"JOB_CHUNK_SIZE": 7})
+def test_credit_5_the_chunked_job_rates_exactly_as_the_whole_table_path() -> None:
+    expected = random_customers()
+    CreditRating.objects.create(  # another month: neither path touches it
+        customer_id=min(expected), month=date(2026, 9, 1), score=1, stars=0, rated_at=timezone.now()
+    )
+    a_row_no_longer_due()
+    whole = rate()
+    by_whole = month_rows()
+    CreditRating.objects.filter(month=OCTOBER).delete()
+    gone = a_row_no_longer_due()
+
+    run = run_credit_job()
+
+    assert run.status == JobRun.Status.SUCCEEDED
+    assert run.chunks_total == run.chunks_done == run.chunks.count() >= 9  # 62 customers, 7 a chunk
+    assert month_rows() == by_whole
+    assert {pk: (score, stars) for pk, score, stars, _b in month_rows()} == expected
+    assert not CreditRating.objects.filter(customer=gone).exists()
+    assert run.counts == whole  # the same counts: month, rated, changed, removed, stars
+    assert (run.counts["rated"], run.counts["changed"], run.counts["removed"]) == (60, 60, 1)
+    assert CreditRating.objects.get(month=date(2026, 9, 1)).score == 1
+
+
+@override_settings(GOTONE={"JOB_CHUNK_SIZE": 3})
+def test_conv_5_a_rerun_of_the_chunked_credit_job_changes_nothing() -> None:
+    for n in range(8):
+        customer_with(joined_on=date(2020 - n, 1, 1), bills=[f"{40 * n}.00"], suspensions=n % 2)
+    first = run_credit_job()
+    before = list(CreditRating.objects.order_by("id").values())
+
+    again = run_credit_job()
+
+    assert list(CreditRating.objects.order_by("id").values()) == before  # rated_at included
+    assert (again.status, again.attempts) == (JobRun.Status.SUCCEEDED, 2)
+    assert (first.counts["changed"], again.counts["changed"], again.counts["removed"]) == (8, 0, 0)
+    assert again.counts["stars"] == first.counts["stars"]
+    assert set(again.chunks.values_list("attempts", flat=True)) == {1}  # planned afresh
+
+
+def test_credit_5_the_chunked_job_picks_up_a_corrected_bill_on_a_rerun() -> None:
+    customer = customer_with(joined_on=date(2020, 1, 1), bills=["10.00"])
+    run_credit_job()
+    bill = customer.bills.get(month=OCTOBER)
+    bill.total = Decimal("500.00")  # a corrected bill arrives
+    bill.save()
+    again = run_credit_job()
+    assert again.counts["changed"] == 1
+    assert rating(customer).breakdown["spend"] == 250
+
+
+def test_credit_5_the_chunked_job_refuses_a_month_that_has_not_begun_before_any_chunk() -> None:
+    CustomerFactory.create(joined_on=RECENT)
+    run = run_credit_job("2999-01")
+    assert run.status == JobRun.Status.FAILED
+    assert "2999-01 has not begun" in run.error
+    assert not run.chunks.exists()
+    assert not CreditRating.objects.exists()
+
+
 # --- The command (INTERFACES.md) -----------------------------------------------------------
 
 
-def test_rate_credit_command_prints_a_one_line_summary_and_is_safe_twice() -> None:
+def credit_command(*args: str) -> str:
+    out = StringIO()
+    call_command("rate_credit", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_credit_5_the_command_records_its_job_run_and_prints_the_contract_line() -> None:
     customer_with(joined_on=date(2020, 1, 1), bills=["130.00"])
-    out = StringIO()
-    call_command("rate_credit", "2026-10", stdout=out)
-    assert out.getvalue().count("\n") == 1
-    assert "rated 1" in out.getvalue()
-    assert "5★ 1" in out.getvalue()
-    assert "changed 1" in out.getvalue()
-    out = StringIO()
-    call_command("rate_credit", "2026-10", stdout=out)
-    assert "changed 0" in out.getvalue()
-    assert CreditRating.objects.count() == 1
+    with override_settings(GOTONE={"JOB_CHUNK_SIZE": 1}):
+        out = credit_command("2026-10")
+    assert out == (
+        "credit 2026-10: rated 1 (5★ 1, 4★ 0, 3★ 0, 2★ 0, 1★ 0, 0★ 0); changed 1, removed 0\n"
+    )
+    run = JobRun.objects.get(job="rate_credit", period="2026-10")
+    assert (run.status, run.trigger, run.triggered_by) == ("succeeded", "command", None)
+    assert run.counts["rated"] == 1
+    assert run.chunks_total == run.chunks_done >= 1
 
 
-@pytest.mark.parametrize("bad", ["2026-13", "2026-1", "October", "2999-01"])
-def test_rate_credit_command_refuses_a_bad_or_future_month(bad: str) -> None:
-    with pytest.raises(CommandError):
-        call_command("rate_credit", bad, stdout=StringIO())
-    assert CreditRating.objects.count() == 0
+def test_conv_5_the_rate_credit_command_twice_reruns_and_writes_nothing_new() -> None:
+    customer_with(joined_on=date(2020, 1, 1), bills=["130.00"])
+    first = credit_command("2026-10")
+    before = list(CreditRating.objects.values())
+    second = credit_command("2026-10")
+    assert first.count("\n") == second.count("\n") == 1
+    assert "rated 1" in second
+    assert "5★ 1" in second
+    assert second.endswith("changed 0, removed 0\n")  # this run's own counts
+    assert second.split(";")[0] == first.split(";")[0]
+    assert list(CreditRating.objects.values()) == before
+    run = JobRun.objects.get(job="rate_credit", period="2026-10")
+    assert (run.status, run.attempts, run.counts["changed"]) == ("succeeded", 2, 0)
+
+
+def test_conv_5_the_rate_credit_command_leaves_a_running_run_alone_and_exits_1() -> None:
+    customer_with(joined_on=date(2020, 1, 1), bills=["130.00"])
+    JobRun.objects.create(
+        job="rate_credit", period="2026-10", status="running", started_at=timezone.now()
+    )
+    with pytest.raises(CommandError, match="run_job rate_credit 2026-10 --resume") as raised:
+        credit_command("2026-10")
+    assert raised.value.returncode == 1
+    assert "already running" in str(raised.value)
+    assert not CreditRating.objects.exists()
+    assert JobRun.objects.get().status == "running"
+
+
+@pytest.mark.parametrize("bad", ["2026-13", "2026-1", "October"])
+def test_conv_5_the_rate_credit_command_refuses_a_bad_month(bad: str) -> None:
+    with pytest.raises(CommandError, match="is not a month in the form YYYY-MM") as raised:
+        credit_command(bad)
+    assert raised.value.returncode == 1
+    assert not CreditRating.objects.exists()
+    assert not JobRun.objects.exists()  # refused before any run is recorded
+
+
+def test_credit_5_the_rate_credit_command_refuses_a_month_that_has_not_begun() -> None:
+    customer_with()
+    with pytest.raises(CommandError, match="2999-01 has not begun") as raised:
+        credit_command("2999-01")
+    assert raised.value.returncode == 1
+    assert not CreditRating.objects.exists()
+    assert JobRun.objects.get(job="rate_credit", period="2999-01").status == "failed"
 
 
 # --- Selectors -----------------------------------------------------------------------------

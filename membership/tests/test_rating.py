@@ -8,10 +8,12 @@ from io import StringIO
 from typing import Any
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import override_settings
+from django.utils import timezone
 
 from core.errors import DomainError
+from core.models import JobRun
 from membership.models import Customer, GrantEvent, GrantSource, LevelGrant, RatingRun, Status
 from membership.selectors.levels import effective_level
 from membership.services.grants import grant_create
@@ -172,6 +174,61 @@ def test_rate_annual_command_previews_then_commits_and_is_safe_twice() -> None:
     call_command("rate_annual", str(YEAR), "--commit", stdout=out)
     assert "already committed" in out.getvalue()
     assert LevelGrant.objects.get().level == "diamond"
+
+
+def annual_command(*args: str) -> str:
+    out = StringIO()
+    call_command("rate_annual", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_tier_4_the_preview_command_records_its_job_run_and_prints_the_contract_line() -> None:
+    customer = make_customer(joined_on=date(2012, 1, 1))
+    make_bill(customer=customer, month=date(YEAR, 5, 1), total=Decimal("4000"))
+    out = annual_command(str(YEAR))
+    assert out == (
+        "rating 2025 preview: rated 1 (diamond 1, platinum 0, gold 0, silver 0, guest 0, "
+        "none 0); upgrades 1, downgrades 0; grants valid 2026-02-01–2027-01-31\n"
+    )
+    run = JobRun.objects.get(job="rate_annual_preview", period="2025")
+    assert (run.status, run.trigger, run.triggered_by) == ("succeeded", "command", None)
+    assert not LevelGrant.objects.exists()
+
+
+def test_tier_4_conv_5_a_second_preview_is_fresh_and_sees_a_bill_added_in_between() -> None:
+    customer = make_customer(joined_on=date(2012, 1, 1))
+    make_bill(customer=customer, month=date(YEAR, 5, 1), total=Decimal("1800"))  # 2100: gold
+    first = annual_command(str(YEAR))
+    make_bill(customer=customer, month=date(YEAR, 6, 1), total=Decimal("2000"))  # 4100: diamond
+    second = annual_command(str(YEAR))
+    assert "gold 1" in first
+    assert "diamond 0" in first
+    assert "diamond 1" in second
+    assert "gold 0" in second
+    run = JobRun.objects.get(job="rate_annual_preview", period="2025")
+    assert (run.status, run.attempts, run.counts["per_level"]["diamond"]) == ("succeeded", 2, 1)
+    assert RatingRun.objects.filter(state=RatingRun.State.PREVIEWED).count() == 2
+    assert not LevelGrant.objects.exists()
+
+
+def test_conv_5_the_preview_command_leaves_a_running_run_alone_and_exits_1() -> None:
+    JobRun.objects.create(
+        job="rate_annual_preview", period="2025", status="running", started_at=timezone.now()
+    )
+    with pytest.raises(CommandError, match="run_job rate_annual_preview 2025 --resume") as raised:
+        annual_command(str(YEAR))
+    assert raised.value.returncode == 1
+    assert not RatingRun.objects.exists()
+
+
+@pytest.mark.parametrize("bad", ["25", "2025-01", "next", "20255"])
+@pytest.mark.parametrize("commit", [(), ("--commit",)])
+def test_conv_5_rate_annual_refuses_a_bad_year(bad: str, commit: tuple[str, ...]) -> None:
+    with pytest.raises(CommandError, match="is not a year in the form YYYY") as raised:
+        annual_command(bad, *commit)
+    assert raised.value.returncode == 1
+    assert not JobRun.objects.exists()
+    assert not RatingRun.objects.exists()
 
 
 @override_settings(

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import calendar
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, Subquery, Sum, Value
@@ -38,15 +40,32 @@ class BirthdayRun:
     notices: int  # SMS queued by this run
     usage_present: bool
 
+    def as_counts(self) -> dict[str, Any]:
+        """The counts the JobRun (run_birthday_waivers, day) keeps (CONV-5)."""
+        return {
+            "created": self.created,
+            "total": self.total,
+            "zero": self.zero,
+            "amount": str(self.amount),
+            "sms": self.notices,
+            "usage_present": self.usage_present,
+        }
+
     def summary(self) -> str:
-        text = (
-            f"birthday waivers {self.day.isoformat()}: {self.created} new, "
-            f"{self.total} in all ({self.zero} zero), {self.amount} yuan waived, "
-            f"{self.notices} SMS queued"
-        )
-        if not self.usage_present:
-            text += "; note: no usage is imported for that day yet"
-        return text
+        return waivers_summary(self.day.isoformat(), self.as_counts())
+
+
+def waivers_summary(day: str, counts: Mapping[str, Any]) -> str:
+    """The one-line summary of a run of SERVICE-6 for ``day`` (YYYY-MM-DD), from its counts
+    (``BirthdayRun.as_counts``, as the JobRun keeps them)."""
+    text = (
+        f"birthday waivers {day}: {counts['created']} new, "
+        f"{counts['total']} in all ({counts['zero']} zero), {counts['amount']} yuan waived, "
+        f"{counts['sms']} SMS queued"
+    )
+    if not counts.get("usage_present", True):
+        text += "; note: no usage is imported for that day yet"
+    return text
 
 
 def birthday_filter(day: date) -> Q:

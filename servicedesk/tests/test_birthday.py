@@ -14,9 +14,10 @@ from django.test import Client
 from django.utils import timezone
 
 from core.errors import DomainError
+from core.models import JobRun
 from servicedesk.models import BirthdayWaiver, OutboxMessage
 from servicedesk.services.outbox import render_sms
-from servicedesk.services.waivers import birthday_waivers_run
+from servicedesk.services.waivers import birthday_waivers_run, waivers_summary
 from servicedesk.tests.conftest import make_customer
 from tests.factories import UsageFactory
 
@@ -165,16 +166,97 @@ def test_service_6_the_command_prints_one_line_and_is_safe_to_run_twice() -> Non
     assert BirthdayWaiver.objects.count() == 1
 
 
-def test_service_6_the_command_refuses_a_bad_date() -> None:
-    with pytest.raises(CommandError, match="not a date"):
-        call_command("run_birthday_waivers", "--date", "2026-02-30", stdout=StringIO())
+def waivers_command(*args: str) -> str:
+    out = StringIO()
+    call_command("run_birthday_waivers", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_service_6_the_command_records_its_job_run_and_prints_the_contract_line() -> None:
+    customer = make_customer(birth_date=date(1980, 3, 5))
+    usage(customer, "domestic_voice", "2.00")
+    make_customer(birth_date=date(1981, 3, 5))  # nothing used: a zero waiver, no SMS
+    out = waivers_command("--date", "2026-03-05")
+    assert out == (
+        "birthday waivers 2026-03-05: 2 new, 2 in all (1 zero), 2.00 yuan waived, 1 SMS queued\n"
+    )
+    run = JobRun.objects.get(job="run_birthday_waivers", period="2026-03-05")
+    assert (run.status, run.trigger, run.triggered_by) == ("succeeded", "command", None)
+    assert run.counts["created"] == 2
+
+
+def test_conv_5_the_waivers_command_twice_reruns_and_adds_nothing() -> None:
+    customer = make_customer(birth_date=date(1980, 3, 5))
+    usage(customer, "domestic_voice", "2.00")
+    waivers_command("--date", "2026-03-05")
+    second = waivers_command("--date", "2026-03-05")
+    assert second == (
+        "birthday waivers 2026-03-05: 0 new, 1 in all (0 zero), 2.00 yuan waived, 0 SMS queued\n"
+    )
+    run = JobRun.objects.get(job="run_birthday_waivers", period="2026-03-05")
+    assert (run.status, run.attempts, run.counts["created"]) == ("succeeded", 2, 0)
+    assert (BirthdayWaiver.objects.count(), OutboxMessage.objects.count()) == (1, 1)
+
+
+def test_service_6_the_summary_comes_from_the_counts_the_job_run_keeps() -> None:
+    make_customer(birth_date=date(1980, 3, 5))  # no usage imported for the day at all
+    run = birthday_waivers_run(day=DAY)
+    line = waivers_summary("2026-03-05", run.as_counts())
+    assert line == run.summary()
+    assert line.endswith("; note: no usage is imported for that day yet")
+    BirthdayWaiver.objects.all().delete()
+    assert waivers_command("--date", "2026-03-05") == line + "\n"
+
+
+def test_service_6_conv_4_the_command_defaults_to_yesterday_in_shanghai(monkeypatch: Any) -> None:
+    # 17:30 UTC on 5 March is 01:30 on 6 March in Asia/Shanghai: yesterday is 5 March.
+    now = datetime(2026, 3, 5, 17, 30, tzinfo=ZoneInfo("UTC"))
+    monkeypatch.setattr("django.utils.timezone.now", lambda: now)
+    make_customer(birth_date=date(1980, 3, 5))
+    assert waivers_command().startswith("birthday waivers 2026-03-05: 1 new")
+    assert JobRun.objects.get().period == "2026-03-05"
+
+
+def test_conv_5_the_waivers_command_leaves_a_running_run_alone_and_exits_1() -> None:
+    make_customer(birth_date=date(1980, 3, 5))
+    JobRun.objects.create(
+        job="run_birthday_waivers", period="2026-03-05", status="running", started_at=timezone.now()
+    )
+    with pytest.raises(
+        CommandError, match="run_job run_birthday_waivers 2026-03-05 --resume"
+    ) as raised:
+        waivers_command("--date", "2026-03-05")
+    assert raised.value.returncode == 1
+    assert not BirthdayWaiver.objects.exists()
+
+
+@pytest.mark.parametrize("bad", ["2026-02-30", "5 March", "2026-3-5"])
+def test_service_6_the_command_refuses_a_bad_date(bad: str) -> None:
+    with pytest.raises(CommandError, match="not a date YYYY-MM-DD") as raised:
+        waivers_command("--date", bad)
+    assert raised.value.returncode == 1
+    assert not JobRun.objects.exists()
+
+
+def test_service_6_the_command_refuses_a_day_that_is_not_over() -> None:
+    today = timezone.localdate().isoformat()
+    with pytest.raises(CommandError, match="for a day that is over") as raised:
+        waivers_command("--date", today)
+    assert raised.value.returncode == 1
+    assert JobRun.objects.get(job="run_birthday_waivers", period=today).status == "failed"
 
 
 def test_service_6_the_task_runs_the_same_job() -> None:
-    from servicedesk.tasks import run_birthday_waivers
+    from core.tasks import CALENDAR_TASKS
 
     make_customer(birth_date=date(1980, 3, 5))
-    assert "1 new" in run_birthday_waivers.delay("2026-03-05").get()
+    result = CALENDAR_TASKS["run_birthday_waivers"].delay("2026-03-05").get()
+    assert (result["job"], result["period"], result["status"]) == (
+        "run_birthday_waivers",
+        "2026-03-05",
+        "succeeded",
+    )
+    assert "1 new" in waivers_summary(result["period"], result["counts"])
     assert BirthdayWaiver.objects.count() == 1
 
 

@@ -1,46 +1,41 @@
-"""`rate_credit YYYY-MM`: CREDIT-1..5 as of that month's last day (INTERFACES.md)."""
+"""`rate_credit YYYY-MM`: CREDIT-1..5 as of that month's last day (INTERFACES.md).
+
+The chunked job ``rate_credit`` (membership/jobs.py) run here, in this process, as the
+JobRun (rate_credit, YYYY-MM) the schedule would use (CONV-5, core/job_commands.py). Run
+again, it rates the month again and reports what that run changed (``changed 0`` when
+nothing did).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
+from django.utils.translation import gettext as _
 
-from core.errors import DomainError
-from core.jobs import job_run
+from core.job_commands import JobCommand
 from membership.dates import parse_month
-from membership.services.credit import credit_rate_month
 
 
-class Command(BaseCommand):
+class Command(JobCommand):
     help = "Rate every customer's credit stars (CREDIT-1..5) as of the month's last day."
+    job_name = "rate_credit"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("month", help="The month to rate, YYYY-MM.")
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def job_period(self, **options: Any) -> str:
+        value = options["month"]
         try:
-            month = parse_month(options["month"])
+            month = parse_month(value)
         except ValueError as exc:
-            raise CommandError(f"“{options['month']}” is not a month in the form YYYY-MM.") from exc
-        try:
-            # CONV-5: recorded as the JobRun (rate_credit, YYYY-MM), like the scheduled run.
-            with job_run("rate_credit", f"{month:%Y-%m}") as run:
-                if run.skipped:  # already succeeded (or running elsewhere): nothing is done
-                    done = run.run.counts
-                    if done:
-                        done = {**done, "changed": 0, "removed": 0}
-                        self.stdout.write(f"{self._summary(done)} — {run.message}")
-                    else:
-                        self.stdout.write(run.message)
-                    return
-                run.counts = counts = credit_rate_month(month=month)
-        except DomainError as exc:
-            raise CommandError(exc.message) from exc
-        self.stdout.write(self._summary(counts))
+            raise CommandError(
+                _("“%(value)s” is not a month in the form YYYY-MM.") % {"value": value},
+                returncode=1,
+            ) from exc
+        return f"{month:%Y-%m}"
 
-    @staticmethod
-    def _summary(counts: dict[str, Any]) -> str:
+    def job_summary(self, period: str, counts: dict[str, Any]) -> str:
         # Highest first, whatever order the stored JSON object comes back in (PostgreSQL).
         by_stars = sorted(counts["stars"].items(), key=lambda item: -int(item[0]))
         stars = ", ".join(f"{n}★ {count}" for n, count in by_stars)
