@@ -1,40 +1,24 @@
 """Chunked jobs through real Celery workers on Redis, on the test's own PostgreSQL database.
 
-The workers are `celery -A config worker` processes on a queue of their own, pointed at the
-test database (DATABASE_URL) and importing the probe jobs (core/tests/job_probes.py). A run
-is started the way the supervisor page does it: the task ``core.run_job`` sent to the broker.
-Skipped without Redis (failed under CI=true) and on SQLite, whose in-memory test database a
-worker process cannot share.
+The workers (tests/workers.py) run the probe jobs of core/tests/job_probes.py. A run is
+started the way the supervisor page does it: the task ``core.run_job`` sent to the broker.
+Skipped without Redis (failed under CI=true) and on SQLite.
 """
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import sys
-import time
-import uuid
-from collections.abc import Callable, Iterator
-from pathlib import Path
-from typing import Any
-from urllib.parse import quote
 
 import pytest
-from celery import Celery
-from django.db import connection
 
-from config.celery import app as celery_app
 from core.jobs import run_job
 from core.models import JobChunk, JobRun
 from core.tests.job_probes import WORKER_CHUNK_SIZE, ledger, make_customers
 from membership.dates import parse_month
 from membership.models import CreditRating
-from tests.services import redis_url
+from tests.workers import WAIT_SECONDS, Workers, run_status, wait_for
 
-ROOT = Path(__file__).resolve().parent.parent
 CUSTOMERS = 3000
-WAIT_SECONDS = 45
 
 pytestmark = [
     pytest.mark.redis,
@@ -42,127 +26,6 @@ pytestmark = [
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True),
 ]
-
-
-def _database_url() -> str:
-    """The test database (not the one in DATABASE_URL: pytest-django made test_<name>)."""
-    s = connection.settings_dict
-    auth = quote(s["USER"] or "")
-    if s["PASSWORD"]:
-        auth += ":" + quote(s["PASSWORD"])
-    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
-
-
-class Workers:
-    """Celery worker processes on one queue, sharing the test's database and fault folder."""
-
-    def __init__(self, url: str, queue: str, folder: Path) -> None:
-        self.url, self.queue, self.folder = url, queue, folder
-        self.processes: list[tuple[subprocess.Popen[bytes], Path]] = []
-        # Not the current app: the runner's shared tasks must keep going through the
-        # project's app (in-process here), not through this client.
-        self.client = Celery("jobs-test", broker=url, backend=url, set_as_current=False)
-        self.client.conf.update(
-            task_serializer="json", result_serializer="json", accept_content=["json"]
-        )
-
-    def start(self, count: int = 1) -> list[subprocess.Popen[bytes]]:
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "config.settings.local",  # a real broker, not eager
-            "DJANGO_DEBUG": "false",
-            "DATABASE_URL": _database_url(),
-            "REDIS_URL": self.url,
-            "CELERY_TASK_DEFAULT_QUEUE": self.queue,  # the chunks it sends stay on our queue
-            "CELERY_IMPORTS": "core.tests.job_probes",
-            "JOB_PROBE_DIR": str(self.folder),
-        }
-        started = []
-        for _ in range(count):
-            name = f"{self.queue}-{len(self.processes)}"
-            log = self.folder / f"{name}.log"
-            process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "celery",
-                    "-A",
-                    "config",
-                    "worker",
-                    "--pool=solo",
-                    "--queues",
-                    self.queue,
-                    "--hostname",
-                    f"{name}@%h",
-                    "--without-gossip",
-                    "--without-mingle",
-                    "--without-heartbeat",
-                    "--loglevel=INFO",
-                ],
-                cwd=ROOT,
-                env=env,
-                stdout=log.open("wb"),
-                stderr=subprocess.STDOUT,
-            )
-            self.processes.append((process, log))
-            started.append(process)
-        for process in started:
-            self._wait_ready(process)
-        return started
-
-    def _wait_ready(self, process: subprocess.Popen[bytes]) -> None:
-        log = next(path for p, path in self.processes if p is process)
-        wait_for(
-            lambda: process.poll() is not None or b" ready." in log.read_bytes(),
-            f"worker {log.name} to be ready",
-        )
-        assert process.poll() is None, log.read_text(errors="replace")[-3000:]
-
-    def send(self, name: str, period: str, *, resume: bool = False, rerun: bool = False) -> Any:
-        """What the supervisor page sends: ``core.run_job``."""
-        return self.client.send_task(
-            "core.run_job", args=[name, period, None, resume, rerun], queue=self.queue
-        )
-
-    def stop(self) -> None:
-        for process, log in self.processes:
-            if process.poll() is None:
-                process.terminate()
-                try:
-                    process.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
-            print(f"--- {log.name}\n{log.read_text(errors='replace')[-3000:]}")
-        self.client.close()
-
-
-def wait_for(condition: Callable[[], bool], what: str, seconds: float = WAIT_SECONDS) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"gave up waiting for {what} after {seconds} s")
-        time.sleep(0.2)
-
-
-def run_status(name: str, period: str) -> str | None:
-    return JobRun.objects.filter(job=name, period=period).values_list("status", flat=True).first()
-
-
-@pytest.fixture
-def workers(tmp_path: Path) -> Iterator[Workers]:
-    celery_app.set_current()  # another test's Celery() may have made itself current
-    if connection.vendor != "postgresql":
-        pytest.skip(
-            "a worker process cannot share SQLite's in-memory test database; "
-            "run with DATABASE_URL=postgres://… (CI does)"
-        )
-    url = redis_url()  # skips without Redis, fails under CI=true
-    pool = Workers(url, f"test-jobs-{uuid.uuid4().hex[:12]}", tmp_path)
-    try:
-        yield pool
-    finally:
-        pool.stop()
 
 
 def test_conv_5_a_chunked_job_over_thousands_of_customers_gives_the_same_result_twice(
