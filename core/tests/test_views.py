@@ -5,6 +5,7 @@ from typing import Any
 import pytest
 from django.test import Client, override_settings
 from django.urls import reverse
+from django.utils import translation
 
 pytestmark = pytest.mark.django_db
 
@@ -102,3 +103,25 @@ def test_the_supervisor_workspace_links_every_area_the_supervisor_may_open(
     assert reverse("membership:upgrade_inbox") in urls
     assert reverse("core:job_runs") in urls
     assert len(tiles) == 9
+
+
+@pytest.mark.parametrize(
+    ("context", "word", "chinese"),
+    [
+        (None, "Left", "剩余"),  # what is left of a quota
+        ("customer left the queue", "Left", "已离开"),
+        (None, "Line", "号码"),  # a phone line
+        ("line of a file", "Line", "行号"),
+        (None, "Name", "姓名"),  # a person's name
+        ("name of a group", "Name", "名称"),
+        (None, "Province", "省份"),
+        ("KPI-1 figure of the whole province", "Province", "全省"),
+        ("plan availability", "Open", "开放办理"),
+    ],
+)
+def test_a_word_with_two_meanings_gets_the_chinese_of_its_context(
+    context: str | None, word: str, chinese: str
+) -> None:
+    with translation.override("zh-hans"):
+        said = translation.pgettext(context, word) if context else translation.gettext(word)
+    assert said == chinese

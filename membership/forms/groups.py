@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.roles import MANAGER
 from membership.dates import parse_month
@@ -43,7 +44,7 @@ class GroupForm(forms.Form):
     """GROUP-1: a group customer. The code is fixed once created."""
 
     code = forms.CharField(label=_("Group code"), max_length=16)
-    name = forms.CharField(label=_("Name"), max_length=128)
+    name = forms.CharField(label=pgettext_lazy("name of a group", "Name"), max_length=128)
     group_class = forms.ChoiceField(label=_("Class"), choices=GroupClass.choices)
     city = forms.CharField(label=_("City"), max_length=32)
     account_manager = ManagerChoiceField(label=_("Account manager"), queryset=None)

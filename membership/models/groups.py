@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from membership.models.customers import Customer, SnapshotList
@@ -264,7 +265,7 @@ class UpgradeRequestEvent(models.Model):
 
 
 class KpiDimension(models.TextChoices):  # KPI-1
-    TOTAL = "total", _("Province")
+    TOTAL = "total", pgettext_lazy("KPI-1 figure of the whole province", "Province")
     REGION = "region", _("Region")
     MANAGER = "manager", _("Account manager")
 

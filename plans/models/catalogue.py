@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from membership.models import Level
@@ -126,7 +127,7 @@ class Plan(models.Model):
 
 
 class Availability(models.TextChoices):  # PLAN-4
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("plan availability", "Open")
     ON_REQUEST = "on_request", _("Only on the customer's request")
     NEW_ONLY = "new_only", _("New customers (existing: on request at designated stores)")
     CLOSED = "closed", _("Not offered")
