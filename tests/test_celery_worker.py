@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +12,7 @@ import pytest
 from celery import Celery
 
 from tests.services import redis_url
+from tests.workers import worker_argv
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,22 +26,7 @@ def worker_queue() -> Iterator[tuple[str, str]]:
     queue = f"test-{uuid.uuid4().hex[:12]}"
     env = {**os.environ, "REDIS_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "--pool=solo",
-            "--queues",
-            queue,
-            "--hostname",
-            f"{queue}@%h",
-            "--without-gossip",
-            "--without-mingle",
-            "--loglevel=INFO",
-        ],
+        worker_argv(queue, queue),
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,

@@ -28,6 +28,27 @@ ROOT = Path(__file__).resolve().parent.parent
 WAIT_SECONDS = 45
 
 
+def worker_argv(queue: str, name: str) -> list[str]:
+    """`celery -A config worker` on ``queue`` alone, one process (solo pool), quiet."""
+    return [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "config",
+        "worker",
+        "--pool=solo",
+        "--queues",
+        queue,
+        "--hostname",
+        f"{name}@%h",
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+        "--loglevel=INFO",
+    ]
+
+
 def database_url() -> str:
     """The test database (not the one in DATABASE_URL: pytest-django made test_<name>)."""
     s = connection.settings_dict
@@ -67,23 +88,7 @@ class Workers:
             name = f"{self.queue}-{len(self.processes)}"
             log = self.folder / f"{name}.log"
             process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "celery",
-                    "-A",
-                    "config",
-                    "worker",
-                    "--pool=solo",
-                    "--queues",
-                    self.queue,
-                    "--hostname",
-                    f"{name}@%h",
-                    "--without-gossip",
-                    "--without-mingle",
-                    "--without-heartbeat",
-                    "--loglevel=INFO",
-                ],
+                worker_argv(self.queue, name),
                 cwd=ROOT,
                 env=env,
                 stdout=log.open("wb"),
