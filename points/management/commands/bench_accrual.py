@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.db.models import Count, F, Max, Sum
 from django.utils import timezone
 
+from core.jobs import run_job
 from membership import dates
 from membership.models import Bill, Brand, Status
 from membership.scoring import consumption_points
@@ -86,13 +87,20 @@ class Command(BaseCommand):
             month = latest
         bills = Bill.objects.filter(month=month).count()
         set_based = self._timed(month, lambda: points_accrue(month=month))
+        # The calendar job: the same ranges as JobChunk rows, each with its bookkeeping
+        # (claimed, done mark, counts), one after the other as the command runs them.
+        period = f"{month:%Y-%m}"
+        as_job = self._timed(
+            month, lambda: run_job("accrue_points", period, rerun=True, inline=True)
+        )
         per_row = self._timed(month, lambda: naive_accrue(month))
         self.stdout.write(
             f"bench_accrual {month:%Y-%m} on {connection.vendor}: {bills} bills; "
             f"set-based {set_based[0]:.3f} s ({set_based[1]} entries, {set_based[2]:+d} points); "
+            f"as the chunked job {as_job[0]:.3f} s; "
             f"per-row ORM loop {per_row[0]:.3f} s ({per_row[1]} entries, {per_row[2]:+d} points); "
             f"{per_row[0] / max(set_based[0], 1e-9):.0f}× faster"
-            + ("" if set_based[1:] == per_row[1:] else "; RESULTS DIFFER")
+            + ("" if set_based[1:] == per_row[1:] == as_job[1:] else "; RESULTS DIFFER")
         )
 
     def _timed(self, month: date, work: Callable[[], Any]) -> tuple[float, int, int]:
