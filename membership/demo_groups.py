@@ -25,7 +25,11 @@ from membership.models import (
     Status,
 )
 from membership.selectors.levels import effective_level
-from membership.services.groups import contact_log_create, key_person_grants_sync
+from membership.services.groups import (
+    contact_log_create,
+    group_member_remove,
+    key_person_grants_sync,
+)
 from membership.services.upgrades import upgrade_request_create
 
 NOTES = (
@@ -44,7 +48,13 @@ def _moment(day: date, rng: random.Random) -> datetime:
 @transaction.atomic
 def seed(*, today: date, seed: int = 20261126) -> dict[str, int]:
     """Add the group demo data; returns counts (all zero when already seeded)."""
-    counts = {"members": 0, "grants": 0, "contacts": 0, "upgrade_requests": 0}
+    counts = {
+        "members": 0,
+        "former_members": 0,
+        "grants": 0,
+        "contacts": 0,
+        "upgrade_requests": 0,
+    }
     if ContactLog.objects.exists() or not GroupCustomer.objects.exists():
         return counts
     rng = random.Random(seed)
@@ -91,6 +101,23 @@ def seed(*, today: date, seed: int = 20261126) -> dict[str, int]:
                 )
             )
     counts["members"] = len(GroupMember.objects.bulk_create(members, ignore_conflicts=True))
+
+    # GROUP-2: in every third group an ordinary member left a few weeks ago (the group page
+    # lists former members; KPI-1 of the months before still counts them, D-GROUP-5).
+    for group in list(GroupCustomer.objects.order_by("code"))[::3]:
+        leaving = (
+            GroupMember.objects.filter(group=group, ended_on__isnull=True)
+            .exclude(customer_id__in=[p.customer_id for p in people])
+            .order_by("signed_on", "id")
+            .first()
+        )
+        if leaving is not None:
+            group_member_remove(
+                member=leaving,
+                on=max(leaving.signed_on, today - timedelta(days=rng.randrange(5, 40))),
+                actor=group.account_manager,
+            )
+            counts["former_members"] += 1
 
     # GROUP-4: a contact history; every fourth key person not contacted for a long time.
     channels = [c for c in ContactChannel.values if c != ContactChannel.GREETING]

@@ -91,6 +91,22 @@ class MemberAddForm(forms.Form):
     )
 
 
+class MemberRemoveForm(forms.Form):
+    """GROUP-2: a member leaves; the membership ends on the given day (today if empty)."""
+
+    ended_on = forms.DateField(
+        label=_("Left on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def clean_ended_on(self) -> date | None:
+        value: date | None = self.cleaned_data.get("ended_on")
+        if value is not None and value > timezone.localdate():
+            raise ValidationError(_("A member cannot be removed from a future day."))
+        return value
+
+
 class KeyPersonForm(forms.Form):
     """GROUP-3: role and rank (and, when adding, the person's line)."""
 

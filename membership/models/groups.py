@@ -110,7 +110,13 @@ class KeyPerson(models.Model):
 
 class GroupMember(models.Model):
     """GROUP-2: a signed member of a group. Key persons are members too; whether a member
-    counts as key person, group gotone VIP or ordinary member is derived, never stored."""
+    counts as key person, group gotone VIP or ordinary member is derived, never stored.
+
+    A member who leaves is ended (``ended_on``: the first day no longer a member), never
+    deleted, so that KPI-1 of a past month still sees who was a member then (D-GROUP-5).
+    The current members are the open rows (``ended_on`` is null); a line may sign up again
+    after leaving, as a new row.
+    """
 
     group = models.ForeignKey(GroupCustomer, on_delete=models.CASCADE, related_name="members")
     customer = models.ForeignKey(
@@ -121,17 +127,35 @@ class GroupMember(models.Model):
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    ended_on = models.DateField(_("left on"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("removed at"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("group member")
         verbose_name_plural = _("group members")
         ordering = ["group_id", "customer_id"]
         constraints = [
-            models.UniqueConstraint(fields=["group", "customer"], name="group_member_once"),
+            models.UniqueConstraint(
+                fields=["group", "customer"],
+                condition=models.Q(ended_on__isnull=True),
+                name="group_member_once_open",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True)
+                | models.Q(ended_on__gte=models.F("signed_on")),
+                name="group_member_ends_after_signing",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.customer_id} in {self.group_id}"
+
+    @property
+    def active(self) -> bool:
+        return self.ended_on is None
 
 
 class ContactChannel(models.TextChoices):  # GROUP-4

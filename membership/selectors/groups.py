@@ -13,6 +13,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
 )
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.programme import programme
@@ -26,6 +27,38 @@ from membership.models import (
     UpgradeStatus,
 )
 from membership.selectors.levels import effective_rank_subquery
+
+
+def day_end(day: date) -> datetime:
+    """The first moment after ``day`` in the local time zone (Asia/Shanghai)."""
+    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+
+
+def memberships_on(day: date) -> QuerySet[GroupMember]:
+    """GROUP-2 as of ``day``: the memberships open that day (signed on or before it, not
+    ended on or before it: ``ended_on`` is the first day no longer a member)."""
+    return GroupMember.objects.filter(signed_on__lte=day).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gt=day)
+    )
+
+
+def group_manager_on(day: date, ref: str = "group_id") -> Coalesce:
+    """GROUP-1 as of ``day``: the account manager (id) of the group ``ref`` points at, read
+    from its history (django-simple-history): the latest change up to the end of ``day``
+    (Asia/Shanghai). A group whose history starts later (created, or first recorded, after
+    that day) gets the manager it was first recorded with, and a group without any history
+    row its current manager (D-GROUP-5)."""
+    rows = GroupCustomer.history.model.objects.filter(id=OuterRef(ref))
+    return Coalesce(
+        Subquery(
+            rows.filter(history_date__lt=day_end(day))
+            .order_by("-history_date", "-history_id")
+            .values("account_manager_id")[:1]
+        ),
+        Subquery(rows.order_by("history_date", "history_id").values("account_manager_id")[:1]),
+        Subquery(GroupCustomer.objects.filter(pk=OuterRef(ref)).values("account_manager_id")[:1]),
+        output_field=IntegerField(),
+    )
 
 
 def _last_contact(ref: str = "pk") -> Subquery:
@@ -45,7 +78,7 @@ def groups_annotated(groups: QuerySet[GroupCustomer]) -> QuerySet[GroupCustomer]
         .values("n")
     )
     members = (
-        GroupMember.objects.filter(group_id=OuterRef("pk"))
+        GroupMember.objects.filter(group_id=OuterRef("pk"), ended_on__isnull=True)
         .values("group_id")
         .annotate(n=Count("id"))
         .values("n")
@@ -100,15 +133,16 @@ def group_key_persons(group: GroupCustomer, on: date) -> QuerySet[KeyPerson]:
 
 
 def group_members(group: GroupCustomer, on: date, category: str = "") -> QuerySet[GroupMember]:
-    """GROUP-2: the group's members with their category on ``on``: ``key_person``,
-    ``vip`` (group gotone VIP: VIP on that day, not a key person) or ``ordinary``."""
+    """GROUP-2: the group's current members (open memberships) with their category on
+    ``on``: ``key_person``, ``vip`` (group gotone VIP: VIP on that day, not a key person)
+    or ``ordinary``."""
     is_key = Exists(
         KeyPerson.objects.filter(
             group_id=OuterRef("group_id"), customer_id=OuterRef("customer_id"), ended_at=None
         )
     )
     members = (
-        GroupMember.objects.filter(group=group)
+        GroupMember.objects.filter(group=group, ended_on__isnull=True)
         .select_related("customer")
         .annotate(is_key_person=is_key, level_rank=effective_rank_subquery(on, "customer_id"))
     )
@@ -130,6 +164,15 @@ def member_category_counts(group: GroupCustomer, on: date) -> dict[str, int]:
         ordinary=Count("id", filter=Q(is_key_person=False, level_rank=0)),
     )
     return {key: value or 0 for key, value in counts.items()}
+
+
+def group_former_members(group: GroupCustomer) -> QuerySet[GroupMember]:
+    """GROUP-2: the group's ended memberships, the latest departure first."""
+    return (
+        GroupMember.objects.filter(group=group, ended_on__isnull=False)
+        .select_related("customer", "ended_by")
+        .order_by("-ended_on", "-ended_at", "-id")
+    )
 
 
 def contact_timeline(contacts: QuerySet[ContactLog]) -> QuerySet[ContactLog]:

@@ -11,8 +11,10 @@ Definitions (Decision D-GROUP-5), all as of the month's last day (CONV-3):
   SEGMENT_SPEND_THRESHOLD);
 - *snapshot*: the latest snapshot list taken on or before the day; retention = its
   customers who are still mid-high-end ÷ its size; the same for its important customers;
-- *region*: the customer's city; *account manager*: the manager of a group the customer is
-  a member of today (a customer in two groups of one manager counts once).
+- *region*: the customer's city; *account manager*: the manager, on that day, of each
+  group the customer was a member of on that day (membership periods of GroupMember; the
+  manager from the group's history, membership.selectors.groups.group_manager_on); a
+  customer in two groups of one manager counts once.
 
 Every figure is one aggregate query (GROUP BY), no loop over customers.
 """
@@ -52,6 +54,7 @@ from membership.models import (
     Status,
     StatusChange,
 )
+from membership.selectors.groups import group_manager_on, memberships_on
 from membership.selectors.levels import grants_valid_on
 
 
@@ -150,6 +153,35 @@ def _snapshot_counts(
     }
 
 
+def _manager_counts(snapshot: SnapshotList | None, month: date) -> QuerySet[Any]:
+    """KPI-1 per account manager in one GROUP BY: the memberships open on the month's last
+    day, each under the manager its group had that day (both from history, D-GROUP-5); a
+    customer in two groups of one manager counts once."""
+    day = month_end(month)
+    memberships, mhe = _flags(
+        memberships_on(day).annotate(kpi_manager=group_manager_on(day)),
+        "customer_id",
+        "customer__status",
+        month,
+    )
+    listed = SnapshotMember.objects.filter(snapshot=snapshot, customer_id=OuterRef("customer_id"))
+    memberships = memberships.alias(
+        kpi_listed=Exists(listed), kpi_important=Exists(listed.filter(important=True))
+    )
+    listed_q, important_q = Q(kpi_listed=True), Q(kpi_important=True)
+    return (
+        memberships.values("kpi_manager")
+        .annotate(
+            mid_high_end=Count("customer_id", distinct=True, filter=mhe),
+            snapshot_size=Count("customer_id", distinct=True, filter=listed_q),
+            snapshot_retained=Count("customer_id", distinct=True, filter=listed_q & mhe),
+            important_size=Count("customer_id", distinct=True, filter=important_q),
+            important_retained=Count("customer_id", distinct=True, filter=important_q & mhe),
+        )
+        .order_by()
+    )
+
+
 def kpi_report(month: date) -> KpiReport:
     """KPI-1 for ``month`` (any day of it): the province, each region, each manager."""
     month = month_start(month)
@@ -158,8 +190,6 @@ def kpi_report(month: date) -> KpiReport:
     members, retained = _flags(
         SnapshotMember.objects.filter(snapshot=snapshot), "customer_id", "customer__status", month
     )
-    manager_field = "group_memberships__group__account_manager"
-
     total = KpiRow(dimension=KpiDimension.TOTAL, key="", label="")
     total.mid_high_end = customers.aggregate(n=Count("pk", filter=mhe))["n"] or 0
     totals = members.aggregate(**_snapshot_counts(members, retained, "pk", False))
@@ -181,37 +211,15 @@ def kpi_report(month: date) -> KpiReport:
             setattr(target, name, value)
 
     managers: dict[int, KpiRow] = {}
-    by_manager = (
-        customers.filter(group_memberships__isnull=False)
-        .values(manager_field)
-        .annotate(n=Count("pk", distinct=True, filter=mhe))
-        .order_by()
-    )
-    for row in by_manager:
-        managers[row[manager_field]] = KpiRow(
+    for row in _manager_counts(snapshot, month):
+        manager_id = row.pop("kpi_manager")
+        managers[manager_id] = KpiRow(
             dimension=KpiDimension.MANAGER,
-            key=str(row[manager_field]),
+            key=str(manager_id),
             label="",
-            manager_id=row[manager_field],
-            mid_high_end=row["n"],
+            manager_id=manager_id,
+            **{name: value or 0 for name, value in row.items()},
         )
-    counts = _snapshot_counts(members, retained, "customer_id", True)
-    snap_field = f"customer__{manager_field}"
-    for row in (
-        members.filter(**{f"{snap_field}__isnull": False})
-        .values(snap_field)
-        .annotate(**counts)
-        .order_by()
-    ):
-        manager_id = row.pop(snap_field)
-        target = managers.setdefault(
-            manager_id,
-            KpiRow(
-                dimension=KpiDimension.MANAGER, key=str(manager_id), label="", manager_id=manager_id
-            ),
-        )
-        for name, value in row.items():
-            setattr(target, name, value)
     names = {
         user.pk: f"{user.last_name}{user.first_name} ({user.get_username()})"
         for user in get_user_model().objects.filter(pk__in=list(managers))

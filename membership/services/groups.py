@@ -208,17 +208,34 @@ def group_change_class(
 def group_member_add(
     *, group: GroupCustomer, customer: Customer, signed_on: date | None = None, actor: Any = None
 ) -> GroupMember:
-    """GROUP-2: sign ``customer`` up as a member of ``group``."""
+    """GROUP-2: sign ``customer`` up as a member of ``group``.
+
+    A line that left the group may sign up again: a new membership, starting no earlier
+    than the day the last one ended (periods of one line in one group never overlap).
+    """
     if customer.status == Status.CANCELLED:
         raise DomainError(f"The line {customer.msisdn} is cancelled.")
-    if GroupMember.objects.filter(group=group, customer=customer).exists():
+    signed_on = signed_on or _today()
+    memberships = GroupMember.objects.filter(group=group, customer=customer)
+    if memberships.filter(ended_on__isnull=True).exists():
         raise DomainError(f"{customer.msisdn} is a member of this group already.")
+    left = (
+        memberships.filter(ended_on__isnull=False)
+        .order_by("-ended_on")
+        .values_list("ended_on", flat=True)
+        .first()
+    )
+    if left is not None and signed_on < left:
+        raise DomainError(
+            f"{customer.msisdn} left this group on {left:%Y-%m-%d}: "
+            "a new membership cannot start before that day."
+        )
     try:
         with transaction.atomic():
             return GroupMember.objects.create(
                 group=group,
                 customer=customer,
-                signed_on=signed_on or _today(),
+                signed_on=signed_on,
                 added_by=recorded_actor(actor),
             )
     except IntegrityError as exc:
@@ -226,13 +243,39 @@ def group_member_add(
 
 
 @transaction.atomic
-def group_member_remove(*, member: GroupMember, actor: Any = None) -> None:
-    """GROUP-2: a member leaves the group; a key person must stop being one first."""
+def group_member_remove(
+    *, member: GroupMember, actor: Any = None, on: date | None = None
+) -> GroupMember:
+    """GROUP-2: a member leaves the group; a key person must stop being one first.
+
+    The membership is ended, not deleted: ``ended_on`` (``on``, today by default) is the
+    first day the line is no longer a member, so KPI-1 of the months before still counts it
+    (D-GROUP-5). ``on`` may be a past day (a departure reported late), never a future one
+    nor a day before the member signed up.
+    """
+    member = GroupMember.objects.select_for_update().get(pk=member.pk)
+    if member.ended_on is not None:
+        raise DomainError("This line is no longer a member of the group.")
     if KeyPerson.objects.filter(
         group_id=member.group_id, customer_id=member.customer_id, ended_at__isnull=True
     ).exists():
         raise DomainError("This member is a key person: remove the key person first.")
-    GroupMember.objects.filter(pk=member.pk).delete()
+    today = _today()
+    if on is None:
+        # A membership signed for a day still to come is closed on that day: it never counts.
+        on = max(today, member.signed_on)
+    elif on > today:
+        raise DomainError("A member cannot be removed from a future day.")
+    if on < member.signed_on:
+        raise DomainError(
+            f"The member signed up on {member.signed_on:%Y-%m-%d}: "
+            "the day they left cannot be before that."
+        )
+    member.ended_on = on
+    member.ended_at = timezone.now()
+    member.ended_by = recorded_actor(actor)
+    member.save(update_fields=["ended_on", "ended_at", "ended_by"])
+    return member
 
 
 def _check_contacts(*, group: GroupCustomer, has_it_centre: bool, adding: int = 0) -> None:
@@ -277,7 +320,9 @@ def key_person_create(
     person = KeyPerson.objects.create(
         group=group, customer=customer, role=role, rank=rank, title=title.strip()
     )
-    if not GroupMember.objects.filter(group=group, customer=customer).exists():
+    if not GroupMember.objects.filter(
+        group=group, customer=customer, ended_on__isnull=True
+    ).exists():
         group_member_add(group=group, customer=customer, signed_on=on, actor=actor)
     key_person_grants_sync(key_person=person, on=on, actor=actor, reason="became a key person")
     return person

@@ -8,6 +8,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from core.errors import DomainError
@@ -316,3 +318,85 @@ def test_group_4_a_care_contact_is_for_the_nearest_birthday_or_holiday(
         occasion_date_for(occasion=occasion, contact_day=day, birth_date=date(1966, 1, 2))
         == expected
     )
+
+
+# ---- the workspace: each care list paginated, a supervisor's manager filter ----
+
+
+def birthday_people(manager: Any, n: int) -> list[KeyPerson]:
+    """``n`` key persons of one group of ``manager``, all with their birthday today."""
+    today = timezone.localdate()
+    born = today.replace(year=1970) if (today.month, today.day) != (2, 29) else date(1970, 3, 1)
+    group = make_group(group_class="B", account_manager=manager)
+    return [
+        key_person_create(
+            group=group,
+            customer=make_customer(birth_date=born),
+            role="influencer",
+            rank="other",
+        )
+        for _ in range(n)
+    ]
+
+
+def workspace(user: Any, **params: Any) -> Any:
+    client = Client()
+    client.force_login(user)
+    return client.get(reverse("membership:manager_workspace"), params)
+
+
+@pytest.mark.django_db
+def test_group_4_each_care_list_shows_50_a_page_and_its_links_keep_the_other_parameters(
+    supervisor: Any, account_manager: Any
+) -> None:
+    people = birthday_people(account_manager, 51)
+    first = workspace(supervisor, manager=account_manager.pk)
+    pages = first.context["care_pages"]
+    assert len(pages["birthdays"]["page"].object_list) == 50
+    assert pages["birthdays"]["page"].paginator.count == 51
+    body = first.content.decode()
+    # the next-page link keeps the manager and the other lists' pages; only this list turns
+    assert f'href="?manager={account_manager.pk}&amp;birthdays_page=2#care-birthdays"' in body
+    second = workspace(supervisor, manager=account_manager.pk, birthdays_page=2, no_contact_page=1)
+    pages = second.context["care_pages"]
+    assert [item.key_person for item in pages["birthdays"]["page"]] == [people[-1]]
+    assert pages["birthdays"]["query"] == f"manager={account_manager.pk}&no_contact_page=1"
+    previous = (
+        f'href="?manager={account_manager.pk}&amp;no_contact_page=1&amp;birthdays_page=1'
+        '#care-birthdays"'
+    )
+    assert previous in second.content.decode()
+    # a page beyond the last shows the last one; nonsense shows the first
+    assert (
+        workspace(supervisor, birthdays_page=9).context["care_pages"]["birthdays"]["page"].number
+        == 2
+    )
+    assert (
+        workspace(supervisor, birthdays_page="x").context["care_pages"]["birthdays"]["page"].number
+        == 1
+    )
+
+
+@pytest.mark.django_db
+def test_group_4_a_supervisor_narrows_the_calendar_to_one_manager_and_a_manager_sees_their_own(
+    supervisor: Any, account_manager: Any, other_account_manager: Any
+) -> None:
+    mine = birthday_people(account_manager, 2)
+    theirs = birthday_people(other_account_manager, 1)
+
+    def birthdays(response: Any) -> set[KeyPerson]:
+        return {item.key_person for item in response.context["calendar"].birthdays}
+
+    everyone = workspace(supervisor)
+    assert birthdays(everyone) == {*mine, *theirs}
+    managers = list(everyone.context["managers"])
+    assert {account_manager, other_account_manager} <= set(managers)
+    assert f'<option value="{other_account_manager.pk}"' in everyone.content.decode()
+    narrowed = workspace(supervisor, manager=other_account_manager.pk)
+    assert birthdays(narrowed) == set(theirs)
+    assert narrowed.context["manager_id"] == str(other_account_manager.pk)
+    # an account manager sees their own groups only, whatever the parameter says
+    own = workspace(account_manager, manager=other_account_manager.pk)
+    assert birthdays(own) == set(mine)
+    assert own.context["managers"] == []
+    assert 'name="manager"' not in own.content.decode()

@@ -8,7 +8,14 @@ import pytest
 from django.utils import timezone
 
 from membership import demo, demo_groups
-from membership.models import ContactLog, GrantSource, KeyPerson, LevelGrant, UpgradeRequest
+from membership.models import (
+    ContactLog,
+    GrantSource,
+    GroupMember,
+    KeyPerson,
+    LevelGrant,
+    UpgradeRequest,
+)
 from membership.selectors.care import care_calendar
 from membership.selectors.groups import upgrade_requests_annotated
 from tests.factories import UserFactory
@@ -26,6 +33,8 @@ def test_the_group_demo_fills_the_workspace_and_a_second_run_adds_nothing(
     )
     counts = demo_groups.seed(today=today)
     assert counts["members"] > 0
+    assert counts["former_members"] > 0
+    assert GroupMember.objects.filter(ended_on__isnull=False).count() == counts["former_members"]
     assert counts["contacts"] > 0
     assert counts["upgrade_requests"] == 4
     assert LevelGrant.objects.filter(source=GrantSource.KEY_PERSON).count() == counts["grants"]
@@ -43,6 +52,7 @@ def test_the_group_demo_fills_the_workspace_and_a_second_run_adds_nothing(
     )
     assert demo_groups.seed(today=today) == {
         "members": 0,
+        "former_members": 0,
         "grants": 0,
         "contacts": 0,
         "upgrade_requests": 0,

@@ -23,7 +23,11 @@ from membership.models import (
     UpgradeRequest,
 )
 from membership.selectors.levels import effective_level
-from membership.services.groups import contact_log_create, key_person_create
+from membership.services.groups import (
+    contact_log_create,
+    group_member_remove,
+    key_person_create,
+)
 from membership.services.upgrades import upgrade_request_create
 from tests.builders import make_customer, make_group, make_member
 
@@ -162,7 +166,7 @@ def test_a_class_change_is_confirmed_first_then_re_grants(
     assert effective_level(person.customer, timezone.localdate()) == "silver"
 
 
-def test_members_are_added_by_number_and_removed_after_confirmation(
+def test_members_are_added_by_number_and_ended_after_confirmation(
     world: dict[str, Any], account_manager: Any
 ) -> None:
     group = world["group"]
@@ -177,17 +181,66 @@ def test_members_are_added_by_number_and_removed_after_confirmation(
     member = GroupMember.objects.get(group=group, customer=customer)
     remove = reverse("membership:group_member_remove", args=[group.pk, member.pk])
     assert client.get(remove).status_code == 200  # the confirmation page
-    assert GroupMember.objects.filter(pk=member.pk).exists()
+    assert GroupMember.objects.get(pk=member.pk).ended_on is None
     assert client.post(remove).status_code == 302
-    assert not GroupMember.objects.filter(pk=member.pk).exists()
+    # GROUP-2 / D-GROUP-7: ended, not deleted, and listed among the former members
+    member.refresh_from_db()
+    assert (member.ended_on, member.ended_by) == (timezone.localdate(), account_manager)
+    assert member.ended_at is not None
+    detail = client.get(reverse("membership:group_detail", args=[group.pk]))
+    assert customer not in [m.customer for m in detail.context["page"]]
+    assert list(detail.context["former"]) == [member]
+    assert 'data-testid="former-members"' in detail.content.decode()
+    assert client.get(remove).status_code == 404  # an ended membership is not removed again
     # a key person is not removed as a member: the page says why
     key_member = GroupMember.objects.get(group=group, customer=world["person"].customer)
     response = client.post(
         reverse("membership:group_member_remove", args=[group.pk, key_member.pk])
     )
     assert response.status_code == 200
-    assert "key person" in response.context["error"]
-    assert GroupMember.objects.filter(pk=key_member.pk).exists()
+    assert "key person" in str(response.context["form"].non_field_errors())
+    key_member.refresh_from_db()
+    assert key_member.ended_on is None
+
+
+def test_a_member_leaves_on_a_past_day_not_a_future_one_and_may_sign_up_again(
+    world: dict[str, Any], account_manager: Any
+) -> None:
+    group, member = world["group"], world["member"]  # signed on 2024-01-01
+    client = login(account_manager)
+    remove = reverse("membership:group_member_remove", args=[group.pk, member.pk])
+    response = client.post(remove, {"ended_on": "2099-01-01"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["ended_on"]
+    assert 'value="2099-01-01"' in response.content.decode()  # what was typed is kept
+    response = client.post(remove, {"ended_on": "2023-12-31"})
+    assert "signed up on 2024-01-01" in str(response.context["form"].non_field_errors())
+    member.refresh_from_db()
+    assert member.ended_on is None
+    assert client.post(remove, {"ended_on": "2025-06-15"}).status_code == 302
+    member.refresh_from_db()
+    assert member.ended_on == date(2025, 6, 15)
+    # the line signs up again: a second, open membership; the first one stays as it was
+    add = reverse("membership:group_member_add", args=[group.pk])
+    assert client.post(add, {"customer": member.customer.msisdn}).status_code == 302
+    rows = GroupMember.objects.filter(group=group, customer=member.customer).order_by("id")
+    assert [(m.signed_on, m.ended_on) for m in rows] == [
+        (date(2024, 1, 1), date(2025, 6, 15)),
+        (timezone.localdate(), None),
+    ]
+
+
+def test_the_group_list_counts_current_members_only(
+    world: dict[str, Any], account_manager: Any
+) -> None:
+    client = login(account_manager)
+    (row,) = client.get(reverse("membership:group_list")).context["page"]
+    assert row.member_count == 2  # the key person and the member
+    group_member_remove(member=world["member"], actor=account_manager)
+    (row,) = client.get(reverse("membership:group_list")).context["page"]
+    assert row.member_count == 1
+    body = client.get(reverse("api:group-detail", args=[world["group"].pk])).json()
+    assert body["member_count"] == 1
 
 
 def test_key_persons_are_added_changed_and_removed_with_their_levels(

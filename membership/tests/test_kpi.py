@@ -12,9 +12,10 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from membership.models import GrantSource, KpiFigure, Status
+from membership.models import GrantSource, GroupCustomer, GroupMember, KpiFigure, Status
 from membership.selectors.kpi import kpi_report, retention_chart, trend_chart
 from membership.services.grants import grant_create
+from membership.services.groups import group_member_add, group_member_remove, group_update
 from membership.services.kpi import kpi_snapshot
 from tests.builders import (
     make_bill,
@@ -156,7 +157,9 @@ def test_kpi_1_without_a_snapshot_has_no_retention(small_province: dict[str, Any
 def test_kpi_1_takes_a_fixed_number_of_queries(
     small_province: dict[str, Any], django_assert_num_queries: Any
 ) -> None:
-    with django_assert_num_queries(8):
+    # snapshot, province (2), regions (2), managers (1: memberships and snapshot together),
+    # the managers' names
+    with django_assert_num_queries(7):
         kpi_report(JUNE)
 
 
@@ -202,3 +205,112 @@ def test_kpi_1_charts_are_drawn_from_the_figures(small_province: dict[str, Any])
     trend = trend_chart(list(KpiFigure.objects.filter(dimension="total").order_by("month")))
     assert len(trend.points_all.split()) == 2
     assert [label for _x, label in trend.labels] == ["2025-05", "2025-06"]
+
+
+# ---- the account-manager dimension as of the month's last day (D-GROUP-5) ----
+
+
+def managers_of(month: date) -> dict[str, tuple[int, int, int, int, int]]:
+    return {r.label: figures(r) for r in kpi_report(month).managers}
+
+
+def at_shanghai(year: int, month: int, day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=SHANGHAI)
+
+
+def test_kpi_1_counts_the_members_of_the_months_last_day() -> None:
+    carol = UserFactory(username="carol", role="account_manager", last_name="陈", first_name="静")
+    group = make_group(account_manager=carol)
+    left_in_july, left_on_30_june, joined_in_july = (make_customer() for _ in range(3))
+    for customer in (left_in_july, left_on_30_june, joined_in_july):
+        bills(customer, "100.00", (4, 5, 6, 7))  # mid-high-end in June and July
+    for customer in (left_in_july, left_on_30_june):
+        make_member(group=group, customer=customer, signed_on=date(2025, 1, 1))
+    make_member(group=group, customer=joined_in_july, signed_on=date(2025, 7, 1))
+    before = managers_of(JUNE)
+    assert before == {"陈静 (carol)": (2, 0, 0, 0, 0)}
+
+    group_member_remove(member=left_in_july.group_memberships.get(), on=date(2025, 7, 1))
+    group_member_remove(member=left_on_30_june.group_memberships.get(), on=date(2025, 6, 30))
+
+    # June: a member who left on 1 July still counts (ended_on is the first day out), one who
+    # left on 30 June does not, one who joined in July does not.
+    assert managers_of(JUNE) == {"陈静 (carol)": (1, 0, 0, 0, 0)}
+    assert managers_of(date(2025, 7, 1)) == {"陈静 (carol)": (1, 0, 0, 0, 0)}  # joined_in_july
+    assert managers_of(date(2025, 5, 1)) == {"陈静 (carol)": (2, 0, 0, 0, 0)}
+
+
+def test_kpi_1_a_group_counts_under_the_manager_it_had_on_the_months_last_day(
+    small_province: dict[str, Any],
+) -> None:
+    alice, bob = small_province["alice"], small_province["bob"]
+    carol = UserFactory(username="carol", role="account_manager", last_name="陈", first_name="静")
+    group = make_group(account_manager=alice)
+    GroupCustomer.history.filter(id=group.pk).update(history_date=at_shanghai(2025, 1, 1, 9))
+    customer = make_customer(city="苏州")
+    bills(customer, "500.00", (3, 4, 5, 6, 7))
+    make_member(group=group, customer=customer, signed_on=date(2025, 1, 1))
+    # to bob late on 30 June, to carol just after midnight on 1 July (Asia/Shanghai)
+    for manager, moment in ((bob, at_shanghai(2025, 6, 30, 23, 30)), (carol, None)):
+        group_update(
+            group=group,
+            name=group.name,
+            city=group.city,
+            account_manager=manager,
+            has_it_centre=False,
+        )
+        latest = GroupCustomer.history.filter(id=group.pk).latest("history_date", "history_id")
+        GroupCustomer.history.filter(pk=latest.pk).update(
+            history_date=moment or at_shanghai(2025, 7, 1, 0, 30)
+        )
+
+    def mid_high_end(month: date) -> dict[str, int]:
+        return {r.label: r.mid_high_end for r in kpi_report(month).managers}
+
+    assert mid_high_end(date(2025, 5, 1)) == {"李娜 (alice)": 2, "赵强 (bob)": 2}
+    assert mid_high_end(JUNE) == {"李娜 (alice)": 1, "赵强 (bob)": 3}
+    # in July c5 is suspended: bob keeps c2, carol has the group's line
+    assert mid_high_end(date(2025, 7, 1)) == {"李娜 (alice)": 1, "赵强 (bob)": 1, "陈静 (carol)": 1}
+
+
+def test_kpi_1_a_group_recorded_after_the_month_counts_under_its_first_manager(
+    small_province: dict[str, Any],
+) -> None:
+    bob = small_province["bob"]
+    carol = UserFactory(username="carol", role="account_manager", last_name="陈", first_name="静")
+    # the groups of the fixture were created (and recorded) today, long after June
+    (g2,) = GroupCustomer.objects.filter(account_manager=bob)
+    group_update(group=g2, name=g2.name, city=g2.city, account_manager=carol, has_it_centre=False)
+    assert "赵强 (bob)" in managers_of(JUNE)
+    assert "陈静 (carol)" not in managers_of(JUNE)
+    # only a group without any history row falls back to its current manager
+    GroupCustomer.history.filter(id=g2.pk).delete()
+    assert managers_of(JUNE)["陈静 (carol)"] == (2, 2, 2, 1, 1)
+    assert "赵强 (bob)" not in managers_of(JUNE)
+
+
+def test_kpi_1_conv_5_recomputing_an_old_month_after_moves_and_manager_changes_writes_nothing(
+    small_province: dict[str, Any],
+) -> None:
+    alice, bob = small_province["alice"], small_province["bob"]
+    first = kpi_snapshot(month=JUNE)
+    assert (first.created, first.updated) == (5, 0)
+    stored = {(f.dimension, f.key): figures(f) for f in KpiFigure.objects.filter(month=JUNE)}
+    stamps = set(KpiFigure.objects.values_list("computed_at", flat=True))
+
+    # today, long after June: a member leaves, a line joins, a group changes manager
+    (g2,) = GroupCustomer.objects.filter(account_manager=bob)
+    for membership in GroupMember.objects.filter(group__account_manager=alice):
+        group_member_remove(member=membership, actor=alice)
+    group_member_add(group=g2, customer=make_customer(city="南京"), actor=bob)
+    group_update(group=g2, name=g2.name, city=g2.city, account_manager=alice, has_it_centre=False)
+
+    again = kpi_snapshot(month=JUNE)
+    assert (again.created, again.updated, again.unchanged, again.removed) == (0, 0, 5, 0)
+    assert set(KpiFigure.objects.values_list("computed_at", flat=True)) == stamps
+    assert {
+        (f.dimension, f.key): figures(f) for f in KpiFigure.objects.filter(month=JUNE)
+    } == stored
+    # ... while this month's figures see the change: every line is now alice's
+    today = {r.label for r in kpi_report(date(2026, 11, 1)).managers}
+    assert today == {"李娜 (alice)"}

@@ -35,6 +35,7 @@ from membership.forms.groups import (
     KeyPersonForm,
     KeyPersonRemoveForm,
     MemberAddForm,
+    MemberRemoveForm,
     account_managers,
 )
 from membership.models import (
@@ -49,6 +50,7 @@ from membership.models import (
 from membership.selectors.care import care_calendar
 from membership.selectors.groups import (
     contact_timeline,
+    group_former_members,
     group_key_persons,
     group_members,
     group_search,
@@ -61,12 +63,20 @@ from membership.services import groups as services
 from membership.services.grants import grants_for_cause
 
 PAGE_SIZE = 25
+CARE_PAGE_SIZE = 50  # each list of the care calendar
+FORMER_PAGE_PARAM = "former_page"
+# The care calendar's lists, each paginated on its own query parameter.
+CARE_LISTS = ("birthdays", "greetings", "no_contact", "follow_ups")
 
 
-def _page(request: HttpRequest, items: Any, size: int = PAGE_SIZE) -> tuple[Any, str]:
+def _page(
+    request: HttpRequest, items: Any, size: int = PAGE_SIZE, param: str = "page"
+) -> tuple[Any, str]:
+    """Page ``param`` of ``items``, and the query string of the other parameters (so the
+    page links keep the filters and the other lists' pages)."""
     query = request.GET.copy()
-    query.pop("page", None)
-    return Paginator(items, size).get_page(request.GET.get("page")), query.urlencode()
+    query.pop(param, None)
+    return Paginator(items, size).get_page(request.GET.get(param)), query.urlencode()
 
 
 def _back(request: HttpRequest, default: str) -> HttpResponseRedirect:
@@ -82,7 +92,12 @@ def _care_choices() -> dict[str, Any]:
 
 
 def manager_workspace(request: HttpRequest) -> HttpResponse:
-    """The account manager's morning: groups, care calendar, follow-ups, own requests."""
+    """The account manager's morning: groups, care calendar, follow-ups, own requests.
+
+    Account managers see their own groups only; supervisors see every manager's and may
+    narrow it to one (``?manager=<id>``). Each list of the care calendar is paginated on
+    its own parameter (``birthdays_page``, ``greetings_page``, ...).
+    """
     today = timezone.localdate()
     groups = groups_visible_to(request.user)
     managers_filter = sees_all_groups(request.user)
@@ -91,7 +106,12 @@ def manager_workspace(request: HttpRequest) -> HttpResponse:
         groups = groups.filter(account_manager_id=int(manager_id))
     elif not managers_filter:
         groups = groups.filter(account_manager_id=request.user.pk)
+        manager_id = ""
     calendar = care_calendar(KeyPerson.objects.filter(group__in=groups.values("pk")), today)
+    care_pages = {}
+    for name in CARE_LISTS:
+        page, query = _page(request, getattr(calendar, name), CARE_PAGE_SIZE, param=f"{name}_page")
+        care_pages[name] = {"page": page, "query": query, "param": f"{name}_page"}
     requests = upgrade_requests_annotated(
         upgrade_requests_visible_to(request.user).filter(key_person__group__in=groups.values("pk")),
         today,
@@ -104,6 +124,7 @@ def manager_workspace(request: HttpRequest) -> HttpResponse:
             "groups": groups_annotated(groups).order_by("code")[:50],
             "group_total": groups.count(),
             "calendar": calendar,
+            "care_pages": care_pages,
             "requests": requests[:10],
             "managers_filter": managers_filter,
             "manager_id": manager_id,
@@ -158,6 +179,7 @@ def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
     if category not in ("key_person", "vip", "ordinary"):
         category = ""
     page, query = _page(request, group_members(group, today, category))
+    former, former_query = _page(request, group_former_members(group), param=FORMER_PAGE_PARAM)
     pending = upgrade_requests_annotated(
         UpgradeRequest.objects.filter(key_person__group=group, status=UpgradeStatus.PENDING),
         today,
@@ -173,6 +195,9 @@ def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
             "category": category,
             "page": page,
             "query": query,
+            "former": former,
+            "former_query": former_query,
+            "former_param": FORMER_PAGE_PARAM,
             "timeline": contact_timeline(group.contacts.all())[:10],
             "pending": pending,
             "can_edit_group": sees_all_groups(request.user),
@@ -294,24 +319,31 @@ def group_member_add(request: HttpRequest, group_id: int) -> HttpResponse:
 
 
 def group_member_remove(request: HttpRequest, group_id: int, member_id: int) -> HttpResponse:
-    """GROUP-2: a member leaves the group (confirmation page first)."""
+    """GROUP-2: a member leaves the group (confirmation page first); the membership is
+    ended, not deleted, and shows among the group's former members."""
     group = group_for_user(request.user, group_id, write=True)
     member = get_object_or_404(
-        GroupMember.objects.select_related("customer"), pk=member_id, group=group
+        GroupMember.objects.select_related("customer"),
+        pk=member_id,
+        group=group,
+        ended_on__isnull=True,
     )
-    error = ""
-    if request.method == "POST":
+    # Bound on every POST: an empty form (no day given) confirms the removal as of today.
+    form = MemberRemoveForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
         try:
-            services.group_member_remove(member=member, actor=request.user)
+            services.group_member_remove(
+                member=member, on=form.cleaned_data["ended_on"], actor=request.user
+            )
         except DomainError as exc:
-            error = exc.message
+            form.add_error(None, exc.message)
         else:
             messages.success(request, _("Member removed from the group."))
             return redirect("membership:group_detail", group_id=group.pk)
     return render(
         request,
         "membership/group_member_confirm_remove.html",
-        {"group": group, "member": member, "error": error},
+        {"group": group, "member": member, "form": form},
     )
 
 
