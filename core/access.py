@@ -60,6 +60,9 @@ URL_ACCESS: dict[str, frozenset[str]] = {
     "api:customer-credit": ANY_STAFF,
     # membership billing feeds (CUST-9): uploading a feed is a supervisor's act.
     "membership:import_upload": SUPERVISORS,
+    "membership:import_run_detail": SUPERVISORS,
+    "membership:import_run_again": SUPERVISORS,
+    "membership:import_run_progress": SUPERVISORS,
     # membership groups (GROUP-1..4), upgrades (TIER-7), KPI-1. Which group a user may
     # see is object-level: membership/access_groups.py (managers: their own; supervisors: all).
     "membership:manager_workspace": ACCOUNTS,
@@ -159,6 +162,22 @@ URL_ACCESS: dict[str, frozenset[str]] = {
     # The Django admin: supervisors (catalogues, entitlements, beat schedule).
     "admin:*": SUPERVISORS,
 }
+
+
+def access_table() -> str:
+    """URL_ACCESS as the Markdown table of docs/access.md (``manage.py access_table``; the
+    access-matrix test fails when the document and this table differ)."""
+    columns = (CLERK, MANAGER, SUPERVISOR)
+    lines = [
+        "| URL name | counter clerk | account manager | supervisor |",
+        "|---|---|---|---|",
+    ]
+    for name, roles in URL_ACCESS.items():
+        cells = [
+            "public" if roles is PUBLIC else ("yes" if role in roles else "–") for role in columns
+        ]
+        lines.append(f"| `{name}` | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
 
 
 def rule_for(view_name: str) -> frozenset[str] | None:

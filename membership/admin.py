@@ -1,9 +1,19 @@
 from typing import Any
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from membership.models import Bill, Customer, GroupCustomer, KeyPerson, LevelGrant, RatingRun
+from membership.models import (
+    Bill,
+    Customer,
+    GroupCustomer,
+    ImportRun,
+    ImportRunEvent,
+    KeyPerson,
+    LevelGrant,
+    RatingRun,
+)
 
 
 @admin.register(Customer)
@@ -79,6 +89,56 @@ class RatingRunAdmin(admin.ModelAdmin):
         "committed_at",
     )
     list_filter = ("policy", "state")
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
+class ImportRunEventInline(admin.TabularInline):
+    model = ImportRunEvent
+    fields = ("at", "from_status", "to_status", "actor", "note")
+    readonly_fields = fields
+    extra = 0
+    max_num = 0
+    can_delete = False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(admin.ModelAdmin):
+    """Read-only: uploads and re-runs go through the upload page (D-IMPORT-5)."""
+
+    list_display = (
+        "created_at",
+        "feed",
+        "original_name",
+        "size",
+        "dry_run",
+        "status",
+        "error_count",
+        "created_by",
+        "finished_at",
+    )
+    list_filter = ("status", "feed", "dry_run")
+    search_fields = ("original_name",)
+    date_hierarchy = "created_at"
+    list_select_related = ("created_by",)
+    # The stored file is named, never linked: no URL serves uploaded feeds (personal data).
+    exclude = ("file",)
+    readonly_fields = [*(f.name for f in ImportRun._meta.fields if f.name != "file"), "stored"]
+    inlines = (ImportRunEventInline,)
+
+    @admin.display(description=_("stored file"))
+    def stored(self, obj: ImportRun) -> str:
+        return obj.file.name or "—"
 
     def has_add_permission(self, request: Any) -> bool:
         return False

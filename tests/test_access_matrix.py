@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from core.access import PUBLIC, URL_ACCESS, rule_for
+from core.access import PUBLIC, URL_ACCESS, access_table, rule_for
 
 # Keyword arguments for URL names that need them; later modules add their objects here.
 SAMPLE_KWARGS: dict[str, dict[str, Any]] = {
@@ -26,6 +27,10 @@ SAMPLE_KWARGS: dict[str, dict[str, Any]] = {
     "membership:customer_move": {"msisdn": "13900000000"},
     "membership:customer_credit": {"msisdn": "13900000000"},
     "api:customer-credit": {"msisdn": "13900000000"},
+    # membership billing feeds: an unknown import run (allowed roles get 404).
+    "membership:import_run_detail": {"pk": 999999},
+    "membership:import_run_again": {"pk": 999999},
+    "membership:import_run_progress": {"pk": 999999},
     # membership groups, upgrades (TIER-7): unknown objects (allowed roles get 404; GET on a
     # POST-only API action 405).
     "membership:group_detail": {"group_id": 999999},
@@ -177,3 +182,9 @@ def test_role_may_open_url_as_the_matrix_says(
         assert login_redirect, (url, persona, response.status_code)
     else:
         assert response.status_code in (401, 403), (url, persona, response.status_code)
+
+
+def test_docs_access_md_shows_the_matrix_as_it_is() -> None:
+    """docs/access.md carries the table ``manage.py access_table`` prints from URL_ACCESS."""
+    document = (Path(__file__).resolve().parent.parent / "docs" / "access.md").read_text()
+    assert access_table() in document

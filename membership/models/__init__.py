@@ -30,6 +30,7 @@ from membership.models.groups import (
     UpgradeRequestEvent,
     UpgradeStatus,
 )
+from membership.models.imports import ImportFeed, ImportRun, ImportRunEvent
 from membership.models.levels import (
     LEVEL_RANK,
     RANK_LEVEL,
@@ -56,6 +57,9 @@ __all__ = [
     "GroupClass",
     "GroupCustomer",
     "GroupMember",
+    "ImportFeed",
+    "ImportRun",
+    "ImportRunEvent",
     "KeyPerson",
     "KeyPersonRank",
     "KeyPersonRole",

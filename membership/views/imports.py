@@ -1,51 +1,159 @@
-"""Supervisor screen: upload a billing feed (customers, bills, usage) — CUST-9."""
+"""Supervisor screens for the billing feeds (CUST-9): upload a file, follow its run, run a
+crashed one again.
+
+Thin views: access (the URL matrix: supervisors) → form → service → redirect. The import runs
+in the background (task ``membership.run_import``); without Redis it runs in-process when the
+upload commits, so the redirect lands on a finished run (D-IMPORT-5).
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from core.errors import DomainError
 from membership.forms.imports import ImportUploadForm
-from membership.services.imports import FEEDS, ImportResult, feed_import
+from membership.models import ImportRun
+from membership.services.imports import (
+    FEEDS,
+    import_run_create,
+    import_run_is_stale,
+    import_run_rerun,
+    import_run_rerun_refusal,
+)
 
-SHOWN_ERRORS = 200  # the page lists this many bad lines; the command prints them all
+PAGE_SIZE = 25
+R = ImportRun.Status
+# The badge colours of templates/membership/partials/import_status.html, for the poll.
+BADGES: dict[str, str] = {
+    R.SUCCEEDED: "ok",
+    R.FAILED: "bad",
+    R.ERROR: "bad",
+    R.RUNNING: "warn",
+    R.QUEUED: "",
+}
+
+
+def import_run_for_user(user: Any, pk: int) -> ImportRun:
+    """The one access helper for an import run: the URL matrix lets only supervisors reach it;
+    any supervisor may see any run (the feeds are the team's work, not one person's)."""
+    return get_object_or_404(ImportRun.objects.select_related("created_by"), pk=pk)
+
+
+def progress_text(run: ImportRun) -> str:
+    """The line under a run's progress bar (the page and the progress JSON say the same)."""
+    if run.status == R.QUEUED:
+        return _("Waiting for a worker…")
+    if run.status == R.RUNNING and run.bytes_read >= run.size:
+        return _("File read; checking and writing…")
+    return _("%(read)s of %(size)s read") % {
+        "read": filesizeformat(run.bytes_read),
+        "size": filesizeformat(run.size),
+    }
+
+
+def result_message(run: ImportRun) -> str:
+    """What a succeeded run did, in the words of the upload page before runs existed."""
+    if run.status != R.SUCCEEDED:
+        return ""
+    values = {"feed": FEEDS[run.feed].label, "summary": run.summary}
+    if run.dry_run:
+        return (
+            _(
+                "Dry run of the %(feed)s feed: the file is valid and would give %(summary)s. "
+                "Nothing was written."
+            )
+            % values
+        )
+    return _("%(feed)s feed imported: %(summary)s.") % values
 
 
 @require_http_methods(["GET", "POST"])
 def import_upload(request: HttpRequest) -> HttpResponse:
-    form = ImportUploadForm(request.POST or None, request.FILES or None)
-    result: ImportResult | None = None
+    """The upload form and the recent runs, newest first."""
+    form = ImportUploadForm(
+        request.POST or None, request.FILES or None, initial={"feed": request.GET.get("feed")}
+    )
     if request.method == "POST" and form.is_valid():
-        feed = form.cleaned_data["feed"]
         try:
-            result = feed_import(
-                feed=feed,
-                path_or_file=form.cleaned_data["file"],
+            run = import_run_create(
+                feed=form.cleaned_data["feed"],
+                uploaded_file=form.cleaned_data["file"],
                 dry_run=form.cleaned_data["dry_run"],
                 actor=request.user,
-                max_errors=SHOWN_ERRORS,
             )
         except DomainError as exc:
             form.add_error("file", exc.message)
         else:
-            if result.ok:
-                label = FEEDS[feed].label
-                if result.dry_run:
-                    text = _(
-                        "Dry run of the %(feed)s feed: the file is valid and would give "
-                        "%(summary)s. Nothing was written."
-                    )
-                else:
-                    text = _("%(feed)s feed imported: %(summary)s.")
-                messages.success(request, text % {"feed": label, "summary": result.summary})
-                return redirect("membership:import_upload")
-    hidden = result.error_count - len(result.errors) if result else 0
-    return render(
-        request,
-        "membership/import_form.html",
-        {"form": form, "result": result, "hidden_errors": hidden, "feeds": FEEDS},
+            return redirect("membership:import_run_detail", pk=run.pk)
+    runs = ImportRun.objects.select_related("created_by").order_by("-created_at", "-id")
+    page = Paginator(runs, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [(run, progress_text(run)) for run in page]
+    context = {"form": form, "page": page, "rows": rows, "feeds": FEEDS}
+    return render(request, "membership/import_form.html", context)
+
+
+def import_run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    run = import_run_for_user(request.user, pk)
+    context = {
+        "run": run,
+        "progress_text": progress_text(run),
+        "feed": FEEDS[run.feed],
+        "events": run.events.select_related("actor"),
+        "stale": import_run_is_stale(run),
+        "can_rerun": import_run_rerun_refusal(run) is None,
+        "result_message": result_message(run),
+        # the bad lines partial (templates/membership/partials/import_errors.html)
+        "result": run,
+        "hidden_errors": run.hidden_errors,
+    }
+    return render(request, "membership/import_run_detail.html", context)
+
+
+@never_cache
+def import_run_progress(request: HttpRequest, pk: int) -> JsonResponse:
+    """The progress bar's poll (static/js/jobs.js)."""
+    run = import_run_for_user(request.user, pk)
+    return JsonResponse(
+        {
+            "id": run.pk,
+            "status": run.status,
+            "status_label": run.get_status_display(),
+            "badge": BADGES.get(run.status, ""),
+            "bytes_read": run.bytes_read,
+            "size": run.size,
+            "percent": run.percent,
+            "text": progress_text(run),
+            "finished": run.is_finished,
+            "error_count": run.error_count,
+            "error": run.error,
+        }
     )
+
+
+@require_http_methods(["GET", "POST"])
+def import_run_again(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the confirmation step; POST: run a crashed or stuck import again (CONV-5)."""
+    run = import_run_for_user(request.user, pk)
+    refusal = import_run_rerun_refusal(run)
+    if refusal is not None:
+        messages.warning(request, refusal)
+        return redirect("membership:import_run_detail", pk=run.pk)
+    if request.method != "POST":
+        context = {"run": run, "feed": FEEDS[run.feed], "stale": import_run_is_stale(run)}
+        return render(request, "membership/import_run_again.html", context)
+    try:
+        import_run_rerun(run=run, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The import was sent to run again."))
+    return redirect("membership:import_run_detail", pk=run.pk)

@@ -1,7 +1,10 @@
-// Jobs page: progress bars of running jobs follow the run without a reload.
-// Each <div data-progress-url="…/progress.json"> polls its run until it is finished; with
-// data-reload-on-finish the page reloads then, to show the result. Without JavaScript the
-// page still shows the progress as of its loading.
+// Progress bars of running jobs (/jobs/) and feed imports (/customers/imports/) follow the
+// run without a reload. Each <div data-progress-url="…/progress.json"> polls its run until it
+// is finished; with data-reload-on-finish the page reloads then, to show the result. Without
+// JavaScript the page still shows the progress as of its loading.
+// The JSON gives percent, status, status_label and finished; the progress text is its "text"
+// if given, else "done / total"; the badge's colour class is its "badge" if given, else the
+// jobs' one for the status.
 (function () {
   "use strict";
   const POLL_MS = 2000;
@@ -13,12 +16,15 @@
     if (fill) fill.style.width = data.percent + "%";
     if (bar) bar.setAttribute("aria-valuenow", String(data.percent));
     const text = box.querySelector("[data-job-progress-text]");
-    if (text) text.textContent = data.done + " / " + data.total;
+    if (text) {
+      text.textContent = data.text !== undefined ? data.text : data.done + " / " + data.total;
+    }
     const row = box.closest("tr") || document;
     const badge = row.querySelector("[data-job-status]");
     if (badge) {
       badge.textContent = data.status_label;
-      badge.className = ("badge job-status " + (BADGE[data.status] || "")).trim();
+      const colour = data.badge !== undefined ? data.badge : BADGE[data.status] || "";
+      badge.className = ("badge job-status " + colour).trim();
     }
   }
 

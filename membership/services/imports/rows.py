@@ -5,7 +5,7 @@ the same on SQLite and PostgreSQL. The file is streamed line by line; each data 
 out as ``(line, values, error)`` where ``error`` is ``None`` for a good row and the reason
 (in words a supervisor can act on) for a bad one. Checks that need the database (unknown
 numbers, duplicate keys, status transitions) run afterwards in SQL on the staging table
-(membership/services/imports.py).
+(stage.py).
 """
 
 from __future__ import annotations

@@ -1,0 +1,20 @@
+"""Celery adapters of membership: take an id, call the service.
+
+- ``membership.run_import(run_id)``: import a supervisor's uploaded feed (D-IMPORT-5). Sent on
+  commit by the upload; a duplicate delivery finds the run claimed and does nothing. Not
+  ``acks_late``: a worker that dies mid-import leaves the run "running", and a supervisor runs
+  it again from its page once it is stale (the import is all-or-nothing, CONV-5).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import shared_task
+
+from membership.services.imports import import_run_execute
+
+
+@shared_task(name="membership.run_import")
+def run_import(run_id: int) -> dict[str, Any]:
+    return import_run_execute(run_id=run_id)
