@@ -7,41 +7,18 @@ from typing import Any
 
 import pytest
 
-from tests.services import artifacts_dir, chromium_path, unavailable
+from tests.browser import browser_page
+from tests.services import artifacts_dir
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture
 def page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    executable = chromium_path()
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:  # pragma: no cover
-        unavailable("Playwright is not installed")
     # Playwright's sync API runs an event loop; the ORM calls made by the test itself
     # (creating the persona) happen before it starts and the server runs in its own thread.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=executable, headless=True, args=CHROMIUM_ARGS
-        )
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 800})
-        try:
-            yield context.new_page()
-        finally:
-            context.close()
-            browser.close()
+    yield from browser_page(locale="zh-CN")
 
 
 @pytest.mark.django_db(transaction=True)

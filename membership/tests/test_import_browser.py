@@ -2,55 +2,21 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Iterator
-from typing import Any, TypeVar
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
-from django.db import connections
 
 from membership.models import ImportRun
-from tests.services import artifacts_dir, chromium_path, unavailable
+from tests.browser import browser_page, in_a_thread
+from tests.services import artifacts_dir
 
 pytestmark = pytest.mark.browser
-
-T = TypeVar("T")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"]
 
 
 @pytest.fixture
 def page() -> Iterator[Any]:
-    executable = chromium_path()
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:  # pragma: no cover
-        unavailable("Playwright is not installed")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=executable, headless=True, args=CHROMIUM_ARGS
-        )
-        context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 800})
-        try:
-            yield context.new_page()
-        finally:
-            context.close()
-            browser.close()
-
-
-def in_a_thread(work: Callable[[], T]) -> T:
-    """ORM calls in a thread of their own (see core/tests/test_jobs_browser.py)."""
-    result: list[T] = []
-
-    def target() -> None:
-        try:
-            result.append(work())
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=target)
-    thread.start()
-    thread.join()
-    return result[0]
+    yield from browser_page()
 
 
 @pytest.mark.django_db(transaction=True)
