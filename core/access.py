@@ -240,7 +240,7 @@ class RoleAccessMiddleware:
 class RoleMatrixPermission(BasePermission):
     """DRF side of URL_ACCESS: staff only, and only the roles the matrix names."""
 
-    message = "Your role may not use this endpoint."
+    message = _("Your role may not use this endpoint.")
 
     def has_permission(self, request: Any, view: Any) -> bool:
         match = request.resolver_match

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from core.roles import CLERK, SUPERVISOR, roles_of
 from membership.models import Customer
@@ -31,4 +32,4 @@ def customer_for_user(user: Any, msisdn: str, *, write: bool = False) -> Custome
     try:
         return Customer.objects.get(msisdn=number)
     except Customer.DoesNotExist as exc:
-        raise Http404(f"No customer has the number {number}.") from exc
+        raise Http404(_("No customer has the number %(msisdn)s.") % {"msisdn": number}) from exc

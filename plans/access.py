@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from membership.access import customer_for_user
 from plans.models import Subscription
@@ -22,6 +23,6 @@ def subscription_for_user(user: Any, pk: int | str, *, write: bool = False) -> S
             pk=int(pk)
         )
     except (Subscription.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404(f"No plan order #{pk}.") from exc
+        raise Http404(_("No plan order #%(pk)s.") % {"pk": pk}) from exc
     customer_for_user(user, subscription.customer.msisdn, write=write)
     return subscription

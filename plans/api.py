@@ -11,6 +11,7 @@ from typing import Any
 
 from django.urls import path
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -74,7 +75,9 @@ class PlanOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         if data["store"] is not None:
             store = DesignatedStore.objects.filter(pk=data["store"]).first()
             if store is None:
-                raise ValidationError({"store": f"No designated store #{data['store']}."})
+                raise ValidationError(
+                    {"store": _("No designated store #%(pk)s.") % {"pk": data["store"]}}
+                )
         try:
             subscription = subscription_order(
                 customer=customer,

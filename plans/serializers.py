@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from plans.models import Channel, FirstMonthOption, Plan, Subscription
@@ -65,13 +66,15 @@ class OrderInputSerializer(serializers.Serializer):
 
     def validate_channel(self, value: str) -> str:
         if value not in API_CHANNELS:
-            raise serializers.ValidationError(f"Choose one of: {', '.join(API_CHANNELS)}.")
+            raise serializers.ValidationError(
+                _("Choose one of: %(values)s.") % {"values": ", ".join(API_CHANNELS)}
+            )
         return value
 
     def validate_first_month_option(self, value: str) -> str:
         if value and value not in FirstMonthOption.values:
             raise serializers.ValidationError(
-                f"Choose one of: {', '.join(FirstMonthOption.values)}."
+                _("Choose one of: %(values)s.") % {"values": ", ".join(FirstMonthOption.values)}
             )
         return value
 

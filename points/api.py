@@ -18,6 +18,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.urls import path
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, mixins, status, viewsets
@@ -61,7 +62,9 @@ def _on(request: Request) -> date:
     try:
         return date.fromisoformat(raw) if raw else timezone.localdate()
     except ValueError as exc:
-        raise ValidationError({"on": f"“{raw}” is not a date (YYYY-MM-DD)."}) from exc
+        raise ValidationError(
+            {"on": _("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": raw}}
+        ) from exc
 
 
 class PointsAccountView(APIView):

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from core.roles import CLERK, SUPERVISOR, roles_of
 from servicedesk.models import Hall, ServiceRequest, Ticket
@@ -35,7 +36,7 @@ def service_request_for_user(user: Any, pk: Any, *, write: bool = False) -> Serv
             pk=int(pk)
         )
     except (ValueError, ServiceRequest.DoesNotExist) as exc:
-        raise Http404(f"No service request #{pk}.") from exc
+        raise Http404(_("No service request #%(pk)s.") % {"pk": pk}) from exc
 
 
 def hall_for_user(user: Any, code: str, *, write: bool = False) -> Hall:
@@ -44,7 +45,7 @@ def hall_for_user(user: Any, code: str, *, write: bool = False) -> Hall:
     try:
         return Hall.objects.get(code=code)
     except Hall.DoesNotExist as exc:
-        raise Http404(f"No service hall “{code}”.") from exc
+        raise Http404(_("No service hall “%(code)s”.") % {"code": code}) from exc
 
 
 def ticket_for_user(user: Any, pk: Any, *, write: bool = False) -> Ticket:
@@ -52,4 +53,4 @@ def ticket_for_user(user: Any, pk: Any, *, write: bool = False) -> Ticket:
     try:
         return Ticket.objects.select_related("hall").get(pk=int(pk))
     except (ValueError, Ticket.DoesNotExist) as exc:
-        raise Http404(f"No ticket #{pk}.") from exc
+        raise Http404(_("No ticket #%(pk)s.") % {"pk": pk}) from exc

@@ -8,6 +8,7 @@ from typing import Any
 import django_filters
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, viewsets
@@ -124,7 +125,9 @@ class CustomerViewSet(viewsets.ReadOnlyModelViewSet[Customer]):
         try:
             on = date.fromisoformat(raw) if raw else timezone.localdate()
         except ValueError as exc:
-            raise ValidationError({"on": f"“{raw}” is not a date (YYYY-MM-DD)."}) from exc
+            raise ValidationError(
+                {"on": _("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": raw}}
+            ) from exc
         return Response(customer_payload(customer, on))
 
 

@@ -12,6 +12,7 @@ from typing import Any
 import django_filters
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -58,7 +59,7 @@ from membership.services import upgrades as upgrade_services
 
 class Conflict(APIException):
     status_code = status.HTTP_409_CONFLICT
-    default_detail = "The object changed meanwhile."
+    default_detail = _("The object changed meanwhile.")
     default_code = "conflict"
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.actors import recorded_actor
 from core.errors import DomainError
@@ -43,15 +44,18 @@ def customer_set_status(
     """
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
     if status not in Status.values:
-        raise DomainError(f"Unknown status “{status}”.")
+        raise DomainError(_("Unknown status “%(status)s”.") % {"status": status})
     if status == customer.status:
-        raise DomainError(f"The line is already {customer.get_status_display()}.")
+        raise DomainError(
+            _("The line is already %(status)s.") % {"status": customer.get_status_display()}
+        )
     if status not in STATUS_TRANSITIONS[customer.status]:
         raise DomainError(
-            f"A {customer.get_status_display()} line cannot become {Status(status).label}."
+            _("A %(current)s line cannot become %(target)s.")
+            % {"current": customer.get_status_display(), "target": Status(status).label}
         )
     if status == Status.SUSPENDED and reason not in SuspensionReason.values and not reason_unknown:
-        raise DomainError("A suspension needs a reason.")
+        raise DomainError(_("A suspension needs a reason."))
     at = at or timezone.now()
     actor = recorded_actor(actor)
     change = StatusChange.objects.create(

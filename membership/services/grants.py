@@ -13,6 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.actors import recorded_actor
 from core.errors import DomainError
@@ -42,11 +43,11 @@ def grant_create(
 ) -> LevelGrant:
     """TIER-2: give ``customer`` ``level`` from ``valid_from`` to ``valid_until`` (inclusive)."""
     if level not in LEVEL_RANK:
-        raise DomainError(f"Unknown level “{level}”.")
+        raise DomainError(_("Unknown level “%(level)s”.") % {"level": level})
     if source not in GrantSource.values:
-        raise DomainError(f"Unknown grant source “{source}”.")
+        raise DomainError(_("Unknown grant source “%(source)s”.") % {"source": source})
     if valid_until is not None and valid_until < valid_from:
-        raise DomainError("A grant cannot end before it starts.")
+        raise DomainError(_("A grant cannot end before it starts."))
     grant = LevelGrant.objects.create(
         customer=customer,
         level=level,

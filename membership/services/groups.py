@@ -9,6 +9,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.actors import recorded_actor
 from core.errors import DomainError
@@ -130,7 +131,7 @@ def key_person_grants_sync(
 
 def _check_manager(user: Any) -> None:
     if user is None or not (user.is_superuser or MANAGER in roles_of(user)):
-        raise DomainError("The account manager must be a staff member with that role.")
+        raise DomainError(_("The account manager must be a staff member with that role."))
 
 
 @transaction.atomic
@@ -146,11 +147,13 @@ def group_create(
 ) -> GroupCustomer:
     """GROUP-1: a new group customer with its class and account manager."""
     if group_class not in GroupClass.values:
-        raise DomainError(f"Unknown group class “{group_class}”.")
+        raise DomainError(
+            _("Unknown group class “%(group_class)s”.") % {"group_class": group_class}
+        )
     _check_manager(account_manager)
     code = code.strip().upper()
     if GroupCustomer.objects.filter(code=code).exists():
-        raise DomainError(f"A group with the code {code} exists already.")
+        raise DomainError(_("A group with the code %(code)s exists already.") % {"code": code})
     return GroupCustomer.objects.create(
         code=code,
         name=name.strip(),
@@ -190,10 +193,14 @@ def group_change_class(
 ) -> GroupCustomer:
     """GROUP-1 / TIER-6: a new class re-grants every key person of the group from ``on``."""
     if group_class not in GroupClass.values:
-        raise DomainError(f"Unknown group class “{group_class}”.")
+        raise DomainError(
+            _("Unknown group class “%(group_class)s”.") % {"group_class": group_class}
+        )
     group = GroupCustomer.objects.select_for_update().get(pk=group.pk)
     if group.group_class == group_class:
-        raise DomainError(f"The group is class {group_class} already.")
+        raise DomainError(
+            _("The group is class %(group_class)s already.") % {"group_class": group_class}
+        )
     old = group.group_class
     group.group_class = group_class
     group.save(update_fields=["group_class"])
@@ -214,11 +221,13 @@ def group_member_add(
     than the day the last one ended (periods of one line in one group never overlap).
     """
     if customer.status == Status.CANCELLED:
-        raise DomainError(f"The line {customer.msisdn} is cancelled.")
+        raise DomainError(_("The line %(msisdn)s is cancelled.") % {"msisdn": customer.msisdn})
     signed_on = signed_on or _today()
     memberships = GroupMember.objects.filter(group=group, customer=customer)
     if memberships.filter(ended_on__isnull=True).exists():
-        raise DomainError(f"{customer.msisdn} is a member of this group already.")
+        raise DomainError(
+            _("%(msisdn)s is a member of this group already.") % {"msisdn": customer.msisdn}
+        )
     left = (
         memberships.filter(ended_on__isnull=False)
         .order_by("-ended_on")
@@ -227,8 +236,11 @@ def group_member_add(
     )
     if left is not None and signed_on < left:
         raise DomainError(
-            f"{customer.msisdn} left this group on {left:%Y-%m-%d}: "
-            "a new membership cannot start before that day."
+            _(
+                "%(msisdn)s left this group on %(day)s: "
+                "a new membership cannot start before that day."
+            )
+            % {"msisdn": customer.msisdn, "day": f"{left:%Y-%m-%d}"}
         )
     try:
         with transaction.atomic():
@@ -239,7 +251,9 @@ def group_member_add(
                 added_by=recorded_actor(actor),
             )
     except IntegrityError as exc:
-        raise DomainError(f"{customer.msisdn} is a member of this group already.") from exc
+        raise DomainError(
+            _("%(msisdn)s is a member of this group already.") % {"msisdn": customer.msisdn}
+        ) from exc
 
 
 @transaction.atomic
@@ -255,21 +269,21 @@ def group_member_remove(
     """
     member = GroupMember.objects.select_for_update().get(pk=member.pk)
     if member.ended_on is not None:
-        raise DomainError("This line is no longer a member of the group.")
+        raise DomainError(_("This line is no longer a member of the group."))
     if KeyPerson.objects.filter(
         group_id=member.group_id, customer_id=member.customer_id, ended_at__isnull=True
     ).exists():
-        raise DomainError("This member is a key person: remove the key person first.")
+        raise DomainError(_("This member is a key person: remove the key person first."))
     today = _today()
     if on is None:
         # A membership signed for a day still to come is closed on that day: it never counts.
         on = max(today, member.signed_on)
     elif on > today:
-        raise DomainError("A member cannot be removed from a future day.")
+        raise DomainError(_("A member cannot be removed from a future day."))
     if on < member.signed_on:
         raise DomainError(
-            f"The member signed up on {member.signed_on:%Y-%m-%d}: "
-            "the day they left cannot be before that."
+            _("The member signed up on %(day)s: the day they left cannot be before that.")
+            % {"day": f"{member.signed_on:%Y-%m-%d}"}
         )
     member.ended_on = on
     member.ended_at = timezone.now()
@@ -283,17 +297,21 @@ def _check_contacts(*, group: GroupCustomer, has_it_centre: bool, adding: int = 
     allowed = programme("GROUP_CONTACTS_MAX") + (1 if has_it_centre else 0)
     current = group.key_persons.filter(role=KeyPersonRole.CONTACT, ended_at__isnull=True).count()
     if current + adding > allowed:
-        raise DomainError(
-            f"A group may have at most {allowed} contacts"
-            + (" (one more if it has an IT centre)." if not has_it_centre else ".")
+        message = (
+            _("A group may have at most %(allowed)s contacts.")
+            if has_it_centre
+            else _(
+                "A group may have at most %(allowed)s contacts (one more if it has an IT centre)."
+            )
         )
+        raise DomainError(message % {"allowed": allowed})
 
 
 def _check_role_rank(role: str, rank: str) -> None:
     if role not in KeyPersonRole.values:
-        raise DomainError(f"Unknown key-person role “{role}”.")
+        raise DomainError(_("Unknown key-person role “%(role)s”.") % {"role": role})
     if rank not in KeyPersonRank.values:
-        raise DomainError(f"Unknown key-person rank “{rank}”.")
+        raise DomainError(_("Unknown key-person rank “%(rank)s”.") % {"rank": rank})
 
 
 @transaction.atomic
@@ -311,9 +329,11 @@ def key_person_create(
     _check_role_rank(role, rank)
     group = GroupCustomer.objects.select_for_update().get(pk=group.pk)
     if customer.status == Status.CANCELLED:
-        raise DomainError(f"The line {customer.msisdn} is cancelled.")
+        raise DomainError(_("The line %(msisdn)s is cancelled.") % {"msisdn": customer.msisdn})
     if KeyPerson.objects.filter(group=group, customer=customer, ended_at__isnull=True).exists():
-        raise DomainError(f"{customer.msisdn} is a key person of this group already.")
+        raise DomainError(
+            _("%(msisdn)s is a key person of this group already.") % {"msisdn": customer.msisdn}
+        )
     if role == KeyPersonRole.CONTACT:
         _check_contacts(group=group, has_it_centre=group.has_it_centre, adding=1)
     on = on or _today()
@@ -343,7 +363,7 @@ def key_person_update(
     group = GroupCustomer.objects.select_for_update().get(pk=key_person.group_id)
     person = KeyPerson.objects.select_for_update().get(pk=key_person.pk)
     if person.ended_at is not None:
-        raise DomainError("This person is no longer a key person.")
+        raise DomainError(_("This person is no longer a key person."))
     if role == KeyPersonRole.CONTACT and person.role != KeyPersonRole.CONTACT:
         _check_contacts(group=group, has_it_centre=group.has_it_centre, adding=1)
     changed = (person.role, person.rank) != (role, rank)
@@ -364,7 +384,7 @@ def key_person_remove(
     ``on``, a pending upgrade request for them is withdrawn. The person stays a member."""
     person = KeyPerson.objects.select_for_update().get(pk=key_person.pk)
     if person.ended_at is not None:
-        raise DomainError("This person is no longer a key person.")
+        raise DomainError(_("This person is no longer a key person."))
     now = timezone.now()
     person.ended_at = now
     person.ended_by = recorded_actor(actor)
@@ -387,12 +407,12 @@ def occasion_date_for(
     years = (contact_day.year - 1, contact_day.year, contact_day.year + 1)
     if occasion == CareOccasion.BIRTHDAY:
         if birth_date is None:
-            raise DomainError("The key person's birth date is not known.")
+            raise DomainError(_("The key person's birth date is not known."))
         dates = [anniversary(birth_date, year) for year in years]
     else:
         dates = [d for year in years if (d := greeting_dates(year).get(occasion)) is not None]
         if not dates:
-            raise DomainError("The date of this holiday is not known.")
+            raise DomainError(_("The date of this holiday is not known."))
     return min(dates, key=lambda d: (abs((d - contact_day).days), d))
 
 
@@ -411,26 +431,26 @@ def contact_log_create(
 ) -> ContactLog:
     """GROUP-4: log a contact: who, when, how, notes and the next follow-up date."""
     if channel not in ContactChannel.values:
-        raise DomainError(f"Unknown contact channel “{channel}”.")
+        raise DomainError(_("Unknown contact channel “%(channel)s”.") % {"channel": channel})
     if occasion not in CareOccasion.values:
-        raise DomainError(f"Unknown occasion “{occasion}”.")
+        raise DomainError(_("Unknown occasion “%(occasion)s”.") % {"occasion": occasion})
     if key_person is not None:
         if key_person.group_id != group.pk:
-            raise DomainError("This key person belongs to another group.")
+            raise DomainError(_("This key person belongs to another group."))
         if key_person.ended_at is not None:
-            raise DomainError("This person is no longer a key person.")
+            raise DomainError(_("This person is no longer a key person."))
     elif not person.strip():
-        raise DomainError("Say who was contacted: a key person or a name.")
+        raise DomainError(_("Say who was contacted: a key person or a name."))
     if occasion != CareOccasion.ROUTINE and key_person is None:
-        raise DomainError("Birthday and holiday care is logged for a key person.")
+        raise DomainError(_("Birthday and holiday care is logged for a key person."))
     contacted_at = contacted_at or timezone.now()
     if timezone.is_naive(contacted_at):
         contacted_at = timezone.make_aware(contacted_at)
     day = timezone.localdate(contacted_at)
     if day > _today():
-        raise DomainError("A contact cannot be logged in the future.")
+        raise DomainError(_("A contact cannot be logged in the future."))
     if next_follow_up is not None and next_follow_up < day:
-        raise DomainError("The next follow-up cannot be before the contact.")
+        raise DomainError(_("The next follow-up cannot be before the contact."))
     occasion_day = occasion_date_for(
         occasion=occasion,
         contact_day=day,

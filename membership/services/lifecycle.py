@@ -20,6 +20,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.actors import recorded_actor
 from core.errors import DomainError
@@ -47,21 +48,26 @@ def id_number_birth_date(id_number: str) -> date:
     The check character is verified, so that a mistyped digit is caught at the counter.
     """
     if not ID_NUMBER_RE.match(id_number):
-        raise DomainError("A national ID number has 18 characters: 17 digits and a digit or X.")
+        raise DomainError(_("A national ID number has 18 characters: 17 digits and a digit or X."))
     expected = ID_CHECK[sum(int(d) * w for d, w in zip(id_number, ID_WEIGHTS, strict=False)) % 11]
     if id_number[-1] != expected:
-        raise DomainError("This national ID number does not check out; please type it again.")
+        raise DomainError(_("This national ID number does not check out; please type it again."))
     try:
         return date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
     except ValueError as exc:
-        raise DomainError("The birth date inside this national ID number is not a date.") from exc
+        raise DomainError(
+            _("The birth date inside this national ID number is not a date.")
+        ) from exc
 
 
 def _locked(customer: Customer) -> Customer:
     """The customer row, locked for the change; a cancelled line changes no more."""
     locked = Customer.objects.select_for_update().get(pk=customer.pk)
     if locked.status == Status.CANCELLED:
-        raise DomainError(f"The line {locked.msisdn} is cancelled; it can no longer change.")
+        raise DomainError(
+            _("The line %(msisdn)s is cancelled; it can no longer change.")
+            % {"msisdn": locked.msisdn}
+        )
     return locked
 
 
@@ -72,9 +78,12 @@ def _new_number(customer: Customer, raw: str, *, allow_same: bool = False) -> st
     except ValidationError as exc:
         raise DomainError(exc.messages[0], code="invalid_msisdn") from exc
     if msisdn == customer.msisdn and not allow_same:
-        raise DomainError(f"The line already has the number {msisdn}.")
+        raise DomainError(_("The line already has the number %(msisdn)s.") % {"msisdn": msisdn})
     if Customer.objects.filter(msisdn=msisdn).exclude(pk=customer.pk).exists():
-        raise DomainError(f"The number {msisdn} belongs to another line.", code="msisdn_taken")
+        raise DomainError(
+            _("The number %(msisdn)s belongs to another line.") % {"msisdn": msisdn},
+            code="msisdn_taken",
+        )
     return msisdn
 
 
@@ -85,7 +94,7 @@ def _save(customer: Customer, fields: list[str], actor: Any) -> None:
         with transaction.atomic():
             customer.save(update_fields=[*fields, "updated_at"])
     except IntegrityError as exc:
-        raise DomainError("The number was just given to another line; try another.") from exc
+        raise DomainError(_("The number was just given to another line; try another.")) from exc
 
 
 def _record(
@@ -117,13 +126,13 @@ def customer_transfer_ownership(
     name = (new_name or "").strip()
     id_number = re.sub(r"\s", "", new_id_number or "").upper()
     if not name:
-        raise DomainError("Enter the new holder's name.")
+        raise DomainError(_("Enter the new holder's name."))
     if len(name) > NAME_MAX_LENGTH:
-        raise DomainError(f"A name has at most {NAME_MAX_LENGTH} characters.")
+        raise DomainError(_("A name has at most %(max)s characters.") % {"max": NAME_MAX_LENGTH})
     birth_date = id_number_birth_date(id_number)
     customer = _locked(customer)
     if name == customer.name and id_number == customer.id_number:
-        raise DomainError("The new holder is the current holder; nothing to transfer.")
+        raise DomainError(_("The new holder is the current holder; nothing to transfer."))
     before = {"name": mask_name(customer.name), "id_number": mask_id(customer.id_number)}
     customer.name = name
     customer.id_number = id_number
@@ -190,14 +199,19 @@ def customer_move_region(
     province = (province or "").strip()
     city = (city or "").strip()
     if not province or not city:
-        raise DomainError("Enter the province and city the line moves to.")
+        raise DomainError(_("Enter the province and city the line moves to."))
     if len(province) > PLACE_MAX_LENGTH or len(city) > PLACE_MAX_LENGTH:
-        raise DomainError(f"A province or city has at most {PLACE_MAX_LENGTH} characters.")
+        raise DomainError(
+            _("A province or city has at most %(max)s characters.") % {"max": PLACE_MAX_LENGTH}
+        )
     if brand is not None and brand not in Brand.values:
-        raise DomainError(f"Unknown brand “{brand}”.")
+        raise DomainError(_("Unknown brand “%(brand)s”.") % {"brand": brand})
     customer = _locked(customer)
     if (province, city) == (customer.province, customer.city):
-        raise DomainError(f"The line is already in {province} {city}; a move needs a new region.")
+        raise DomainError(
+            _("The line is already in %(province)s %(city)s; a move needs a new region.")
+            % {"province": province, "city": city}
+        )
     msisdn = _new_number(customer, new_msisdn, allow_same=True)
     on = on or timezone.localdate()
     new_brand = brand or customer.brand

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.actors import recorded_actor
 from core.errors import DomainError
@@ -67,18 +68,23 @@ def upgrade_set_status(
     """
     if status not in UPGRADE_TRANSITIONS.get(request.status, frozenset()):
         raise DomainError(
-            f"A request that is {request.get_status_display().lower()} cannot become "
-            f"{UpgradeStatus(status).label.lower()}.",
+            _("A request that is %(current)s cannot become %(target)s.")
+            % {
+                "current": request.get_status_display().lower(),
+                "target": UpgradeStatus(status).label.lower(),
+            },
             code="conflict",
         )
     at = at or timezone.now()
     if at < request.requested_at:
-        raise DomainError("A request cannot move before it was made.")
+        raise DomainError(_("A request cannot move before it was made."))
     claimed = UpgradeRequest.objects.filter(pk=request.pk, status=request.status).update(
         status=status, **fields
     )
     if claimed != 1:
-        raise DomainError("This request has been decided or withdrawn meanwhile.", code="conflict")
+        raise DomainError(
+            _("This request has been decided or withdrawn meanwhile."), code="conflict"
+        )
     UpgradeRequestEvent.objects.create(
         request=request,
         from_status=request.status,
@@ -108,24 +114,27 @@ def upgrade_request_create(
     person = KeyPerson.objects.select_related("group", "customer").get(pk=key_person.pk)
     if not (person.group.account_manager_id == actor.pk or _is_supervisor(actor)):
         raise DomainError(
-            "Only the group's account manager may ask for an upgrade.", code="forbidden"
+            _("Only the group's account manager may ask for an upgrade."), code="forbidden"
         )
     if person.ended_at is not None:
-        raise DomainError("This person is no longer a key person.")
+        raise DomainError(_("This person is no longer a key person."))
     if person.customer.status == Status.CANCELLED:
-        raise DomainError(f"The line {person.customer.msisdn} is cancelled.")
+        raise DomainError(
+            _("The line %(msisdn)s is cancelled.") % {"msisdn": person.customer.msisdn}
+        )
     if requested_level not in LEVEL_RANK:
-        raise DomainError(f"Unknown level “{requested_level}”.")
+        raise DomainError(_("Unknown level “%(level)s”.") % {"level": requested_level})
     if not reason.strip():
-        raise DomainError("Give a reason for the upgrade.")
+        raise DomainError(_("Give a reason for the upgrade."))
     at = at or timezone.now()
     current = effective_level(person.customer, timezone.localdate(at))
     if current is not None and LEVEL_RANK[requested_level] <= LEVEL_RANK[current]:
         raise DomainError(
-            f"The requested level must be higher than the current one ({Level(current).label})."
+            _("The requested level must be higher than the current one (%(level)s).")
+            % {"level": Level(current).label}
         )
     if UpgradeRequest.objects.filter(key_person=person, status=UpgradeStatus.PENDING).exists():
-        raise DomainError("A request for this key person is pending already.")
+        raise DomainError(_("A request for this key person is pending already."))
     try:
         with transaction.atomic():
             request = UpgradeRequest.objects.create(
@@ -138,7 +147,7 @@ def upgrade_request_create(
                 requested_at=at,
             )
     except IntegrityError as exc:  # a concurrent request won the unique constraint
-        raise DomainError("A request for this key person is pending already.") from exc
+        raise DomainError(_("A request for this key person is pending already.")) from exc
     UpgradeRequestEvent.objects.create(
         request=request,
         from_status="",
@@ -152,11 +161,11 @@ def upgrade_request_create(
 
 def _check_decider(request: UpgradeRequest, actor: Any, note: str) -> None:
     if not _is_supervisor(actor):
-        raise DomainError("Only a supervisor decides upgrade requests.", code="forbidden")
+        raise DomainError(_("Only a supervisor decides upgrade requests."), code="forbidden")
     if request.requested_by_id == actor.pk:
-        raise DomainError("Nobody decides a request they made (TIER-7).", code="forbidden")
+        raise DomainError(_("Nobody decides a request they made (TIER-7)."), code="forbidden")
     if not note.strip():
-        raise DomainError("Give the reason for the decision.")
+        raise DomainError(_("Give the reason for the decision."))
 
 
 @transaction.atomic
@@ -169,7 +178,9 @@ def upgrade_request_approve(
     request = _locked(request)
     _check_decider(request, actor, note)
     if request.customer.status == Status.CANCELLED:
-        raise DomainError(f"The line {request.customer.msisdn} is cancelled.")
+        raise DomainError(
+            _("The line %(msisdn)s is cancelled.") % {"msisdn": request.customer.msisdn}
+        )
     at = at or timezone.now()
     request = upgrade_set_status(
         request=request,
@@ -225,7 +236,7 @@ def upgrade_request_withdraw(
     """TIER-7: the requester takes a pending request back."""
     request = _locked(request)
     if request.requested_by_id != actor.pk:
-        raise DomainError("Only the person who asked may withdraw a request.", code="forbidden")
+        raise DomainError(_("Only the person who asked may withdraw a request."), code="forbidden")
     return upgrade_set_status(
         request=request,
         status=UpgradeStatus.WITHDRAWN,

@@ -162,6 +162,22 @@ def test_tier_4_a_second_commit_is_refused_and_changes_nothing() -> None:
     assert RatingRun.objects.filter(state="committed").count() == 1
 
 
+def test_tier_4_the_refusal_says_when_in_shanghai_and_who_committed(supervisor: Any) -> None:
+    make_bill(customer=make_customer(), month=date(YEAR, 5, 1), total=Decimal("2000"))
+    run = GoToneAnnualPolicy().commit(period=str(YEAR), actor=supervisor)
+    local = timezone.localtime(run.committed_at)  # Asia/Shanghai (CONV-4)
+    with pytest.raises(DomainError) as refused:
+        GoToneAnnualPolicy().commit(period=str(YEAR))
+    assert f"on {local:%Y-%m-%d %H:%M} by {supervisor.get_username()}" in refused.value.message
+
+
+def test_tier_4_a_commit_from_the_command_line_is_said_to_be_one() -> None:
+    make_bill(customer=make_customer(), month=date(YEAR, 5, 1), total=Decimal("2000"))
+    GoToneAnnualPolicy().commit(period=str(YEAR))  # no user: the command
+    with pytest.raises(DomainError, match="by the command line"):
+        GoToneAnnualPolicy().commit(period=str(YEAR))
+
+
 def test_rate_annual_command_previews_then_commits_and_is_safe_twice() -> None:
     customer = make_customer(joined_on=date(2012, 1, 1))
     make_bill(customer=customer, month=date(YEAR, 5, 1), total=Decimal("4000"))

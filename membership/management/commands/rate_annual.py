@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
@@ -43,7 +44,8 @@ class Command(JobCommand):
             return
         period = self.job_period(**options)
         try:
-            run = GoToneAnnualPolicy().commit(period=period)
+            with translation.override("en"):  # the operator's output stays English
+                run = GoToneAnnualPolicy().commit(period=period)
         except DomainError as exc:
             if exc.code == "already_committed":  # CONV-5: the second run changes nothing
                 self.stdout.write(str(exc))

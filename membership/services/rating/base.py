@@ -10,6 +10,7 @@ from typing import Any, Protocol
 from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.actors import recorded_actor
 from core.errors import DomainError
@@ -63,7 +64,7 @@ def get_policy(key: str | None = None) -> RatingPolicy:
     }
     key = key or programme("RATING_POLICY")
     if key not in policies:
-        raise DomainError(f"Unknown rating policy “{key}”.")
+        raise DomainError(_("Unknown rating policy “%(key)s”.") % {"key": key})
     return policies[key]
 
 
@@ -77,10 +78,17 @@ def refuse_second_commit(policy: str, period: str) -> None:
     """CONV-5: a period is committed once; a second commit is refused and changes nothing."""
     done = committed_run(policy, period)
     if done is not None:
-        who = done.committed_by.get_username() if done.committed_by else "a scheduled job"
+        # TIER-4: no schedule commits; a commit without a user came from the command line.
+        who = done.committed_by.get_username() if done.committed_by else _("the command line")
         raise DomainError(
-            f"The {period} rating was already committed on "
-            f"{done.committed_at:%Y-%m-%d %H:%M} by {who}; nothing was changed.",
+            _(
+                "The %(period)s rating was already committed on %(at)s by %(who)s; nothing was changed."
+            )
+            % {
+                "period": period,
+                "at": f"{timezone.localtime(done.committed_at):%Y-%m-%d %H:%M}",
+                "who": who,
+            },
             code="already_committed",
         )
 
@@ -122,7 +130,7 @@ def commit_run(
             transaction.on_commit(lambda: rating_committed.send(sender=RatingRun, run=run))
     except IntegrityError as exc:  # a concurrent commit of the same period won the race
         refuse_second_commit(policy, period)
-        raise DomainError("The rating could not be committed; try again.") from exc
+        raise DomainError(_("The rating could not be committed; try again.")) from exc
     return run
 
 

@@ -19,6 +19,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, Greatest
+from django.utils.translation import gettext as _
 
 from core.actors import recorded_actor
 from core.errors import DomainError
@@ -215,7 +216,7 @@ class GoToneAnnualPolicy:
 
 def _parse_year(period: str) -> int:
     if not (len(period) == 4 and period.isdigit()):
-        raise DomainError(f"“{period}” is not a year (YYYY).")
+        raise DomainError(_("“%(period)s” is not a year (YYYY).") % {"period": period})
     return int(period)
 
 

@@ -34,6 +34,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from core.actors import recorded_actor
 from core.errors import DomainError
@@ -252,7 +253,7 @@ def _parse_period(period: str) -> date:
     try:
         return parse_month(period)
     except ValueError as exc:
-        raise DomainError(f"“{period}” is not a month (YYYY-MM).") from exc
+        raise DomainError(_("“%(period)s” is not a month (YYYY-MM).") % {"period": period}) from exc
 
 
 def _sample(rows: Any) -> list[dict[str, Any]]:
