@@ -64,7 +64,11 @@ def result_message(run: ImportRun) -> str:
     """What a succeeded run did, in the words of the upload page before runs existed."""
     if run.status != R.SUCCEEDED:
         return ""
-    values = {"feed": FEEDS[run.feed].label, "summary": run.summary}
+    counts = _("created %(created)s, updated %(updated)s") % {
+        "created": run.counts.get("created", 0),
+        "updated": run.counts.get("updated", 0),
+    }  # the command's summary, in the page's language
+    values = {"feed": FEEDS[run.feed].label, "summary": counts}
     if run.dry_run:
         return (
             _(
