@@ -5,56 +5,66 @@ from django.urls import path
 from membership.views import (
     credit,
     customers,
+    group_contacts,
+    group_members,
     groups,
     imports,
+    key_persons,
     kpi,
     lifecycle,
     rating,
     upgrades,
+    workspace,
 )
 
 app_name = "membership"
 
 group_urlpatterns: list[Any] = [
-    path("groups/workspace/", groups.manager_workspace, name="manager_workspace"),
+    path("groups/workspace/", workspace.manager_workspace, name="manager_workspace"),
     path("groups/", groups.group_list, name="group_list"),
     path("groups/new/", groups.group_create, name="group_create"),
     path("groups/<int:group_id>/", groups.group_detail, name="group_detail"),
     path("groups/<int:group_id>/edit/", groups.group_update, name="group_update"),
     path("groups/<int:group_id>/class/", groups.group_change_class, name="group_change_class"),
-    path("groups/<int:group_id>/contacts/", groups.group_contacts, name="group_contacts"),
+    path("groups/<int:group_id>/contacts/", group_contacts.group_contacts, name="group_contacts"),
     path(
         "groups/<int:group_id>/contacts/new/",
-        groups.group_contact_create,
+        group_contacts.group_contact_create,
         name="group_contact_create",
     ),
-    path("groups/<int:group_id>/members/new/", groups.group_member_add, name="group_member_add"),
+    path(
+        "groups/<int:group_id>/members/new/",
+        group_members.group_member_add,
+        name="group_member_add",
+    ),
     path(
         "groups/<int:group_id>/members/<int:member_id>/remove/",
-        groups.group_member_remove,
+        group_members.group_member_remove,
         name="group_member_remove",
     ),
     path(
-        "groups/<int:group_id>/key-persons/new/", groups.key_person_create, name="key_person_create"
+        "groups/<int:group_id>/key-persons/new/",
+        key_persons.key_person_create,
+        name="key_person_create",
     ),
     path(
         "groups/key-persons/<int:key_person_id>/",
-        groups.key_person_detail,
+        key_persons.key_person_detail,
         name="key_person_detail",
     ),
     path(
         "groups/key-persons/<int:key_person_id>/edit/",
-        groups.key_person_update,
+        key_persons.key_person_update,
         name="key_person_update",
     ),
     path(
         "groups/key-persons/<int:key_person_id>/remove/",
-        groups.key_person_remove,
+        key_persons.key_person_remove,
         name="key_person_remove",
     ),
     path(
         "groups/key-persons/<int:key_person_id>/contacts/new/",
-        groups.key_person_contact_create,
+        group_contacts.key_person_contact_create,
         name="key_person_contact_create",
     ),
     path(

@@ -22,7 +22,7 @@ from membership.models import UpgradeStatus
 from membership.selectors.groups import upgrade_requests_annotated, upgrade_search
 from membership.selectors.levels import effective_level
 from membership.services import upgrades as services
-from membership.views.groups import _page
+from membership.views.groups import page_of
 
 
 def upgrade_create(request: HttpRequest, key_person_id: int) -> HttpResponse:
@@ -60,7 +60,7 @@ def upgrade_list(request: HttpRequest) -> HttpResponse:
         status=status if status in UpgradeStatus.values else "",
         q=q,
     ).order_by("-requested_at", "-id")
-    page, query = _page(request, requests)
+    page, query = page_of(request, requests)
     return render(
         request,
         "membership/upgrade_list.html",
@@ -83,7 +83,7 @@ def upgrade_inbox(request: HttpRequest) -> HttpResponse:
         status=UpgradeStatus.PENDING,
         q=request.GET.get("q", "").strip(),
     )
-    page, query = _page(request, requests)
+    page, query = page_of(request, requests)
     overdue = sum(1 for item in page if item.overdue)
     return render(
         request,

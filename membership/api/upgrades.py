@@ -1,0 +1,161 @@
+"""The group API's upgrade requests (TIER-7): request, approve, reject, withdraw; scoped by
+membership/access_groups.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import QuerySet
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.routers import DefaultRouter
+
+from core.errors import DomainError
+from membership.access_groups import (
+    key_person_for_user,
+    upgrade_request_for_user,
+    upgrade_requests_visible_to,
+)
+from membership.api.groups import api_domain_error, staff_name
+from membership.models import Level, UpgradeRequest, UpgradeStatus
+from membership.selectors.groups import upgrade_requests_annotated
+from membership.services import upgrades as upgrade_services
+
+
+class UpgradeRequestFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=UpgradeStatus.choices)
+    key_person = django_filters.NumberFilter(field_name="key_person_id")
+    group = django_filters.NumberFilter(field_name="key_person__group_id")
+    requested_level = django_filters.ChoiceFilter(choices=Level.choices)
+    overdue = django_filters.BooleanFilter()
+
+    class Meta:
+        model = UpgradeRequest
+        fields = ["status", "key_person", "group", "requested_level", "overdue"]
+
+
+class UpgradeRequestSerializer(serializers.ModelSerializer[UpgradeRequest]):
+    msisdn = serializers.CharField(source="customer.msisdn")
+    group = serializers.IntegerField(source="key_person.group_id")
+    requested_by = serializers.SerializerMethodField()
+    decided_by = serializers.SerializerMethodField()
+    overdue = serializers.BooleanField(read_only=True)
+    grant_valid_until = serializers.DateField(
+        source="grant.valid_until", read_only=True, allow_null=True, default=None
+    )
+
+    class Meta:
+        model = UpgradeRequest
+        fields = [
+            "id",
+            "key_person",
+            "group",
+            "msisdn",
+            "current_level",
+            "requested_level",
+            "reason",
+            "status",
+            "requested_by",
+            "requested_at",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+            "overdue",
+            "grant",
+            "grant_valid_until",
+        ]
+
+    def get_requested_by(self, obj: UpgradeRequest) -> str | None:
+        return staff_name(obj.requested_by)
+
+    def get_decided_by(self, obj: UpgradeRequest) -> str | None:
+        return staff_name(obj.decided_by)
+
+
+class UpgradeRequestInputSerializer(serializers.Serializer[Any]):
+    key_person = serializers.IntegerField()
+    requested_level = serializers.ChoiceField(choices=Level.choices)
+    reason = serializers.CharField(max_length=2000)
+
+
+class DecisionInputSerializer(serializers.Serializer[Any]):
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class UpgradeRequestViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet[UpgradeRequest],
+):
+    """TIER-7: upgrade requests; approve / reject (a supervisor, not the requester) and
+    withdraw (the requester) are POST actions on a request."""
+
+    serializer_class = UpgradeRequestSerializer
+    filterset_class = UpgradeRequestFilter
+
+    def get_queryset(self) -> QuerySet[UpgradeRequest]:
+        return upgrade_requests_annotated(
+            upgrade_requests_visible_to(self.request.user).select_related("grant"),
+            timezone.localdate(),
+        ).order_by("-requested_at", "-id")
+
+    def get_object(self) -> UpgradeRequest:
+        upgrade = upgrade_request_for_user(self.request.user, self.kwargs["pk"])
+        return self.get_queryset().get(pk=upgrade.pk)
+
+    def _out(self, upgrade: UpgradeRequest, code: int = status.HTTP_200_OK) -> Response:
+        return Response(
+            UpgradeRequestSerializer(self.get_queryset().get(pk=upgrade.pk)).data, status=code
+        )
+
+    @extend_schema(request=UpgradeRequestInputSerializer, responses={201: UpgradeRequestSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data_in = UpgradeRequestInputSerializer(data=request.data)
+        data_in.is_valid(raise_exception=True)
+        data = data_in.validated_data
+        person = key_person_for_user(request.user, data["key_person"], write=True)
+        try:
+            upgrade = upgrade_services.upgrade_request_create(
+                key_person=person,
+                requested_level=data["requested_level"],
+                reason=data["reason"],
+                actor=request.user,
+            )
+        except DomainError as exc:
+            raise api_domain_error(exc) from exc
+        return self._out(upgrade, status.HTTP_201_CREATED)
+
+    def _move(self, request: Request, pk: str | None, service: Any) -> Response:
+        upgrade = upgrade_request_for_user(request.user, pk, write=True)
+        data_in = DecisionInputSerializer(data=request.data)
+        data_in.is_valid(raise_exception=True)
+        try:
+            service(request=upgrade, actor=request.user, note=data_in.validated_data["note"])
+        except DomainError as exc:
+            raise api_domain_error(exc) from exc
+        return self._out(upgrade)
+
+    @extend_schema(request=DecisionInputSerializer, responses={200: UpgradeRequestSerializer})
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: str | None = None) -> Response:
+        return self._move(request, pk, upgrade_services.upgrade_request_approve)
+
+    @extend_schema(request=DecisionInputSerializer, responses={200: UpgradeRequestSerializer})
+    @action(detail=True, methods=["post"])
+    def reject(self, request: Request, pk: str | None = None) -> Response:
+        return self._move(request, pk, upgrade_services.upgrade_request_reject)
+
+    @extend_schema(request=DecisionInputSerializer, responses={200: UpgradeRequestSerializer})
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request: Request, pk: str | None = None) -> Response:
+        return self._move(request, pk, upgrade_services.upgrade_request_withdraw)
+
+
+def register(router: DefaultRouter) -> None:
+    router.register("upgrade-requests", UpgradeRequestViewSet, basename="upgrade-request")

@@ -1,0 +1,134 @@
+"""SERVICE-2: the checks of the benefits the entitlement table gives: lounges, SIM
+replacement, anti-harassment, the roaming pack and the complaint fast track."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from membership.models import Level
+from servicedesk.models import (
+    GOTONE_AUDIENCE,
+    Benefit,
+    Entitlement,
+    Location,
+    LoungeType,
+    Privilege,
+    RequestKind,
+    Scope,
+)
+from servicedesk.selectors.checks.base import (
+    Check,
+    _best,
+    _counted,
+    _not_entitled,
+    entitlements_for,
+)
+from servicedesk.selectors.standing import Standing
+
+
+def check_lounge_visit(standing: Standing, data: dict[str, Any], table: list[Entitlement]) -> Check:
+    """SERVICE-2 lounges; airport lounges honour limited grants (TIER-7)."""
+    lounge = data.get("lounge_type") or LoungeType.AIRPORT
+    location = data.get("location") or Location.IN_PROVINCE
+    benefit = Benefit.AIRPORT_LOUNGE if lounge == LoungeType.AIRPORT else Benefit.RAILWAY_LOUNGE
+    check = Check(
+        kind=RequestKind.LOUNGE_VISIT,
+        allowed=True,
+        values={"lounge_type": lounge, "location": location},
+    )
+    rows = entitlements_for(standing, benefit, table=table)
+    if not rows:
+        check.allowed, check.reason = False, _not_entitled(standing, benefit)
+        return check
+    if location == Location.IN_PROVINCE:
+        candidates = [r for r in rows if r.scope == Scope.IN_PROVINCE and r.free] or [
+            r for r in rows if r.scope == Scope.NATIONAL
+        ]
+    else:
+        candidates = [r for r in rows if r.scope == Scope.NATIONAL]
+    row = _best(candidates)
+    if row is None:
+        check.allowed = False
+        check.reason = _(
+            "%(benefit)s at the %(level)s level is for lounges in the home province only."
+        ) % {
+            "benefit": Benefit(benefit).label,
+            "level": Level(standing.level_for(benefit) or Level.GUEST).label,
+        }
+        return check
+    check.privilege = Privilege.LEVEL
+    if not row.free:
+        check.terms = _("Entry without a free visit (not counted against the quota).")
+        return check
+    _counted(check, standing, row)
+    if check.allowed:
+        if check.quota is None:
+            check.terms = _("Free visit (unlimited).")
+        else:
+            check.terms = _("Free visit; %(left)d of %(quota)d left after this one.") % {
+                "left": (check.left or 0) - 1,
+                "quota": check.quota,
+            }
+    return check
+
+
+def check_simple_benefit(
+    standing: Standing, kind: str, benefit: str, table: list[Entitlement]
+) -> Check:
+    """SERVICE-2 benefits that need only the row: SIM replacement, anti-harassment."""
+    check = Check(kind=kind, allowed=True)
+    row = _best(entitlements_for(standing, benefit, table=table))
+    if row is None:
+        check.allowed, check.reason = False, _not_entitled(standing, benefit)
+        return check
+    check.privilege = Privilege.GOTONE if row.audience == GOTONE_AUDIENCE else Privilege.LEVEL
+    _counted(check, standing, row)
+    if check.allowed:
+        check.terms = (
+            _("Free of charge (unlimited).")
+            if check.quota is None
+            else _("Free of charge; %(left)d of %(quota)d left after this one.")
+            % {"left": (check.left or 0) - 1, "quota": check.quota}
+        )
+    return check
+
+
+def check_roaming_pack(standing: Standing, table: list[Entitlement]) -> Check:
+    """SERVICE-2: once a year, days by level, valid for ``valid_days`` from the claim."""
+    check = Check(kind=RequestKind.ROAMING_PACK, allowed=True)
+    row = _best(entitlements_for(standing, Benefit.ROAMING_PACK, table=table))
+    if row is None:
+        check.allowed, check.reason = False, _not_entitled(standing, Benefit.ROAMING_PACK)
+        return check
+    check.privilege = Privilege.LEVEL
+    _counted(check, standing, row)
+    if check.allowed:
+        valid_days = row.valid_days or 0
+        until = standing.on + timedelta(days=valid_days - 1) if valid_days else None
+        check.values = {
+            "days": row.allowance,
+            "valid_from": standing.on,
+            "valid_until": until,
+        }
+        check.terms = _("%(days)s days of roaming, valid from %(start)s to %(end)s.") % {
+            "days": row.allowance or 0,
+            "start": standing.on.isoformat(),
+            "end": until.isoformat() if until else "—",
+        }
+    return check
+
+
+def check_complaint(standing: Standing, table: list[Entitlement]) -> Check:
+    """SERVICE-2: every complaint is registered; gotone lines get the fast track."""
+    rows = entitlements_for(standing, Benefit.COMPLAINT_FAST_TRACK, table=table)
+    fast = bool(rows)
+    return Check(
+        kind=RequestKind.COMPLAINT,
+        allowed=True,
+        privilege=Privilege.GOTONE if fast else "",
+        values={"fast_track": fast},
+        terms=_("Fast track 快速处理.") if fast else _("Normal handling."),
+    )
