@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from core.actors import recorded_actor
 from core.errors import DomainError
 from core.job_registry import Counts
 from core.models import JobRun, JobRunEvent
+from core.states import status_move
 
 S = JobRun.Status
 
@@ -82,10 +82,11 @@ def job_run_set_status(
         values.setdefault("error", "")
     else:
         values["finished_at"] = now
-    with transaction.atomic():
-        if not JobRun.objects.filter(pk=run.pk, status=origin).update(**values):
-            return False
-        JobRunEvent.objects.create(
+    return status_move(
+        run,
+        origin=origin,
+        values=values,
+        history=lambda: JobRunEvent.objects.create(
             run=run,
             from_status=origin,
             to_status=to,
@@ -93,9 +94,8 @@ def job_run_set_status(
             actor=recorded_actor(actor),
             note=(note or fields.get("error", ""))[:2000],
             counts=fields.get("counts", {}) if to == S.SUCCEEDED else {},
-        )
-    run.refresh_from_db()
-    return True
+        ),
+    )
 
 
 def fail_run(run: JobRun, exc_or_text: BaseException | str, *, note: str = "") -> JobOutcome:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from core.actors import recorded_actor
 from core.errors import DomainError
 from core.roles import SUPERVISOR, roles_of
+from core.states import status_move
 from membership.models import (
     LEVEL_RANK,
     GrantSource,
@@ -78,22 +79,24 @@ def upgrade_set_status(
     at = at or timezone.now()
     if at < request.requested_at:
         raise DomainError(_("A request cannot move before it was made."))
-    claimed = UpgradeRequest.objects.filter(pk=request.pk, status=request.status).update(
-        status=status, **fields
+    origin = request.status
+    moved = status_move(
+        request,
+        origin=origin,
+        values={"status": status, **fields},
+        history=lambda: UpgradeRequestEvent.objects.create(
+            request=request,
+            from_status=origin,
+            to_status=status,
+            at=at,
+            actor=recorded_actor(actor),
+            note=note,
+        ),
     )
-    if claimed != 1:
+    if not moved:
         raise DomainError(
             _("This request has been decided or withdrawn meanwhile."), code="conflict"
         )
-    UpgradeRequestEvent.objects.create(
-        request=request,
-        from_status=request.status,
-        to_status=status,
-        at=at,
-        actor=recorded_actor(actor),
-        note=note,
-    )
-    request.refresh_from_db()
     return request
 
 

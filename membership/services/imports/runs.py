@@ -26,6 +26,7 @@ from core.actors import recorded_actor
 from core.errors import DomainError
 from core.job_states import error_text
 from core.programme import programme
+from core.states import status_move
 from membership.models import ImportRun, ImportRunEvent
 from membership.services.imports.feeds import FEEDS, PROGRESS_EVERY
 from membership.services.imports.pipeline import feed_import
@@ -62,19 +63,19 @@ def import_run_set_status(
         values.update(finished_at=None, bytes_read=0)
     else:
         values["finished_at"] = now
-    with transaction.atomic():
-        if not ImportRun.objects.filter(pk=run.pk, status=origin).update(**values):
-            return False
-        ImportRunEvent.objects.create(
+    return status_move(
+        run,
+        origin=origin,
+        values=values,
+        history=lambda: ImportRunEvent.objects.create(
             run=run,
             from_status=origin,
             to_status=to,
             at=now,
             actor=recorded_actor(actor),
             note=(note or fields.get("error", ""))[:2000],
-        )
-    run.refresh_from_db()
-    return True
+        ),
+    )
 
 
 def import_run_is_stale(run: ImportRun, *, now: datetime | None = None) -> bool:
