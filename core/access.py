@@ -62,6 +62,7 @@ URL_ACCESS: dict[str, frozenset[str]] = {
     "membership:import_upload": SUPERVISORS,
     "membership:import_run_detail": SUPERVISORS,
     "membership:import_run_again": SUPERVISORS,
+    "membership:import_run_apply": SUPERVISORS,
     "membership:import_run_progress": SUPERVISORS,
     # membership groups (GROUP-1..4), upgrades (TIER-7), KPI-1. Which group a user may
     # see is object-level: membership/access_groups.py (managers: their own; supervisors: all).

@@ -245,6 +245,14 @@ CALENDAR: tuple[JobSpec, ...] = (
         ("TIER-7",),
         Schedule(hour=8, minute=0),
     ),
+    JobSpec(  # CUST-9 / D-IMPORT-6: files kept by passed dry runs and never imported.
+        "import_files_cleanup",
+        "membership",
+        D,
+        _("Delete unused checked feed files"),
+        ("CUST-9",),
+        Schedule(hour=3, minute=45),
+    ),
     JobSpec(  # NOTICE-1: the daily sweep of messages whose sending failed.
         "outbox_retries",
         "servicedesk",

@@ -124,6 +124,8 @@ DEFAULTS: dict[str, Any] = {
     # POINTS-6: points expiry on this day of December; the reminder on this day of November.
     "POINTS_EXPIRY_DAY": 31,
     "POINTS_EXPIRY_REMINDER_DAY": 1,
+    # CUST-9 / D-IMPORT-6: hours a dry run that passed keeps its file for "Import this file".
+    "IMPORT_CHECKED_FILE_HOURS": 24,
     # CONV-5: customers (primary-key values) per chunk of a chunked job.
     "JOB_CHUNK_SIZE": 5000,
     # CONV-5: a running job with no sign of life for this long is resumed (chunked) or marked

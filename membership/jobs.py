@@ -23,6 +23,7 @@ from membership.models import Customer, KeyPerson, UpgradeRequest, UpgradeStatus
 from membership.selectors.care import care_calendar
 from membership.selectors.groups import upgrade_overdue_before
 from membership.services.credit import credit_month_check, credit_rate_finish, credit_rate_range
+from membership.services.imports import import_checked_files_expire
 from membership.services.kpi import kpi_snapshot
 from membership.services.rating import GoToneAnnualPolicy
 
@@ -78,6 +79,12 @@ def birthday_reminders(period: str) -> dict[str, Any]:
         if calendar.birthdays:
             per_manager[str(manager_id)] = len(calendar.birthdays)
     return {"birthdays": sum(per_manager.values()), "per_manager": per_manager}
+
+
+@whole_job("import_files_cleanup")
+def import_files_cleanup(period: str) -> dict[str, Any]:
+    """D-IMPORT-6: delete the files of passed dry runs nobody imported within the day."""
+    return import_checked_files_expire()
 
 
 @whole_job("overdue_approvals")

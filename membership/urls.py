@@ -101,6 +101,7 @@ urlpatterns: list[Any] = [
     path("imports/", imports.import_upload, name="import_upload"),
     path("imports/<int:pk>/", imports.import_run_detail, name="import_run_detail"),
     path("imports/<int:pk>/again/", imports.import_run_again, name="import_run_again"),
+    path("imports/<int:pk>/import/", imports.import_run_apply_view, name="import_run_apply"),
     path("imports/<int:pk>/progress.json", imports.import_run_progress, name="import_run_progress"),
     # groups, key persons, contact log, care calendar (GROUP-1..4), upgrades (TIER-7), KPI-1;
     # before "<str:msisdn>/" so that "groups/…" is never read as a phone number.

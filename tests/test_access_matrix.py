@@ -30,6 +30,7 @@ SAMPLE_KWARGS: dict[str, dict[str, Any]] = {
     # membership billing feeds: an unknown import run (allowed roles get 404).
     "membership:import_run_detail": {"pk": 999999},
     "membership:import_run_again": {"pk": 999999},
+    "membership:import_run_apply": {"pk": 999999},
     "membership:import_run_progress": {"pk": 999999},
     # membership groups, upgrades (TIER-7): unknown objects (allowed roles get 404; GET on a
     # POST-only API action 405).

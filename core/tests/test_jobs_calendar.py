@@ -112,6 +112,7 @@ EXPECTED_CRONTABS = {
     "birthday_reminders": ("0", "7", "*", "*"),
     "holiday_greetings": ("30", "7", "*", "*"),
     "overdue_approvals": ("0", "8", "*", "*"),
+    "import_files_cleanup": ("45", "3", "*", "*"),
     "outbox_retries": ("30", "9", "*", "*"),
 }
 
@@ -148,10 +149,10 @@ def test_tier_4_every_calendar_job_has_its_beat_entry_with_the_right_crontab() -
 
 def test_tier_4_sync_beat_twice_changes_nothing() -> None:
     before = list(PeriodicTask.objects.order_by("name").values_list("name", "crontab_id", "task"))
-    assert beat_sync() == {"created": 0, "updated": 0, "unchanged": 13, "removed": 0}
+    assert beat_sync() == {"created": 0, "updated": 0, "unchanged": 14, "removed": 0}
     out = StringIO()
     call_command("sync_beat", stdout=out)
-    assert out.getvalue().strip() == "beat: created 0, updated 0, unchanged 13, removed 0"
+    assert out.getvalue().strip() == "beat: created 0, updated 0, unchanged 14, removed 0"
     after = list(PeriodicTask.objects.order_by("name").values_list("name", "crontab_id", "task"))
     assert after == before
 

@@ -55,7 +55,10 @@ class ImportRun(models.Model):
         upload_to=import_upload_to,
         max_length=255,
         blank=True,
-        help_text=_("Empty once the run succeeded or found bad rows (D-IMPORT-6)."),
+        help_text=_(
+            "Empty once the run succeeded or found bad rows; a dry run that passed keeps it "
+            "for a day, for its import (D-IMPORT-6)."
+        ),
     )
     original_name = models.CharField(_("file name"), max_length=255)
     size = models.PositiveBigIntegerField(_("size in bytes"))
@@ -85,6 +88,15 @@ class ImportRun(models.Model):
         help_text=_("The first 200 bad rows, as {line, message}."),
     )
     error = models.TextField(_("error"), blank=True)
+    # The dry run whose checked file this run imports ("Import this file", D-IMPORT-6).
+    checked_by = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("checked by the dry run"),
+    )
 
     class Meta:
         verbose_name = _("feed import")

@@ -578,3 +578,77 @@ def test_cust_9_another_connection_sees_the_progress_while_the_import_runs(
     assert reads == sorted(reads)
     assert 0 < reads[0] < run.size == reads[-1] == run.bytes_read
     assert imports.PROGRESS_EVERY == 10_000  # the default is untouched
+
+
+# --- Import the file a dry run checked (D-IMPORT-6) ---------------------------------------------
+
+
+def apply_url(run: ImportRun) -> str:
+    return reverse("membership:import_run_apply", kwargs={"pk": run.pk})
+
+
+def test_cust_9_a_passed_dry_run_imports_its_checked_file_once(
+    supervisor: Any, customers: None, media: Path, on_commit: Callable[..., Any]
+) -> None:
+    checked = on_commit(lambda: queued_run(GOOD, supervisor, dry_run=True))
+    checked.refresh_from_db()
+    assert checked.status == R.SUCCEEDED
+    assert len(stored_files(media)) == 1  # kept for "Import this file"
+    client = client_for(supervisor)
+    assert apply_url(checked) in client.get(detail(checked)).content.decode()
+    assert client.get(apply_url(checked)).status_code == 200  # the confirmation step
+    assert Bill.objects.count() == 0  # a GET changes nothing
+
+    response = on_commit(lambda: client.post(apply_url(checked)))
+
+    applied = ImportRun.objects.exclude(pk=checked.pk).get()
+    assert response["Location"] == detail(applied)
+    assert (applied.status, applied.dry_run, applied.checked_by) == (R.SUCCEEDED, False, checked)
+    assert applied.created_by == supervisor
+    assert bills() == [
+        ("13900000001", date(2025, 1, 1), Decimal("128.50")),
+        ("13900000002", date(2025, 1, 1), Decimal("66.00")),
+    ]
+    assert stored_files(media) == []  # the import finished: no copy is kept
+    checked.refresh_from_db()
+    assert not checked.file
+    # A second "Import this file" finds nothing to import and says so.
+    again_response = client.post(apply_url(checked), follow=True)
+    assert "no longer stored" in again_response.content.decode()
+    assert ImportRun.objects.count() == 2
+
+
+def test_cust_9_only_a_passed_dry_run_offers_to_import_its_file(
+    supervisor: Any, customers: None, media: Path, on_commit: Callable[..., Any]
+) -> None:
+    real = on_commit(lambda: queued_run(GOOD, supervisor))
+    bad = on_commit(
+        lambda: queued_run(HEADER + "13900000001,2025-13,1\n", supervisor, dry_run=True)
+    )
+
+    for run in (real, bad):
+        run.refresh_from_db()
+        with pytest.raises(DomainError, match="Only a dry run that passed"):
+            imports.import_run_apply(run=run, actor=supervisor)
+        assert apply_url(run) not in client_for(supervisor).get(detail(run)).content.decode()
+    assert stored_files(media) == []
+
+
+def test_cust_9_a_checked_file_nobody_imported_is_deleted_after_a_day(
+    supervisor: Any, customers: None, media: Path, on_commit: Callable[..., Any]
+) -> None:
+    old = on_commit(lambda: queued_run(GOOD, supervisor, dry_run=True))
+    recent = on_commit(lambda: queued_run(GOOD, supervisor, dry_run=True))
+    ImportRun.objects.filter(pk=old.pk).update(finished_at=timezone.now() - timedelta(hours=25))
+    assert len(stored_files(media)) == 2
+
+    assert imports.import_checked_files_expire() == {"deleted": 1}
+    assert imports.import_checked_files_expire() == {"deleted": 0}  # safe to run twice
+
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert not old.file
+    assert recent.file
+    assert len(stored_files(media)) == 1
+    with pytest.raises(DomainError, match="no longer stored"):
+        imports.import_run_apply(run=old, actor=supervisor)

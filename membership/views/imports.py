@@ -24,6 +24,8 @@ from membership.forms.imports import ImportUploadForm
 from membership.models import ImportRun
 from membership.services.imports import (
     FEEDS,
+    import_run_apply,
+    import_run_apply_refusal,
     import_run_create,
     import_run_is_stale,
     import_run_rerun,
@@ -114,6 +116,7 @@ def import_run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "events": run.events.select_related("actor"),
         "stale": import_run_is_stale(run),
         "can_rerun": import_run_rerun_refusal(run) is None,
+        "can_apply": import_run_apply_refusal(run) is None,
         "result_message": result_message(run),
         # the bad lines partial (templates/membership/partials/import_errors.html)
         "result": run,
@@ -141,6 +144,25 @@ def import_run_progress(request: HttpRequest, pk: int) -> JsonResponse:
             "error": run.error,
         }
     )
+
+
+@require_http_methods(["GET", "POST"])
+def import_run_apply_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the confirmation step; POST: import the file a passed dry run checked (CUST-9)."""
+    run = import_run_for_user(request.user, pk)
+    refusal = import_run_apply_refusal(run)
+    if refusal is not None:
+        messages.warning(request, refusal)
+        return redirect("membership:import_run_detail", pk=run.pk)
+    if request.method != "POST":
+        context = {"run": run, "feed": FEEDS[run.feed], "result_message": result_message(run)}
+        return render(request, "membership/import_run_apply.html", context)
+    try:
+        applied = import_run_apply(run=run, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("membership:import_run_detail", pk=run.pk)
+    return redirect("membership:import_run_detail", pk=applied.pk)
 
 
 @require_http_methods(["GET", "POST"])

@@ -44,6 +44,9 @@ from membership.services.imports.pipeline import (
 )
 from membership.services.imports.runs import (
     SHOWN_ERRORS,
+    import_checked_files_expire,
+    import_run_apply,
+    import_run_apply_refusal,
     import_run_can_rerun,
     import_run_create,
     import_run_execute,
@@ -74,6 +77,9 @@ __all__ = [
     "bills_import",
     "customers_import",
     "feed_import",
+    "import_checked_files_expire",
+    "import_run_apply",
+    "import_run_apply_refusal",
     "import_run_can_rerun",
     "import_run_create",
     "import_run_execute",

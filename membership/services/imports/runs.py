@@ -155,6 +155,61 @@ def import_run_rerun(*, run: ImportRun, actor: Any) -> ImportRun:
     return run
 
 
+def import_run_apply_refusal(run: ImportRun) -> str | None:
+    """Why the file of ``run`` may not be imported from its page, or None if it may: only a
+    dry run that passed and still holds its file (D-IMPORT-6)."""
+    if not (run.dry_run and run.status == R.SUCCEEDED):
+        return _("Only a dry run that passed can import its file.")
+    if not run.file.name:
+        return _(
+            "The checked file is no longer stored (imported already, or kept past its day); "
+            "upload it again."
+        )
+    return None
+
+
+def import_run_apply(*, run: ImportRun, actor: Any) -> ImportRun:
+    """CUST-9: import the file a dry run checked, as a new run (the file moves to it, so it
+    is imported once). The import validates the whole file again: what changed since the
+    dry run is reported by the new run, all or nothing as always."""
+    refusal = import_run_apply_refusal(run)
+    if refusal is not None:
+        raise DomainError(refusal, code="not_applicable")
+    name = run.file.name
+    with transaction.atomic():
+        if not ImportRun.objects.filter(pk=run.pk, file=name).update(file=""):
+            raise DomainError(_("The import changed meanwhile; look at it again."))
+        applied = ImportRun.objects.create(
+            feed=run.feed,
+            file=name,
+            original_name=run.original_name,
+            size=run.size,
+            dry_run=False,
+            created_by=recorded_actor(actor),
+            checked_by=run,
+        )
+        _send(applied)
+    applied.refresh_from_db()
+    return applied
+
+
+def import_checked_files_expire(*, now: datetime | None = None) -> dict[str, int]:
+    """D-IMPORT-6: delete the files that passed dry runs kept and nobody imported within
+    IMPORT_CHECKED_FILE_HOURS (the daily job ``import_files_cleanup``). Safe to run twice."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(hours=int(programme("IMPORT_CHECKED_FILE_HOURS")))
+    kept = ImportRun.objects.filter(
+        dry_run=True, status=R.SUCCEEDED, finished_at__lt=cutoff
+    ).exclude(file="")
+    deleted = 0
+    for run in kept.only("pk", "file"):
+        name = run.file.name or ""
+        if ImportRun.objects.filter(pk=run.pk, file=name).update(file=""):
+            _delete_stored(run, name)
+            deleted += 1
+    return {"deleted": deleted}
+
+
 def _send(run: ImportRun) -> None:
     from membership.tasks import run_import  # late: membership.tasks imports this module
 
@@ -196,17 +251,20 @@ def import_run_execute(*, run_id: int) -> dict[str, Any]:
     finally:
         writer.close()
     stored_name = run.file.name
+    # D-IMPORT-6: a finished run keeps no copy of the file, but a dry run that passed keeps
+    # it for a day so that "Import this file" imports exactly what was checked.
+    keep = result.ok and run.dry_run
     moved = import_run_set_status(
         run,
         R.SUCCEEDED if result.ok else R.FAILED,
         note=result.summary if result.ok else f"{result.error_count} bad rows",
-        file="",  # D-IMPORT-6: a finished run keeps no copy of the file
+        file=stored_name if keep else "",
         bytes_read=writer.last,
         counts={"rows": result.rows, "created": result.created, "updated": result.updated},
         error_count=result.error_count,
         errors=[{"line": e.line, "message": e.message} for e in result.errors],
     )
-    if moved and stored_name:
+    if moved and stored_name and not keep:
         _delete_stored(run, stored_name)
     return {
         "run": run.pk,
