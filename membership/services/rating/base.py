@@ -93,8 +93,22 @@ def refuse_second_commit(policy: str, period: str) -> None:
         )
 
 
-def level_of_rank(rank: int) -> str | None:
-    return RANK_LEVEL.get(rank)
+def level_of_rank(rank: int | None) -> str:
+    """The level a rank stands for, "none" below silver (the previews' key for no level)."""
+    return RANK_LEVEL.get(rank or 0, "none")
+
+
+def preview_record(
+    *, policy: str, period: str, preview: RatingPreview, parameters: dict[str, Any], actor: Any
+) -> RatingRun:
+    """TIER-4: keep a preview as a RatingRun (its counts and the policy's parameters)."""
+    return RatingRun.objects.create(
+        policy=policy,
+        period=period,
+        parameters=parameters,
+        counts=preview.as_counts(),
+        created_by=recorded_actor(actor),
+    )
 
 
 def commit_run(

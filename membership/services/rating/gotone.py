@@ -21,7 +21,6 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest
 from django.utils.translation import gettext as _
 
-from core.actors import recorded_actor
 from core.errors import DomainError
 from core.programme import programme
 from membership.models import (
@@ -40,6 +39,8 @@ from membership.services.rating.base import (
     RatingPreview,
     commit_run,
     insert_grants_from,
+    level_of_rank,
+    preview_record,
     refuse_second_commit,
 )
 
@@ -142,7 +143,7 @@ class GoToneAnnualPolicy:
         per_level = dict.fromkeys(LEVEL_RANK, 0)
         per_level["none"] = 0
         for row in scored.order_by().values("new_rank").annotate(n=Count("id")):
-            per_level[_level_or_none(row["new_rank"])] += row["n"]
+            per_level[level_of_rank(row["new_rank"])] += row["n"]
         moved = self.with_movement(year)
         ups = moved.filter(after_rank__gt=F("before_rank"))
         downs = moved.filter(after_rank__lt=F("before_rank"))
@@ -168,12 +169,12 @@ class GoToneAnnualPolicy:
             downgrade_sample=_sample(downs.order_by("score", "msisdn").values(*fields)[:sample]),
         )
         if record:
-            RatingRun.objects.create(
+            preview_record(
                 policy=self.key,
                 period=period,
+                preview=preview,
                 parameters=self.parameters(year),
-                counts=preview.as_counts(),
-                created_by=recorded_actor(actor),
+                actor=actor,
             )
         return preview
 
@@ -220,18 +221,12 @@ def _parse_year(period: str) -> int:
     return int(period)
 
 
-def _level_or_none(rank: int | None) -> str:
-    from membership.models import RANK_LEVEL
-
-    return RANK_LEVEL.get(rank or 0, "none")
-
-
 def _sample(rows: Any) -> list[dict[str, Any]]:
     return [
         {
             **row,
-            "before": _level_or_none(row["before_rank"]),
-            "after": _level_or_none(row["after_rank"]),
+            "before": level_of_rank(row["before_rank"]),
+            "after": level_of_rank(row["after_rank"]),
         }
         for row in rows
     ]

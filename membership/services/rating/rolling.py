@@ -36,13 +36,11 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from core.actors import recorded_actor
 from core.errors import DomainError
 from core.programme import programme
 from membership.dates import add_months, parse_month
 from membership.models import (
     LEVEL_RANK,
-    RANK_LEVEL,
     Bill,
     Brand,
     Customer,
@@ -57,6 +55,8 @@ from membership.services.rating.base import (
     RatingPreview,
     commit_run,
     insert_grants_from,
+    level_of_rank,
+    preview_record,
     refuse_second_commit,
 )
 
@@ -126,7 +126,7 @@ class RollingAveragePolicy:
         scored = self.scores(month).annotate(before_rank=self._current_rank(start - timedelta(1)))
         per_level = dict.fromkeys(LEVEL_RANK, 0) | {"none": 0}
         for row in scored.order_by().values("new_rank").annotate(n=Count("id")):
-            per_level[RANK_LEVEL.get(row["new_rank"], "none")] += row["n"]
+            per_level[level_of_rank(row["new_rank"])] += row["n"]
         ups = scored.filter(new_rank__gt=F("before_rank"))
         downs = scored.filter(new_rank__lt=F("before_rank"))
         fields = ("msisdn", "name", "average", "before_rank", "new_rank")
@@ -143,12 +143,12 @@ class RollingAveragePolicy:
             downgrade_sample=_sample(downs.order_by("average", "msisdn").values(*fields)[:sample]),
         )
         if record:
-            RatingRun.objects.create(
+            preview_record(
                 policy=self.key,
                 period=period,
-                counts=preview.as_counts(),
+                preview=preview,
                 parameters=self.parameters(),
-                created_by=recorded_actor(actor),
+                actor=actor,
             )
         return preview
 
@@ -261,8 +261,8 @@ def _sample(rows: Any) -> list[dict[str, Any]]:
         {
             **row,
             "score": row["average"],
-            "before": RANK_LEVEL.get(row["before_rank"], "none"),
-            "after": RANK_LEVEL.get(row["new_rank"], "none"),
+            "before": level_of_rank(row["before_rank"]),
+            "after": level_of_rank(row["new_rank"]),
         }
         for row in rows
     ]
