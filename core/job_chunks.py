@@ -18,6 +18,7 @@ from core.job_states import (
     as_counts,
     error_text,
     fail_run,
+    failed_outcome,
     job_run_set_status,
     summary,
 )
@@ -101,12 +102,7 @@ def _chunks_outcome(run: JobRun, action: str, sent: int) -> JobOutcome:
     if run.status == S.SUCCEEDED:  # in-process (no broker): the chunks ran already
         return JobOutcome(run, "ran", summary(run))
     if run.status == S.FAILED:
-        return JobOutcome(
-            run,
-            "failed",
-            _("%(job)s %(period)s failed: %(error)s")
-            % {"job": run.job, "period": run.period, "error": run.error},
-        )
+        return failed_outcome(run)
     return JobOutcome(
         run,
         action,

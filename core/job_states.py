@@ -104,11 +104,16 @@ def fail_run(run: JobRun, exc_or_text: BaseException | str, *, note: str = "") -
     run.refresh_from_db()
     if run.status == S.RUNNING:
         job_run_set_status(run, S.FAILED, error=text, note=note or text)
+    return failed_outcome(run, text)
+
+
+def failed_outcome(run: JobRun, error: str | None = None) -> JobOutcome:
+    """What the runner says of a failed run: its error (``error``, else the recorded one)."""
     return JobOutcome(
         run,
         "failed",
         _("%(job)s %(period)s failed: %(error)s")
-        % {"job": run.job, "period": run.period, "error": text},
+        % {"job": run.job, "period": run.period, "error": run.error if error is None else error},
     )
 
 

@@ -63,6 +63,7 @@ from core.job_states import (
     busy_message,
     done_message,
     fail_run,
+    failed_outcome,
     job_run_set_status,
     local_time,
     running_message,
@@ -237,12 +238,7 @@ def job_run_request(*, name: str, period: str, actor: Any) -> JobOutcome:
     if ran_here and run.status == S.SUCCEEDED:
         return JobOutcome(run, "ran", summary(run))
     if ran_here and run.status == S.FAILED:
-        return JobOutcome(
-            run,
-            "failed",
-            _("%(job)s %(period)s failed: %(error)s")
-            % {"job": run.job, "period": run.period, "error": run.error},
-        )
+        return failed_outcome(run)
     return JobOutcome(
         run,
         "started",
