@@ -21,6 +21,10 @@ class ReadOnlyMixin:
         return False
 
 
+class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """A model the admin shows but never writes: its rows change only through services."""
+
+
 class JobRunEventInline(ReadOnlyMixin, admin.TabularInline):
     model = JobRunEvent
     fields = ("at", "from_status", "to_status", "actor", "note")
@@ -37,7 +41,7 @@ class JobChunkInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(JobRun)
-class JobRunAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class JobRunAdmin(ReadOnlyAdmin):
     list_display = (
         "job",
         "period",

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import ReadOnlyAdmin
 from membership.models import (
     Bill,
     Customer,
@@ -49,7 +50,7 @@ class GroupCustomerAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(LevelGrant)
-class LevelGrantAdmin(admin.ModelAdmin):
+class LevelGrantAdmin(ReadOnlyAdmin):
     """Read-only: grants are written and ended by the grant service only (TIER-2/10)."""
 
     list_display = (
@@ -67,18 +68,9 @@ class LevelGrantAdmin(admin.ModelAdmin):
     list_select_related = ("customer", "rating_run")
     date_hierarchy = "valid_from"
 
-    def has_add_permission(self, request: Any) -> bool:
-        return False
-
-    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
-
 
 @admin.register(RatingRun)
-class RatingRunAdmin(admin.ModelAdmin):
+class RatingRunAdmin(ReadOnlyAdmin):
     list_display = (
         "period",
         "policy",
@@ -89,15 +81,6 @@ class RatingRunAdmin(admin.ModelAdmin):
         "committed_at",
     )
     list_filter = ("policy", "state")
-
-    def has_add_permission(self, request: Any) -> bool:
-        return False
-
-    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
 
 
 class ImportRunEventInline(admin.TabularInline):
@@ -113,7 +96,7 @@ class ImportRunEventInline(admin.TabularInline):
 
 
 @admin.register(ImportRun)
-class ImportRunAdmin(admin.ModelAdmin):
+class ImportRunAdmin(ReadOnlyAdmin):
     """Read-only: uploads and re-runs go through the upload page (D-IMPORT-5)."""
 
     list_display = (
@@ -139,12 +122,3 @@ class ImportRunAdmin(admin.ModelAdmin):
     @admin.display(description=_("stored file"))
     def stored(self, obj: ImportRun) -> str:
         return obj.file.name or "—"
-
-    def has_add_permission(self, request: Any) -> bool:
-        return False
-
-    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
-        return False

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import ReadOnlyAdmin
 from plans.models import (
     BundledService,
     DesignatedStore,
@@ -74,7 +75,7 @@ class SubscriptionEventInline(admin.TabularInline):
 
 
 @admin.register(Subscription)
-class SubscriptionAdmin(admin.ModelAdmin):
+class SubscriptionAdmin(ReadOnlyAdmin):
     """Read-only: orders move only through the services (state machine, grants)."""
 
     list_display = ("id", "customer", "plan", "status", "channel", "effective_from", "ended_on")
@@ -83,12 +84,3 @@ class SubscriptionAdmin(admin.ModelAdmin):
     list_select_related = ("customer", "plan")
     date_hierarchy = "effective_from"
     inlines = [SubscriptionEventInline]
-
-    def has_add_permission(self, request: Any) -> bool:
-        return False
-
-    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
-        return False

@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import ReadOnlyAdmin
 from servicedesk.models import (
     BirthdayWaiver,
     Entitlement,
@@ -48,17 +49,6 @@ class HallAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "province", "city", "active")
     list_filter = ("city", "active")
     search_fields = ("code", "name")
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class ServiceRequestEventInline(admin.TabularInline):
