@@ -21,6 +21,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core import clock
 from core.errors import DomainError
 from core.programme import programme
 
@@ -63,7 +64,7 @@ def period_clean(kind: PeriodKind, value: str) -> str:
 
 def programme_today(now: datetime | None = None) -> date:
     """CONV-4: today in the programme's calendar (Asia/Shanghai)."""
-    return timezone.localtime(now or timezone.now(), ZoneInfo(settings.TIME_ZONE)).date()
+    return timezone.localtime(now or clock.now(), ZoneInfo(settings.TIME_ZONE)).date()
 
 
 def period_of(kind: PeriodKind, day: date, offset: int) -> str:

@@ -7,9 +7,9 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import clock
 from core.errors import DomainError
 from core.job_registry import Counts, Job, JobWork, get_job
 from core.job_states import (
@@ -121,7 +121,7 @@ def resume_chunks(job: Job, run: JobRun, *, inline: bool = False) -> JobOutcome:
     """Send the missing chunks of a running run again (its worker died, or its messages were
     lost). A chunk still running elsewhere is not done twice: its row is locked and marked
     done in the same transaction as its work."""
-    JobRun.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now())
+    JobRun.objects.filter(pk=run.pk).update(heartbeat_at=clock.now())
     pending = _pending(run)
     _send_chunks(run, pending, inline=inline)
     return _chunks_outcome(run, "resumed", len(pending))
@@ -152,7 +152,7 @@ def job_chunk_run(*, run_id: int, lo: int) -> str:
                 return "skipped: already done"
             work = JobWork(run_id, run.period, chunk.lo, chunk.hi)
             counts = as_counts(job.chunk(work) or {})
-            now = timezone.now()
+            now = clock.now()
             marked = JobChunk.objects.filter(pk=chunk.pk, done_at__isnull=True).update(
                 done_at=now, counts=counts, error=""
             )

@@ -12,6 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import clock
 from core.actors import recorded_actor
 from core.errors import DomainError
 from core.job_registry import Counts
@@ -74,7 +75,7 @@ def job_run_set_status(
             _("A run that is %(origin)s cannot become %(to)s.") % {"origin": origin, "to": to},
             code="bad_transition",
         )
-    now = timezone.now()
+    now = clock.now()
     values: dict[str, Any] = {"status": to, **fields}
     if to == S.RUNNING:
         values.setdefault("started_at", now)

@@ -39,9 +39,9 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import clock
 from core.actors import recorded_actor
 from core.errors import DomainError
 from core.job_calendar import period_clean
@@ -182,7 +182,7 @@ def job_runs_sweep(*, now: datetime | None = None) -> dict[str, int]:
     """CONV-5: finish what died. A running chunked run with no sign of life for
     JOB_STALE_MINUTES is resumed; a running whole run that long is marked interrupted (a
     supervisor runs it again); a run still pending that long (its task was lost) too."""
-    now = now or timezone.now()
+    now = now or clock.now()
     cutoff = now - timedelta(minutes=int(programme("JOB_STALE_MINUTES")))
     swept = {"resumed": 0, "interrupted": 0, "never_started": 0}
     stale = JobRun.objects.filter(status=S.RUNNING).filter(

@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from core import clock
 from membership.models import (
     LEVEL_RANK,
     CareOccasion,
@@ -66,7 +67,7 @@ def seed(*, today: date, seed: int = 20261126) -> dict[str, int]:
     # Key persons were seeded directly: they have been key persons for a while, and get
     # their TIER-6 grants now; a few have their birthday this week.
     KeyPerson.objects.filter(pk__in=[p.pk for p in people]).update(
-        created_at=timezone.now() - timedelta(days=120)
+        created_at=clock.now() - timedelta(days=120)
     )
     for index, person in enumerate(people):
         if key_person_grants_sync(key_person=person, on=today, reason="demo data") is not None:
@@ -155,7 +156,7 @@ def seed(*, today: date, seed: int = 20261126) -> dict[str, int]:
             requested_level=min(above, key=LEVEL_RANK.__getitem__),
             reason="集团重要领导，申请提升级别以提供机场贵宾及绿色通道服务",
             actor=person.group.account_manager,
-            at=timezone.now() - timedelta(days=(20, 2, 1, 0)[n]),
+            at=clock.now() - timedelta(days=(20, 2, 1, 0)[n]),
         )
         counts["upgrade_requests"] += 1
     return counts

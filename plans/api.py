@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import path
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -21,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 from rest_framework.views import APIView
 
+from core import clock
 from core.errors import DomainError
 from membership.access import customer_for_user
 from plans.access import subscription_for_user
@@ -115,7 +115,7 @@ class PlanAdviceView(APIView):
     @extend_schema(responses=AdviceOutputSerializer)
     def get(self, request: Request, msisdn: str) -> Response:
         customer = customer_for_user(request.user, msisdn)
-        result = plan_advice(customer=customer, on=timezone.localdate())
+        result = plan_advice(customer=customer, on=clock.today())
         return Response(AdviceOutputSerializer(result).data)
 
 

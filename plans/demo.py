@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from core import clock
 from membership.dates import add_months, month_start
 from membership.models import Brand, Customer, Status
 from plans.models import (
@@ -137,7 +138,7 @@ def seed(*, today: date, rng_seed: int = 1) -> dict[str, int]:
                     if state == Availability.NEW_ONLY and stores.get(city)
                     else None
                 ),
-                status_changed_at=timezone.now(),
+                status_changed_at=clock.now(),
             )
         )
     Subscription.objects.bulk_create(pending_rows, batch_size=1000)

@@ -13,9 +13,10 @@ from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from core import clock
 from core.errors import DomainError
 from core.programme import programme
 from membership.models import Customer
@@ -51,7 +52,7 @@ def sms_order_receive(
     *, msisdn: str, text: str, today: date | None = None, language: str | None = None
 ) -> SmsReply:
     """Place the order an SMS asks for; the reply is in ``language`` (default: the site's)."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     with translation.override(language or settings.LANGUAGE_CODE):
         return _receive(msisdn=msisdn, text=text, today=today)
 

@@ -6,10 +6,10 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from core import clock
 from core.access import may_open
 from core.errors import DomainError
 from membership.access import customer_for_user
@@ -76,7 +76,7 @@ def customer_plans(request: HttpRequest, msisdn: str) -> HttpResponse:
 def plan_order(request: HttpRequest, msisdn: str) -> HttpResponse:
     """Order a plan for the customer (counter clerks and supervisors)."""
     customer = customer_for_user(request.user, msisdn, write=True)
-    today = timezone.localdate()
+    today = clock.today()
     new_customer = is_new_customer(customer, today)
     form = PlanOrderForm(request.POST or None, customer=customer, new_customer=new_customer)
     if request.method == "POST" and form.is_valid():
@@ -143,7 +143,7 @@ def order_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 def advice(request: HttpRequest, msisdn: str) -> HttpResponse:
     """PLAN-7: every plan open to the customer with its estimated monthly cost."""
     customer = customer_for_user(request.user, msisdn)
-    result = plan_advice(customer=customer, on=timezone.localdate())
+    result = plan_advice(customer=customer, on=clock.today())
     return render(
         request,
         "plans/plan_advice.html",

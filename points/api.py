@@ -17,7 +17,6 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.urls import path
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -29,6 +28,7 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 from rest_framework.views import APIView
 
+from core import clock
 from core.errors import DomainError
 from membership.access import customer_for_user
 from points.access import redemption_for_user
@@ -60,7 +60,7 @@ def _domain_error(exc: DomainError) -> ValidationError:
 def _on(request: Request) -> date:
     raw = request.query_params.get("on", "")
     try:
-        return date.fromisoformat(raw) if raw else timezone.localdate()
+        return date.fromisoformat(raw) if raw else clock.today()
     except ValueError as exc:
         raise ValidationError(
             {"on": _("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": raw}}

@@ -9,10 +9,10 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import clock
 from core.access import may_open
 from core.errors import DomainError
 from membership.access import customer_for_user
@@ -51,7 +51,7 @@ def _query_without_page(request: HttpRequest) -> str:
 def account(request: HttpRequest, msisdn: str) -> HttpResponse:
     """POINTS-5: balances, lots with their expiry, the ledger (paginated), redemptions."""
     customer = customer_for_user(request.user, msisdn)
-    today = timezone.localdate()
+    today = clock.today()
     form = EntryFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     entries = entries_of(customer, kind=filters.get("kind", ""), year=filters.get("year"))
@@ -171,7 +171,7 @@ def transfer(request: HttpRequest, msisdn: str) -> HttpResponse:
                 % {"points": done.points, "msisdn": registration.recipient.msisdn},
             )
             return redirect("points:account", msisdn=sender.msisdn)
-    today = timezone.localdate()
+    today = clock.today()
     sent, _received = transferred_in_month(sender, today)
     return render(
         request,
@@ -230,7 +230,7 @@ def recipient_remove(request: HttpRequest, msisdn: str, pk: int) -> HttpResponse
 
 def overview_view(request: HttpRequest) -> HttpResponse:
     """Supervisors: points outstanding, expiring at the next clearing, redeemed per month."""
-    today = timezone.localdate()
+    today = clock.today()
     return render(
         request,
         "points/overview.html",

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from core import clock
 from membership.models import Brand, Customer, LevelGrant, Status, SuspensionReason
 from membership.selectors.levels import grants_valid_on
 from servicedesk.models import Hall
@@ -49,7 +50,7 @@ def seed(*, today: date_type) -> dict[str, int]:
         return {"halls": 0, "tickets": 0, "requests": 0}
     rng = random.Random(20260318)
     tz = timezone.get_current_timezone()
-    end = min(timezone.now(), timezone.make_aware(datetime.combine(today, time(17, 0)), tz))
+    end = min(clock.now(), timezone.make_aware(datetime.combine(today, time(17, 0)), tz))
     start = end - timedelta(hours=3)
     counts = {"halls": 0, "tickets": 0, "requests": 0}
     for code, city, name in HALLS:

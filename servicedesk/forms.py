@@ -8,9 +8,9 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import clock
 from membership.validators import normalise_msisdn
 from servicedesk.models import Hall, Location, LoungeType, RequestKind
 
@@ -109,7 +109,7 @@ class HolidayOptOutForm(RequestForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["year"].initial = timezone.localdate().year
+        self.fields["year"].initial = clock.today().year
 
 
 REQUEST_FORMS: dict[str, type[RequestForm]] = {

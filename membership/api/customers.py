@@ -7,7 +7,6 @@ from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -17,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
+from core import clock
 from membership.access import customer_for_user
 from membership.extensions import CUSTOMER_API_BLOCKS
 from membership.models import LEVEL_RANK, RANK_LEVEL, Brand, Customer, Level, Status
@@ -113,7 +113,7 @@ class CustomerViewSet(viewsets.ReadOnlyModelViewSet[Customer]):
     filterset_class = CustomerFilter
 
     def get_queryset(self) -> QuerySet[Any]:
-        return customers_with_level(timezone.localdate()).order_by("msisdn")
+        return customers_with_level(clock.today()).order_by("msisdn")
 
     @extend_schema(
         parameters=[OpenApiParameter("on", OpenApiTypes.DATE, description="Defaults to today.")],
@@ -123,7 +123,7 @@ class CustomerViewSet(viewsets.ReadOnlyModelViewSet[Customer]):
         customer = customer_for_user(request.user, kwargs["msisdn"])
         raw = request.query_params.get("on")
         try:
-            on = date.fromisoformat(raw) if raw else timezone.localdate()
+            on = date.fromisoformat(raw) if raw else clock.today()
         except ValueError as exc:
             raise ValidationError(
                 {"on": _("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": raw}}

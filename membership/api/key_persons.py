@@ -7,10 +7,10 @@ from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
-from django.utils import timezone
 from rest_framework import serializers, viewsets
 from rest_framework.routers import DefaultRouter
 
+from core import clock
 from membership.access_groups import key_person_for_user, key_persons_visible_to
 from membership.masking import mask_name
 from membership.models import RANK_LEVEL, KeyPerson, KeyPersonRank, KeyPersonRole
@@ -80,7 +80,7 @@ class KeyPersonViewSet(viewsets.ReadOnlyModelViewSet[KeyPerson]):
 
     def get_queryset(self) -> QuerySet[KeyPerson]:
         return key_persons_with_care(
-            key_persons_visible_to(self.request.user), timezone.localdate()
+            key_persons_visible_to(self.request.user), clock.today()
         ).order_by("group__code", "role", "id")
 
     def get_object(self) -> KeyPerson:

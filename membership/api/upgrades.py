@@ -7,7 +7,6 @@ from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -15,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
+from core import clock
 from core.errors import DomainError
 from membership.access_groups import (
     key_person_for_user,
@@ -102,7 +102,7 @@ class UpgradeRequestViewSet(
     def get_queryset(self) -> QuerySet[UpgradeRequest]:
         return upgrade_requests_annotated(
             upgrade_requests_visible_to(self.request.user).select_related("grant"),
-            timezone.localdate(),
+            clock.today(),
         ).order_by("-requested_at", "-id")
 
     def get_object(self) -> UpgradeRequest:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core import clock
 from core.roles import MANAGER
 from membership.dates import parse_month
 from membership.models import (
@@ -102,7 +103,7 @@ class MemberRemoveForm(forms.Form):
 
     def clean_ended_on(self) -> date | None:
         value: date | None = self.cleaned_data.get("ended_on")
-        if value is not None and value > timezone.localdate():
+        if value is not None and value > clock.today():
             raise ValidationError(_("A member cannot be removed from a future day."))
         return value
 
@@ -176,7 +177,7 @@ class ContactForm(QuickContactForm):
 
     def clean_contacted_at(self) -> Any:
         value = self.cleaned_data.get("contacted_at")
-        if value is not None and timezone.localdate(value) > timezone.localdate():
+        if value is not None and timezone.localdate(value) > clock.today():
             raise ValidationError(_("A contact cannot be logged in the future."))
         return value
 

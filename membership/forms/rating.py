@@ -1,13 +1,14 @@
 from datetime import date
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core import clock
 
 
 def default_year() -> int:
     """TIER-4: in January the rating is for the year just ended."""
-    return timezone.localdate().year - 1
+    return clock.today().year - 1
 
 
 class RatingYearForm(forms.Form):
@@ -15,7 +16,7 @@ class RatingYearForm(forms.Form):
 
     def clean_year(self) -> int:
         year: int = self.cleaned_data["year"]
-        if date(year, 12, 31) >= timezone.localdate():
+        if date(year, 12, 31) >= clock.today():
             raise forms.ValidationError(_("The year has not ended yet; rate a past year."))
         return year
 

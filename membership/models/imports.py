@@ -14,6 +14,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import clock
+
 
 class ImportFeed(models.TextChoices):  # the names of membership.services.imports.FEEDS
     CUSTOMERS = "customers", _("Customers")
@@ -24,7 +26,7 @@ class ImportFeed(models.TextChoices):  # the names of membership.services.import
 def import_upload_to(instance: Any, filename: str) -> str:
     """Stored as imports/YYYY/MM/<random>.csv: the original name is kept on the run, not in
     the path (no personal data or odd characters in file names)."""
-    return timezone.now().strftime(f"imports/%Y/%m/{uuid.uuid4().hex}.csv")
+    return clock.now().strftime(f"imports/%Y/%m/{uuid.uuid4().hex}.csv")
 
 
 class ImportRun(models.Model):

@@ -41,6 +41,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
+from core import clock
 from core.programme import programme
 from membership.dates import add_months, month_end, month_start
 from membership.models import (
@@ -238,7 +239,7 @@ def kpi_report(month: date) -> KpiReport:
 
 def kpi_history(months: int = 12, until: date | None = None) -> list[KpiFigure]:
     """The stored province figures of the last ``months`` months, oldest first."""
-    until = month_start(until or timezone.localdate())
+    until = month_start(until or clock.today())
     return list(
         KpiFigure.objects.filter(
             dimension=KpiDimension.TOTAL,

@@ -22,9 +22,9 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import clock
 from core.errors import DomainError
 from core.programme import programme
 from membership.dates import add_months, anniversary, month_end, month_start
@@ -285,7 +285,7 @@ def _rating_sql(windows: dict[str, Any], low: int, high: int) -> tuple[str, list
     """
     params: list[Any] = [
         ops.adapt_datefield_value(windows["month"]),
-        ops.adapt_datetimefield_value(timezone.now()),
+        ops.adapt_datetimefield_value(clock.now()),
         ops.adapt_datefield_value(windows["bills_from"]),
         ops.adapt_datefield_value(windows["bills_to"]),
         low,
@@ -306,7 +306,7 @@ def credit_month_check(month: date) -> date:
     """The month to rate (its first day), or a DomainError: a month that has not begun has
     nothing to rate yet (the check before any chunk of ``rate_credit`` is planned)."""
     month = month_start(month)
-    if month > timezone.localdate():
+    if month > clock.today():
         raise DomainError(
             _("%(month)s has not begun; there is nothing to rate yet.")
             % {"month": f"{month:%Y-%m}"},

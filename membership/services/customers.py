@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import clock
 from core.actors import recorded_actor
 from core.errors import DomainError
 from membership.models import Customer, GrantSource, Status, StatusChange, SuspensionReason
@@ -56,7 +57,7 @@ def customer_set_status(
         )
     if status == Status.SUSPENDED and reason not in SuspensionReason.values and not reason_unknown:
         raise DomainError(_("A suspension needs a reason."))
-    at = at or timezone.now()
+    at = at or clock.now()
     actor = recorded_actor(actor)
     change = StatusChange.objects.create(
         customer=customer,

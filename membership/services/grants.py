@@ -12,9 +12,9 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import clock
 from core.actors import recorded_actor
 from core.errors import DomainError
 from membership.models import (
@@ -83,7 +83,7 @@ def grant_end(*, grant: LevelGrant, last_day: date, actor: Any = None, reason: s
     grant = LevelGrant.objects.select_for_update().get(pk=grant.pk)
     if grant.valid_until is not None and grant.valid_until <= last_day:
         return grant
-    now = timezone.now()
+    now = clock.now()
     grant.valid_until = max(last_day, grant.valid_from - timedelta(days=1))
     grant.ended_at = now
     grant.ended_by = recorded_actor(actor)

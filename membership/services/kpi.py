@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
-from django.utils import timezone
 
+from core import clock
 from membership.dates import month_start
 from membership.models import KpiFigure
 from membership.selectors.kpi import KpiRow, kpi_report
@@ -44,7 +44,7 @@ def kpi_snapshot(*, month: date) -> KpiSnapshotResult:
         (figure.dimension, figure.key): figure
         for figure in KpiFigure.objects.select_for_update().filter(month=month)
     }
-    now = timezone.now()
+    now = clock.now()
     created = updated = unchanged = 0
     to_create: list[KpiFigure] = []
     for row in rows:

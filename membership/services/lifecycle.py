@@ -19,9 +19,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import clock
 from core.actors import recorded_actor
 from core.errors import DomainError
 from membership.masking import mask_id, mask_name
@@ -105,7 +105,7 @@ def _record(
         kind=kind,
         before=before,
         after=after,
-        at=timezone.now(),
+        at=clock.now(),
         actor=recorded_actor(actor),
     )
     customer_moved.send(
@@ -213,7 +213,7 @@ def customer_move_region(
             % {"province": province, "city": city}
         )
     msisdn = _new_number(customer, new_msisdn, allow_same=True)
-    on = on or timezone.localdate()
+    on = on or clock.today()
     new_brand = brand or customer.brand
     before = {
         "msisdn": customer.msisdn,
@@ -244,7 +244,7 @@ def customer_move_region(
         kind=CustomerEvent.Kind.REGION_MOVE,
         before=before,
         after=after,
-        at=timezone.now(),
+        at=clock.now(),
         actor=recorded_actor(actor),
     )
     if winner is not None:  # TIER-8

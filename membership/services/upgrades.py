@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import clock
 from core.actors import recorded_actor
 from core.errors import DomainError
 from core.roles import SUPERVISOR, roles_of
@@ -76,7 +77,7 @@ def upgrade_set_status(
             },
             code="conflict",
         )
-    at = at or timezone.now()
+    at = at or clock.now()
     if at < request.requested_at:
         raise DomainError(_("A request cannot move before it was made."))
     origin = request.status
@@ -129,7 +130,7 @@ def upgrade_request_create(
         raise DomainError(_("Unknown level “%(level)s”.") % {"level": requested_level})
     if not reason.strip():
         raise DomainError(_("Give a reason for the upgrade."))
-    at = at or timezone.now()
+    at = at or clock.now()
     current = effective_level(person.customer, timezone.localdate(at))
     if current is not None and LEVEL_RANK[requested_level] <= LEVEL_RANK[current]:
         raise DomainError(
@@ -184,7 +185,7 @@ def upgrade_request_approve(
         raise DomainError(
             _("The line %(msisdn)s is cancelled.") % {"msisdn": request.customer.msisdn}
         )
-    at = at or timezone.now()
+    at = at or clock.now()
     request = upgrade_set_status(
         request=request,
         status=UpgradeStatus.APPROVED,
@@ -219,7 +220,7 @@ def upgrade_request_reject(
     """TIER-7: a supervisor (not the requester) rejects, with the reason."""
     request = _locked(request)
     _check_decider(request, actor, note)
-    at = at or timezone.now()
+    at = at or clock.now()
     return upgrade_set_status(
         request=request,
         status=UpgradeStatus.REJECTED,

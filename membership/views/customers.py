@@ -8,10 +8,10 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core import clock
 from core.access import may_open
 from membership.access import customer_for_user
 from membership.extensions import card_panels
@@ -44,12 +44,12 @@ def lookup(request: HttpRequest) -> HttpResponse:
 def _on(request: HttpRequest) -> date:
     raw = request.GET.get("on", "")
     try:
-        return date.fromisoformat(raw) if raw else timezone.localdate()
+        return date.fromisoformat(raw) if raw else clock.today()
     except ValueError:
         messages.error(
             request, _("“%(d)s” is not a date (YYYY-MM-DD); showing today.") % {"d": raw}
         )
-        return timezone.localdate()
+        return clock.today()
 
 
 def customer_card(request: HttpRequest, msisdn: str) -> HttpResponse:

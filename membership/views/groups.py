@@ -15,9 +15,9 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import clock
 from core.access import may_open
 from core.errors import DomainError
 from membership.access_groups import group_for_user, groups_visible_to, sees_all_groups
@@ -98,7 +98,7 @@ def group_create(request: HttpRequest) -> HttpResponse:
 def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
     """GROUP-2/3/4: key persons with quick contact entry, members by category, timeline."""
     group = group_for_user(request.user, group_id)
-    today = timezone.localdate()
+    today = clock.today()
     category = request.GET.get("category", "")
     if category not in ("key_person", "vip", "ordinary"):
         category = ""
@@ -179,6 +179,6 @@ def group_change_class(request: HttpRequest, group_id: int) -> HttpResponse:
             "group": group,
             "form": form,
             "confirming": confirming,
-            "key_persons": group_key_persons(group, timezone.localdate()),
+            "key_persons": group_key_persons(group, clock.today()),
         },
     )

@@ -6,9 +6,9 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import clock
 from core.errors import DomainError
 from membership.access_groups import group_for_user, key_person_for_user
 from membership.forms.groups import KeyPersonForm, KeyPersonRemoveForm
@@ -39,7 +39,7 @@ def key_person_create(request: HttpRequest, group_id: int) -> HttpResponse:
 def key_person_detail(request: HttpRequest, key_person_id: int) -> HttpResponse:
     """GROUP-3/4: the person, their levels and grants, requests and contact timeline."""
     person = key_person_for_user(request.user, key_person_id)
-    today = timezone.localdate()
+    today = clock.today()
     page, query = page_of(request, contact_timeline(person.contacts.all()))
     return render(
         request,

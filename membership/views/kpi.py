@@ -6,9 +6,9 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import clock
 from membership.dates import add_months, month_start
 from membership.forms.groups import KpiMonthForm
 from membership.models import KpiDimension, KpiFigure
@@ -17,7 +17,7 @@ from membership.services.kpi import kpi_snapshot
 
 
 def _default_month() -> str:
-    return f"{add_months(month_start(timezone.localdate()), -1):%Y-%m}"
+    return f"{add_months(month_start(clock.today()), -1):%Y-%m}"
 
 
 def kpi_view(request: HttpRequest) -> HttpResponse:

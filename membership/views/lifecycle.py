@@ -13,9 +13,9 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import clock
 from core.errors import DomainError
 from membership.access import customer_for_user
 from membership.forms.lifecycle import (
@@ -135,7 +135,7 @@ def customer_move(request: HttpRequest, msisdn: str) -> HttpResponse:
                 % {"place": f"{event.after['province']} {event.after['city']}"},
             )
             return _card(event.after["msisdn"])
-    today = timezone.localdate()
+    today = clock.today()
     return _page(
         request,
         "customer_move_form.html",

@@ -7,9 +7,9 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import clock
 from core.errors import DomainError
 from membership.access_groups import (
     key_person_for_user,
@@ -28,7 +28,7 @@ from membership.views.groups import page_of
 def upgrade_create(request: HttpRequest, key_person_id: int) -> HttpResponse:
     """TIER-7: the account manager asks for a higher level for a key person."""
     person = key_person_for_user(request.user, key_person_id, write=True)
-    current = effective_level(person.customer, timezone.localdate())
+    current = effective_level(person.customer, clock.today())
     form = UpgradeRequestForm(request.POST or None, current_level=current)
     if request.method == "POST" and form.is_valid():
         try:
@@ -56,7 +56,7 @@ def upgrade_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     requests = upgrade_search(
         upgrade_requests_visible_to(request.user),
-        today=timezone.localdate(),
+        today=clock.today(),
         status=status if status in UpgradeStatus.values else "",
         q=q,
     ).order_by("-requested_at", "-id")
@@ -79,7 +79,7 @@ def upgrade_inbox(request: HttpRequest) -> HttpResponse:
     ones (more than the allowed working days) flagged."""
     requests = upgrade_search(
         upgrade_requests_visible_to(request.user),
-        today=timezone.localdate(),
+        today=clock.today(),
         status=UpgradeStatus.PENDING,
         q=request.GET.get("q", "").strip(),
     )
@@ -96,7 +96,7 @@ def upgrade_detail(request: HttpRequest, request_id: int) -> HttpResponse:
     """TIER-7: one request with its history, and the moves the user may make."""
     upgrade = upgrade_request_for_user(request.user, request_id)
     annotated = upgrade_requests_annotated(
-        type(upgrade).objects.filter(pk=upgrade.pk), timezone.localdate()
+        type(upgrade).objects.filter(pk=upgrade.pk), clock.today()
     ).get()
     return render(request, "membership/upgrade_detail.html", _detail_context(request, annotated))
 
@@ -140,7 +140,7 @@ def _decide(request: HttpRequest, request_id: int, action: str) -> HttpResponse:
             )
             return redirect("membership:upgrade_detail", request_id=upgrade.pk)
     annotated = upgrade_requests_annotated(
-        type(upgrade).objects.filter(pk=upgrade.pk), timezone.localdate()
+        type(upgrade).objects.filter(pk=upgrade.pk), clock.today()
     ).get()
     return render(
         request,
@@ -174,7 +174,7 @@ def upgrade_withdraw(request: HttpRequest, request_id: int) -> HttpResponse:
             messages.success(request, _("Request withdrawn."))
             return redirect("membership:upgrade_detail", request_id=upgrade.pk)
     annotated = upgrade_requests_annotated(
-        type(upgrade).objects.filter(pk=upgrade.pk), timezone.localdate()
+        type(upgrade).objects.filter(pk=upgrade.pk), clock.today()
     ).get()
     return render(
         request,

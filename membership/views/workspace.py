@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 
+from core import clock
 from membership.access_groups import groups_visible_to, sees_all_groups, upgrade_requests_visible_to
 from membership.forms.groups import account_managers
 from membership.models import KeyPerson
@@ -26,7 +26,7 @@ def manager_workspace(request: HttpRequest) -> HttpResponse:
     narrow it to one (``?manager=<id>``). Each list of the care calendar is paginated on
     its own parameter (``birthdays_page``, ``greetings_page``, ...).
     """
-    today = timezone.localdate()
+    today = clock.today()
     groups = groups_visible_to(request.user)
     managers_filter = sees_all_groups(request.user)
     manager_id = request.GET.get("manager", "")

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from core import clock
 from core.actors import recorded_actor
 from core.errors import DomainError
 from membership.models import Customer
@@ -172,7 +173,7 @@ class Subscription(models.Model):
         if status == S.ENDED and ended_on is None:
             raise DomainError(gettext("Ending a subscription needs its last day."))
         previous = self.status
-        now = timezone.now()
+        now = clock.now()
         self.status = status
         self.status_changed_at = now
         fields = ["status", "status_changed_at"]

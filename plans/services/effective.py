@@ -8,8 +8,8 @@ from datetime import date, datetime, timedelta
 
 from django.db import connection, transaction
 from django.db.models import Max, Min
-from django.utils import timezone
 
+from core import clock
 from plans.models import Subscription, SubscriptionEvent, SubscriptionStatus
 from plans.services.levels import plan_grant_create, plan_grants_end
 
@@ -63,7 +63,7 @@ def _switch_day(*, due_ids: tuple[int, int], day: date, counts: EffectiveCounts)
     second or concurrent run finds nothing left to claim and changes nothing (CONV-5).
     """
     lo, hi = due_ids
-    now = timezone.now()
+    now = clock.now()
     due = Subscription.objects.filter(status=S.SCHEDULED, effective_from=day, pk__gte=lo, pk__lt=hi)
     end_token, start_token = uuid.uuid4(), uuid.uuid4()
     last_day = day - timedelta(days=1)

@@ -8,9 +8,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import clock
 from core.actors import recorded_actor
 from core.errors import DomainError
 from membership.dates import add_months, month_start
@@ -168,7 +168,7 @@ def subscription_order(
     today with the chosen first-month option; PLAN-6 an existing customer's change is
     scheduled for the 1st of next month and replaces any pending change.
     """
-    today = today or timezone.localdate()
+    today = today or clock.today()
     actor = recorded_actor(actor)
     # One order at a time per customer: the row lock serialises concurrent orders.
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
@@ -244,7 +244,7 @@ def subscription_order(
         store=store,
         note=note[:200],
         created_by=actor,
-        status_changed_at=timezone.now(),
+        status_changed_at=clock.now(),
     )
     _record(subscription, S.REQUESTED, actor, f"{Channel(channel).label}: {plan.name_zh}")
     subscription.set_status(

@@ -39,8 +39,8 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import ExtractMonth, ExtractYear
-from django.utils import timezone
 
+from core import clock
 from core.programme import programme
 from membership import dates
 from membership.models import LEVEL_RANK, Bill, Brand, Customer, Status
@@ -337,12 +337,12 @@ def accrual_run_open(*, month: date, job_run_id: int | None = None) -> PointsRun
     period = f"{dates.month_start(month):%Y-%m}"
     if job_run_id is None:
         return PointsRun.objects.create(
-            job=PointsRun.Job.ACCRUAL, period=period, started_at=timezone.now()
+            job=PointsRun.Job.ACCRUAL, period=period, started_at=clock.now()
         )
     run, _created = PointsRun.objects.get_or_create(
         job_run_id=job_run_id,
         finished_at__isnull=True,
-        defaults={"job": PointsRun.Job.ACCRUAL, "period": period, "started_at": timezone.now()},
+        defaults={"job": PointsRun.Job.ACCRUAL, "period": period, "started_at": clock.now()},
     )
     return run
 
@@ -360,7 +360,7 @@ def accrue_range(run: PointsRun, *, lo: int, hi: int) -> dict[str, int]:
     transaction (one chunk: a job chunk, or one step of ``points_accrue``). Idempotent:
     every part is written once per (customer, month), a changed bill adds a correction."""
     with transaction.atomic():
-        return _accrue_chunk(run, dates.parse_month(run.period), lo, hi, timezone.now())
+        return _accrue_chunk(run, dates.parse_month(run.period), lo, hi, clock.now())
 
 
 def accrual_close(run: PointsRun, totals: dict[str, Any]) -> PointsRun:
@@ -378,7 +378,7 @@ def accrual_close(run: PointsRun, totals: dict[str, Any]) -> PointsRun:
         "entries": int(written["n"] or 0),
         "points": int(written["points"] or 0),
     }
-    run.finished_at = timezone.now()
+    run.finished_at = clock.now()
     run.save(update_fields=["counts", "finished_at"])
     return run
 

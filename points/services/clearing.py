@@ -14,6 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from core import clock
 from membership.models import Customer, Status, StatusChange
 from points.models import EntryKind
 from points.services.ledger import account_lock, entry_post, lots_for_update
@@ -22,7 +23,7 @@ from points.services.ledger import account_lock, entry_post, lots_for_update
 @transaction.atomic
 def account_clear(*, customer: Customer, actor: Any = None, today: date | None = None) -> int:
     """POINTS-10: clear every lot of a cancelled line, one entry per lot; returns the points."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     (customer,) = account_lock(customer)
     cleared = 0
     for lot in lots_for_update(customer):

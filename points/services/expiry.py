@@ -7,9 +7,9 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, Max, Min, QuerySet, Sum
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import clock
 from core.errors import DomainError
 from core.programme import programme
 from points.models import Entry, EntryKind, Lot, PointsRun
@@ -28,7 +28,7 @@ def clearing_day(year: int) -> date:
 
 def expiry_check(*, year: int, today: date | None = None) -> None:
     """POINTS-6: the clearing of ``year`` runs on its clearing day, not before."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     if today < clearing_day(year):
         raise DomainError(
             _("The clearing of %(year)s runs on %(day)s, not before.")
@@ -57,12 +57,12 @@ def expiry_run_open(*, year: int, job_run_id: int | None = None) -> PointsRun:
     """The points run the clearing of ``year`` writes to (see accrual_run_open)."""
     if job_run_id is None:
         return PointsRun.objects.create(
-            job=PointsRun.Job.EXPIRY, period=str(year), started_at=timezone.now()
+            job=PointsRun.Job.EXPIRY, period=str(year), started_at=clock.now()
         )
     run, _created = PointsRun.objects.get_or_create(
         job_run_id=job_run_id,
         finished_at__isnull=True,
-        defaults={"job": PointsRun.Job.EXPIRY, "period": str(year), "started_at": timezone.now()},
+        defaults={"job": PointsRun.Job.EXPIRY, "period": str(year), "started_at": clock.now()},
     )
     return run
 
@@ -86,7 +86,7 @@ def expire_range(run: PointsRun, *, lo: int, hi: int) -> dict[str, int]:
                 t.day(clearing_day(year)),
                 run.pk,
                 f"POINTS-6: valid until 31 December {year}",
-                t.moment(timezone.now()),
+                t.moment(clock.now()),
                 expiry_last_year(year),
                 False,
                 lo,
@@ -116,7 +116,7 @@ def expiry_close(run: PointsRun) -> PointsRun:
         "points": -int(written["points"] or 0),
         "up_to_year": expiry_last_year(int(run.period)),
     }
-    run.finished_at = timezone.now()
+    run.finished_at = clock.now()
     run.save(update_fields=["counts", "finished_at"])
     return run
 

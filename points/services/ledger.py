@@ -14,9 +14,9 @@ from datetime import date
 from typing import Any
 
 from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import clock
 from core.actors import recorded_actor
 from core.errors import DomainError
 from membership.models import Customer
@@ -80,10 +80,10 @@ def entry_post(
         year=lot.year,
         kind=kind,
         amount=amount,
-        booked_on=booked_on or timezone.localdate(),
+        booked_on=booked_on or clock.today(),
         actor=recorded_actor(actor),
         note=note,
-        created_at=timezone.now(),
+        created_at=clock.now(),
         **cause,
     )
 

@@ -7,9 +7,9 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import clock
 from core.actors import recorded_actor
 from core.errors import DomainError
 from membership.models import Customer, Status
@@ -57,7 +57,7 @@ def redemption_create(
     """
     if quantity < 1:
         raise DomainError(_("The quantity must be at least 1."))
-    today = today or timezone.localdate()
+    today = today or clock.today()
     (customer,) = account_lock(customer)
     refuse_if_frozen(customer)
     item = RewardItem.objects.get(pk=item.pk)
@@ -85,7 +85,7 @@ def redemption_create(
             % {"item": item.name, "stock": item.stock},
             code="stock",
         )
-    now = timezone.now()
+    now = clock.now()
     redemption = Redemption.objects.create(
         customer=customer,
         item=item,
@@ -117,7 +117,7 @@ def redemption_cancel(
 ) -> Redemption:
     """POINTS-7: cancel an unfulfilled redemption; its points go back to the lots they came
     from (and expire at once if a lot is past its validity, POINTS-6); the stock returns."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     (customer,) = account_lock(redemption.customer)
     redemption = Redemption.objects.select_for_update().get(pk=redemption.pk)
     if customer.status == Status.CANCELLED:
@@ -125,7 +125,7 @@ def redemption_cancel(
             _("The line is cancelled and its points were cleared: the redemption stays."),
             code="cancelled",
         )
-    now = timezone.now()
+    now = clock.now()
     event = redemption.set_status(
         Redemption.Status.CANCELLED, actor=recorded_actor(actor), note=note, at=now
     )
@@ -157,7 +157,7 @@ def redemption_fulfil(*, redemption: Redemption, actor: Any = None, note: str = 
     """The reward was handed over or delivered: requested → fulfilled (no more cancelling)."""
     redemption = Redemption.objects.select_for_update().get(pk=redemption.pk)
     event = redemption.set_status(
-        Redemption.Status.FULFILLED, actor=recorded_actor(actor), note=note, at=timezone.now()
+        Redemption.Status.FULFILLED, actor=recorded_actor(actor), note=note, at=clock.now()
     )
     redemption.save(update_fields=["status"])
     event.save()

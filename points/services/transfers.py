@@ -6,9 +6,9 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import clock
 from core.actors import recorded_actor
 from core.errors import DomainError
 from core.programme import programme
@@ -76,7 +76,7 @@ def transfer_recipient_register(
     return TransferRecipient.objects.create(
         sender=sender,
         recipient=recipient,
-        registered_at=timezone.now(),
+        registered_at=clock.now(),
         registered_by=recorded_actor(actor),
     )
 
@@ -101,7 +101,7 @@ def transfer_create(
     each lot's points keep their earning year (and their exemption from expiry)."""
     if points < 1:
         raise DomainError(_("Transfer at least 1 point."))
-    today = today or timezone.localdate()
+    today = today or clock.today()
     sender, recipient = account_lock(sender, recipient)
     refuse_if_frozen(sender)  # POINTS-9: no transfer out of a frozen account
     _check_pair(sender, recipient)
@@ -157,7 +157,7 @@ def transfer_create(
         recipient=recipient,
         points=points,
         month=month_start(today),
-        created_at=timezone.now(),
+        created_at=clock.now(),
         created_by=recorded_actor(actor),
     )
     for lot, take in take_oldest_first(lots, points):  # POINTS-5 oldest first

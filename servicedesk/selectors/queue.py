@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Avg, Count, Max, Q
 from django.utils import timezone
 
+from core import clock
 from core.programme import programme
 from membership.models import Brand, Customer
 from membership.selectors.segments import snapshot_status
@@ -54,7 +55,7 @@ def local_day_bounds(day: date) -> tuple[datetime, datetime]:
 def hall_board(hall: Hall, now: datetime | None = None) -> dict[str, Any]:
     """What the hall's screen shows: who waits in which class and for how long, who was
     just called to which desk. Two queries."""
-    now = now or timezone.now()
+    now = now or clock.now()
     limits = wait_limits_seconds()
     today = timezone.localdate(now)
     waiting_rows = list(
@@ -115,7 +116,7 @@ def queue_daily_report(day: date, *, now: datetime | None = None) -> list[dict[s
     A breach is a ticket called after its class's limit, or (while the day runs) a ticket
     still waiting beyond it. Waits are from identification (the ticket) to the call.
     """
-    now = now or timezone.now()
+    now = now or clock.now()
     limits = wait_limits_seconds()
     breach = Q()
     for ticket_class, limit in limits.items():

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import clock
 from membership.validators import MSISDN_RE
 from servicedesk.models import HotlineCall, Transfer
 
@@ -107,7 +108,7 @@ def parse_call_row(fields: list[str], now: datetime) -> tuple[dict[str, Any] | N
 def read_call_log(lines: Iterable[str]) -> CallLogResult:
     """Validate every row; ``errors`` holds one ``line N: …`` per bad row."""
     result = CallLogResult()
-    now = timezone.now()
+    now = clock.now()
     reader = csv.reader(lines)
     try:
         header = next(reader, None)
@@ -174,7 +175,7 @@ def call_log_import(*, fileobj: IO[str], dry_run: bool = False) -> CallLogResult
     result.created = len(ids) - result.updated
     if dry_run:
         return result
-    now = timezone.now()
+    now = clock.now()
     with transaction.atomic():
         HotlineCall.objects.bulk_create(
             [HotlineCall(imported_at=now, **row) for row in result.rows],

@@ -16,6 +16,7 @@ from django.db.models import CharField, Exists, F, OuterRef, Value
 from django.db.models.functions import Cast, Concat, JSONObject
 from django.utils import timezone
 
+from core import clock
 from core.programme import programme
 from membership.models import Customer, KeyPerson, LevelGrant, RatingRun, Status
 from servicedesk.models import BirthdayWaiver, OutboxMessage, OutboxStatus, SmsTemplate
@@ -33,7 +34,7 @@ def _not_yet_stored() -> Any:
 def _outbox_columns(
     template: str, *, recipient: str, customer: str, params: JSONObject, at: datetime
 ) -> dict[str, object]:
-    now = timezone.now()
+    now = clock.now()
     return {
         "template": Value(template),
         "params": params,
@@ -111,7 +112,7 @@ def notice_rating_run(*, rating_run: RatingRun) -> int:
         params=JSONObject(
             level=Cast("level", CharField()), valid_from=Cast("valid_from", CharField())
         ),
-        at=timezone.now(),
+        at=clock.now(),
     )
     created = insert_select(OutboxMessage, columns, source)
     if created:
@@ -127,7 +128,7 @@ def notice_expiry_reminders(*, year: int, rows: Iterable[tuple[int, int]]) -> in
     by the lead, so that servicedesk needs no import of points. Stored once per customer
     and year; inserted in chunks, skipping causes already stored.
     """
-    now = timezone.now()
+    now = clock.now()
     created = 0
     batch: list[tuple[int, int]] = []
 
@@ -193,7 +194,7 @@ def notice_holiday_greetings(*, day: date) -> int:
         recipient="msisdn",
         customer="id",
         params=JSONObject(festival=Cast(Value(festival), CharField())),
-        at=timezone.now(),
+        at=clock.now(),
     )
     created = insert_select(OutboxMessage, columns, source)
     if created:

@@ -27,9 +27,10 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from core import clock
 from core.programme import programme
 from membership.models import Customer, Level
 from servicedesk.gateways import GatewayError, GatewayRejected, OutgoingSms, SmsGateway, get_gateway
@@ -75,7 +76,7 @@ def outbox_kick(eta: datetime | None = None) -> None:
     """
     from servicedesk.tasks import send_outbox  # late: tasks import the services
 
-    if eta is not None and eta > timezone.now():
+    if eta is not None and eta > clock.now():
         if not send_outbox.app.conf.task_always_eager:
             send_outbox.apply_async(eta=eta)
         return
@@ -93,7 +94,7 @@ def outbox_enqueue(
 ) -> tuple[OutboxMessage, bool]:
     """Store one message for ``cause_key``, unless it is already stored (never twice)."""
     render_sms(template, params)  # refuse a message that could never be sent
-    now = timezone.now()
+    now = clock.now()
     with transaction.atomic():
         message, created = OutboxMessage.objects.get_or_create(
             cause_key=cause_key,
@@ -119,7 +120,7 @@ def backoff(attempts: int) -> timedelta:
 
 def outbox_recover_stale(*, gateway: SmsGateway, now: datetime | None = None) -> int:
     """Take back messages whose worker died while sending (see the module docstring)."""
-    now = now or timezone.now()
+    now = now or clock.now()
     lease = timedelta(seconds=int(programme("OUTBOX_SENDING_LEASE_SECONDS")))
     stale = OutboxMessage.objects.filter(status=OutboxStatus.SENDING, claimed_at__lt=now - lease)
     if gateway.deduplicates:
@@ -139,7 +140,7 @@ def outbox_recover_stale(*, gateway: SmsGateway, now: datetime | None = None) ->
 
 def outbox_send_one(*, message_id: int, gateway: SmsGateway, now: datetime | None = None) -> str:
     """Claim, send and mark one message; returns sent / retry / failed / skipped."""
-    now = now or timezone.now()
+    now = now or clock.now()
     claimed = OutboxMessage.objects.filter(
         pk=message_id, status=OutboxStatus.PENDING, next_attempt_at__lte=now
     ).update(status=OutboxStatus.SENDING, attempts=F("attempts") + 1, claimed_at=now)
@@ -184,7 +185,7 @@ def outbox_send_due(
 ) -> dict[str, int]:
     """Send what is due (after taking back stale claims); returns counts by outcome."""
     gateway = gateway or get_gateway()
-    now = now or timezone.now()
+    now = now or clock.now()
     counts: Counter[str] = Counter()
     counts["recovered"] = outbox_recover_stale(gateway=gateway, now=now)
     due = list(
@@ -209,5 +210,5 @@ def outbox_send_due(
 def outbox_retry_failed(*, message_ids: list[int]) -> int:
     """A supervisor sends failed messages again (after checking the delivery report)."""
     return OutboxMessage.objects.filter(pk__in=message_ids, status=OutboxStatus.FAILED).update(
-        status=OutboxStatus.PENDING, next_attempt_at=timezone.now(), last_error=""
+        status=OutboxStatus.PENDING, next_attempt_at=clock.now(), last_error=""
     )

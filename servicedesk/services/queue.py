@@ -9,6 +9,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import clock
 from core.actors import recorded_actor
 from core.errors import DomainError
 from membership.models import Customer
@@ -52,7 +53,7 @@ def ticket_issue(*, hall: Hall, msisdn: str, actor: Any, at: datetime | None = N
         ) from exc
     if not hall.active:
         raise DomainError(_("The hall %(hall)s is closed.") % {"hall": hall.name})
-    at = at or timezone.now()
+    at = at or clock.now()
     day = timezone.localdate(at)
     hall = Hall.objects.select_for_update().get(pk=hall.pk)  # serialises numbering per hall
     waiting = Ticket.objects.filter(
@@ -92,7 +93,7 @@ def ticket_call_next(
     "call next" at the same moment get two different tickets; everywhere the move itself is
     a conditional UPDATE (still waiting → called), so a ticket is never called twice.
     """
-    at = at or timezone.now()
+    at = at or clock.now()
     # Today's queue only: a ticket left waiting on an earlier day is not called any more.
     waiting = Ticket.objects.filter(
         hall=hall, day=timezone.localdate(at), status=TicketStatus.WAITING
@@ -123,7 +124,7 @@ def ticket_set_status(
     *, ticket: Ticket, status: str, actor: Any, at: datetime | None = None
 ) -> Ticket:
     """Serve or cancel a ticket, if the state machine allows it."""
-    at = at or timezone.now()
+    at = at or clock.now()
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     if status not in TICKET_TRANSITIONS.get(ticket.status, frozenset()):
         raise DomainError(

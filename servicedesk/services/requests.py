@@ -6,9 +6,9 @@ from datetime import date
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import clock
 from core.actors import recorded_actor
 from core.errors import DomainError
 from membership.models import Customer
@@ -35,7 +35,7 @@ def _record(
         request=request,
         from_status=from_status,
         to_status=to_status,
-        at=timezone.now(),
+        at=clock.now(),
         actor=recorded_actor(actor),
         note=note[:300],
     )
@@ -51,7 +51,7 @@ def _new_request(
         hall=hall,
         privilege=check.privilege,
         terms=check.terms[:300],
-        created_at=timezone.now(),
+        created_at=clock.now(),
         created_by=recorded_actor(actor),
         **fields,
     )
@@ -80,7 +80,7 @@ def service_request_create(
         "subject": str(data.pop("subject", "") or "")[:200],
         "note": str(data.pop("note", "") or ""),
     }
-    on = on or timezone.localdate()
+    on = on or clock.today()
     check = request_check(customer_standing(customer, on), kind, data)
     request = _new_request(
         customer=customer, kind=kind, check=check, actor=actor, hall=hall, extra=extra
@@ -155,7 +155,7 @@ def service_request_set_status(
         request.refusal_reason = note.strip()[:300]
         update.append("refusal_reason")
     if status in CLOSING_STATUSES:
-        request.closed_at = timezone.now()
+        request.closed_at = clock.now()
         update.append("closed_at")
     request.save(update_fields=update)
     _record(request, previous, status, actor, note)

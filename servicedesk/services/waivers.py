@@ -12,9 +12,9 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import clock
 from core.errors import DomainError
 from membership.models import Brand, Customer, Status, Usage, UsageCategory
 from servicedesk.models import BirthdayWaiver
@@ -84,7 +84,7 @@ def birthday_waivers_run(*, day: date) -> BirthdayRun:
     One INSERT … SELECT for the waivers, one for the SMS; a second run finds everything
     recorded and adds nothing. ``day`` must be over (its usage is complete the day after).
     """
-    if day >= timezone.localdate():
+    if day >= clock.today():
         raise DomainError(
             _("Birthday waivers run for a day that is over; %(day)s is not.")
             % {"day": day.isoformat()}
@@ -111,7 +111,7 @@ def birthday_waivers_run(*, day: date) -> BirthdayRun:
             "amount": Coalesce(
                 Subquery(waived, output_field=money), Value(Decimal("0.00")), output_field=money
             ),
-            "created_at": Value(timezone.now()),
+            "created_at": Value(clock.now()),
         },
         source,
     )

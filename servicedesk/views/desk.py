@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 
+from core import clock
 from membership.access import customer_for_user
 from membership.extensions import card_panels
 from servicedesk.forms import LookupForm
@@ -36,7 +36,7 @@ def desk_home(request: HttpRequest) -> HttpResponse:
 
 def desk_card(request: HttpRequest, msisdn: str) -> HttpResponse:
     customer = customer_for_user(request.user, msisdn)
-    on = timezone.localdate()
+    on = clock.today()
     panels = [
         {"template": panel.template, "context": panel.context(request, customer, on)}
         for panel in card_panels()

@@ -5,11 +5,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from core import clock
 from core.errors import DomainError
 from servicedesk.access import hall_for_user, ticket_for_user
 from servicedesk.forms import CallNextForm, TicketIssueForm
@@ -30,7 +30,7 @@ def hall_desk(request: HttpRequest, code: str) -> HttpResponse:
     """The clerk's console: issue a ticket, call the next one, mark the called ones served."""
     hall = hall_for_user(request.user, code)
     in_service = (
-        Ticket.objects.filter(hall=hall, day=timezone.localdate(), status=TicketStatus.CALLED)
+        Ticket.objects.filter(hall=hall, day=clock.today(), status=TicketStatus.CALLED)
         .select_related("customer")
         .order_by("-called_at")
     )

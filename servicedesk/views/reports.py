@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 
+from core import clock
 from servicedesk.forms import DayForm
 from servicedesk.selectors.hotline import hotline_report
 from servicedesk.selectors.queue import queue_daily_report, wait_limits_seconds
@@ -13,7 +13,7 @@ from servicedesk.selectors.queue import queue_daily_report, wait_limits_seconds
 
 def service_levels(request: HttpRequest) -> HttpResponse:
     form = DayForm(request.GET or None)
-    day = timezone.localdate()
+    day = clock.today()
     if form.is_valid() and form.cleaned_data["day"]:
         day = form.cleaned_data["day"]
     rows = queue_daily_report(day)

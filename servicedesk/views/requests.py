@@ -6,9 +6,9 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import clock
 from core.errors import DomainError
 from membership.access import customer_for_user
 from servicedesk.access import service_request_for_user
@@ -61,9 +61,7 @@ def request_create(request: HttpRequest, msisdn: str, kind: str) -> HttpResponse
         form = form_class(request.GET if bound else None)
         if bound:
             form.is_valid()
-    check = request_check(
-        customer_standing(customer, timezone.localdate()), kind, form.check_data()
-    )
+    check = request_check(customer_standing(customer, clock.today()), kind, form.check_data())
     return render(
         request,
         "servicedesk/request_form.html",

@@ -20,8 +20,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
-from django.utils import timezone
 
+from core import clock
 from membership.dates import add_months
 from membership.models import Bill, Customer
 from membership.services.imports import bills_import
@@ -57,7 +57,7 @@ class Command(BaseCommand):
                 f"{rows} rows need {months} months per customer for {len(msisdns)} customers; "
                 f"use at most {MAX_MONTHS * len(msisdns)} rows."
             )
-        last = add_months(timezone.localdate().replace(day=1), -1)
+        last = add_months(clock.today().replace(day=1), -1)
         with tempfile.TemporaryDirectory() as directory:
             first = Path(directory) / "bills.csv"
             changed = Path(directory) / "bills_changed.csv"

@@ -12,8 +12,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils import timezone
 
+from core import clock
 from membership.dates import tenure_years
 from membership.models import (
     LEVEL_RANK,
@@ -38,7 +38,7 @@ class Command(BaseCommand):
     help = "Time the annual rating commit: set-based SQL vs a per-row ORM loop (rolled back)."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("year", type=int, nargs="?", default=timezone.localdate().year - 1)
+        parser.add_argument("year", type=int, nargs="?", default=clock.today().year - 1)
 
     def handle(self, *args: Any, year: int, **options: Any) -> None:
         customers = Customer.objects.count()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.utils import timezone
+from core import clock
 
 
 def local_today() -> date:
     """Today in the programme's time zone (Asia/Shanghai, CONV-4)."""
-    return timezone.localdate()
+    return clock.today()

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import clock
 from core.errors import DomainError
 from membership.calendar_cn import greeting_dates
 from membership.dates import anniversary
@@ -61,7 +62,7 @@ def contact_log_create(
         raise DomainError(_("Say who was contacted: a key person or a name."))
     if occasion != CareOccasion.ROUTINE and key_person is None:
         raise DomainError(_("Birthday and holiday care is logged for a key person."))
-    contacted_at = contacted_at or timezone.now()
+    contacted_at = contacted_at or clock.now()
     if timezone.is_naive(contacted_at):
         contacted_at = timezone.make_aware(contacted_at)
     day = timezone.localdate(contacted_at)

@@ -7,9 +7,9 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import clock
 from core.actors import recorded_actor
 from core.errors import DomainError
 from core.programme import programme
@@ -122,7 +122,7 @@ def key_person_remove(
     person = KeyPerson.objects.select_for_update().get(pk=key_person.pk)
     if person.ended_at is not None:
         raise DomainError(_("This person is no longer a key person."))
-    now = timezone.now()
+    now = clock.now()
     person.ended_at = now
     person.ended_by = recorded_actor(actor)
     person.end_reason = reason.strip()[:200]

@@ -7,9 +7,9 @@ from datetime import date
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import clock
 from core.actors import recorded_actor
 from core.errors import DomainError
 from membership.models import Customer, GroupCustomer, GroupMember, KeyPerson, Status
@@ -91,7 +91,7 @@ def group_member_remove(
             % {"day": f"{member.signed_on:%Y-%m-%d}"}
         )
     member.ended_on = on
-    member.ended_at = timezone.now()
+    member.ended_at = clock.now()
     member.ended_by = recorded_actor(actor)
     member.save(update_fields=["ended_on", "ended_at", "ended_by"])
     return member

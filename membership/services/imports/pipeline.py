@@ -7,9 +7,9 @@ from os import PathLike
 from typing import IO, Any
 
 from django.db import connection, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import clock
 from core.errors import DomainError
 from membership.services.imports.feeds import (
     BILLS,
@@ -74,7 +74,7 @@ def _run(
             on_error(error)
 
     fileobj, opened = _open(path_or_file)
-    ctx = RowContext(today=timezone.localdate())
+    ctx = RowContext(today=clock.today())
     try:
         with transaction.atomic(), connection.cursor() as cursor:
             try:
@@ -104,7 +104,7 @@ def _run(
                     result.created = count_new(feed, stage, cursor)
                     result.updated = result.rows - result.created
                     raise Rollback
-                now = timezone.now()
+                now = clock.now()
                 if feed is CUSTOMERS:
                     result.created = merge_customers(stage, cursor, now=now, actor=actor)
                     apply_customer_changes(stage, cursor, now=now, actor=actor, report=report)

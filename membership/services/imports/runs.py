@@ -19,9 +19,9 @@ from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
 from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import clock
 from core.actors import recorded_actor
 from core.errors import DomainError
 from core.job_states import error_text
@@ -54,7 +54,7 @@ def import_run_set_status(
             % {"origin": R(origin).label, "to": R(to).label},
             code="bad_transition",
         )
-    now = timezone.now()
+    now = clock.now()
     values: dict[str, Any] = {"status": to, **fields}
     if to == R.RUNNING:
         values.update(started_at=now, finished_at=None, bytes_read=0, attempts=F("attempts") + 1)
@@ -82,7 +82,7 @@ def import_run_is_stale(run: ImportRun, *, now: datetime | None = None) -> bool:
     """A queued or running run with no end in sight: queued or started longer ago than
     JOB_STALE_MINUTES (60, more than the task's 30-minute hard time limit, after which Celery
     kills the task), so its worker or its task is gone."""
-    now = now or timezone.now()
+    now = now or clock.now()
     cutoff = now - timedelta(minutes=int(programme("JOB_STALE_MINUTES")))
     if run.status == R.RUNNING:
         return (run.started_at or run.created_at) < cutoff
@@ -196,7 +196,7 @@ def import_run_apply(*, run: ImportRun, actor: Any) -> ImportRun:
 def import_checked_files_expire(*, now: datetime | None = None) -> dict[str, int]:
     """D-IMPORT-6: delete the files that passed dry runs kept and nobody imported within
     IMPORT_CHECKED_FILE_HOURS (the daily job ``import_files_cleanup``). Safe to run twice."""
-    now = now or timezone.now()
+    now = now or clock.now()
     cutoff = now - timedelta(hours=int(programme("IMPORT_CHECKED_FILE_HOURS")))
     kept = ImportRun.objects.filter(
         dry_run=True, status=R.SUCCEEDED, finished_at__lt=cutoff

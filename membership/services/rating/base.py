@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import clock
 from core.actors import recorded_actor
 from core.errors import DomainError
 from core.programme import programme
@@ -125,7 +126,7 @@ def commit_run(
     or concurrent commit is refused and changes nothing). Listeners of ``rating_committed``
     (the notices outbox) hear of it once the transaction is committed."""
     refuse_second_commit(policy, period)
-    now = timezone.now()
+    now = clock.now()
     user = recorded_actor(actor)
     try:
         with transaction.atomic():

@@ -6,8 +6,8 @@ from datetime import date
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
+from core import clock
 from plans.services import plans_make_effective
 
 
@@ -19,7 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, on: str, **options: Any) -> None:
         try:
-            day = date.fromisoformat(on) if on else timezone.localdate()
+            day = date.fromisoformat(on) if on else clock.today()
         except ValueError as exc:
             raise CommandError(f"--date “{on}” is not a date in the form YYYY-MM-DD") from exc
         counts = plans_make_effective(on=day)

@@ -15,8 +15,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 from django.db.models import Count, F, Max, Sum
-from django.utils import timezone
 
+from core import clock
 from core.jobs import run_job
 from membership import dates
 from membership.models import Bill, Brand, Status
@@ -31,7 +31,7 @@ from points.services.accrual import brand_reward_percent, tenure_reward_percent
 def naive_accrue(month: date) -> None:
     """POINTS-1..3 the slow way: one bill at a time, a handful of queries per bill."""
     start, end = dates.month_start(month), dates.month_end(month)
-    now = timezone.now()
+    now = clock.now()
     for bill in Bill.objects.filter(month=start).select_related("customer"):
         customer = bill.customer
         if customer.status == Status.CANCELLED:

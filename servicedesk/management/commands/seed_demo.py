@@ -12,8 +12,8 @@ from datetime import date
 from typing import Any
 
 from django.core.management.base import BaseCommand
-from django.utils import timezone
 
+from core import clock
 from core.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_staff
 from core.errors import DomainError
 from core.roles import MANAGER, ROLE_LABELS
@@ -34,7 +34,7 @@ class Command(BaseCommand):
         parser.add_argument("--customers", type=int, default=3000)
 
     def handle(self, *args: Any, customers: int, **options: Any) -> None:
-        today = timezone.localdate()
+        today = clock.today()
         users = seed_staff()
         managers = [users[login.username] for login in DEMO_LOGINS if login.role == MANAGER]
         counts = seed_province(managers=managers, customers=customers, today=today)
