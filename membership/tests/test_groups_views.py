@@ -427,6 +427,9 @@ def add_groups(manager: Any, n: int) -> None:
         ("membership:upgrade_list", 5),
     ],
 )
+# The care calendar reads the greetings already sent only while a festival's window is open
+# (one more query then), so the count is fixed for a given day: the test names its day.
+@pytest.mark.now("2026-11-25 10:00")
 def test_list_pages_take_a_fixed_number_of_queries(
     name: str, expected: int, account_manager: Any, django_assert_num_queries: Any
 ) -> None:

@@ -13,9 +13,9 @@ from plans.services import subscription_order
 from plans.tests.conftest import customer_in, plan
 from tests.factories import PlanFactory
 
-pytestmark = pytest.mark.django_db
-
 TODAY = date(2026, 3, 10)
+# The day these tests build their data around is the day the product's clock reads.
+pytestmark = [pytest.mark.django_db, pytest.mark.now(TODAY)]
 # The source's table, as loaded by the catalogue migration; 南京 stands for "other cities".
 STATES = {
     "南京": {"internet": "open", "business_travel": "open", "local": "open"},

@@ -15,8 +15,9 @@ from membership.selectors.levels import effective_level
 from plans import demo
 from plans.models import Plan, Subscription, SubscriptionEvent, SubscriptionStatus
 
-pytestmark = pytest.mark.django_db
 TODAY = date(2026, 11, 25)
+# The day these tests build their data around is the day the product's clock reads.
+pytestmark = [pytest.mark.django_db, pytest.mark.now(TODAY)]
 
 
 def test_demo_gives_most_active_gotone_lines_a_plan_and_levels_come_from_plans(

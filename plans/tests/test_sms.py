@@ -13,8 +13,9 @@ from plans.sms import parse_order_code, sms_order_receive
 from plans.tests.conftest import customer_in
 from tests.factories import PlanFactory
 
-pytestmark = pytest.mark.django_db
 TODAY = date(2026, 3, 31)
+# The day these tests build their data around is the day the product's clock reads.
+pytestmark = [pytest.mark.django_db, pytest.mark.now(TODAY)]
 
 
 def _sms(msisdn: str, text: str, today: date = TODAY) -> Any:

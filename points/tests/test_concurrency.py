@@ -28,6 +28,7 @@ pytestmark = [
 ]
 
 TODAY = date(2026, 11, 25)
+pytestmark.append(pytest.mark.now(TODAY))  # the day the data is built around is the clock's
 
 
 def run_in_parallel(jobs: list[Callable[[], Any]]) -> list[Any]:

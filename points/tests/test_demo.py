@@ -14,9 +14,9 @@ from points.models import Entry, Redemption, RewardItem
 from points.services import lots_reconcile
 from points.tests.builders import make_user
 
-pytestmark = pytest.mark.django_db
-
 TODAY = date(2026, 11, 25)
+# The day these tests build their data around is the day the product's clock reads.
+pytestmark = [pytest.mark.django_db, pytest.mark.now(TODAY)]
 
 
 @pytest.fixture

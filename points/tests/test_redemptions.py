@@ -20,9 +20,9 @@ from points.services import (
 )
 from points.tests.builders import earn, lot_balances, make_customer, make_item
 
-pytestmark = pytest.mark.django_db
-
 TODAY = date(2026, 11, 25)
+# The day these tests build their data around is the day the product's clock reads.
+pytestmark = [pytest.mark.django_db, pytest.mark.now(TODAY)]
 
 
 def test_points_5_redemption_takes_the_oldest_lot_first() -> None:

@@ -18,9 +18,9 @@ from points.services import (
 )
 from points.tests.builders import earn, lot_balances, make_customer
 
-pytestmark = pytest.mark.django_db
-
 TODAY = date(2026, 11, 25)
+# The day these tests build their data around is the day the product's clock reads.
+pytestmark = [pytest.mark.django_db, pytest.mark.now(TODAY)]
 
 
 def pair(**sender_kwargs: object) -> tuple:

@@ -10,7 +10,6 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from membership.models import Customer, Status
 from points.models import Redemption, RewardItem, Transfer, TransferRecipient
@@ -18,11 +17,12 @@ from points.selectors import balances
 from points.services import redemption_create, transfer_recipient_register
 from points.tests.builders import earn, make_customer, make_item
 
-pytestmark = pytest.mark.django_db
+# Lots are earned in years counted back from THIS_YEAR, and their expiry depends on today.
+pytestmark = [pytest.mark.django_db, pytest.mark.now("2026-11-25 10:00")]
 
 ALL = ("counter_clerk", "account_manager", "supervisor", "superuser")
 ACTORS = ("counter_clerk", "supervisor", "superuser")
-THIS_YEAR = timezone.localdate().year
+THIS_YEAR = 2026
 
 
 @pytest.fixture

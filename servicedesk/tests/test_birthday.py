@@ -21,9 +21,9 @@ from servicedesk.services.waivers import birthday_waivers_run, waivers_summary
 from servicedesk.tests.conftest import make_customer
 from tests.factories import UsageFactory
 
-pytestmark = pytest.mark.django_db
-
 DAY = date(2026, 3, 5)
+# The birthday of most tests is over: they run later that year.
+pytestmark = [pytest.mark.django_db, pytest.mark.now("2026-11-25 10:00")]
 
 
 def usage(customer: Any, category: str, amount: str, day: date = DAY) -> None:
@@ -70,10 +70,8 @@ def test_service_6_a_zero_amount_is_recorded_but_sends_no_sms() -> None:
     assert not OutboxMessage.objects.exists()
 
 
-def test_service_6_the_sms_goes_to_the_outbox_for_the_next_day(monkeypatch: Any) -> None:
-    # the daily run, early on the day after the birthday
-    run_at = datetime(2026, 3, 6, 1, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
-    monkeypatch.setattr("django.utils.timezone.now", lambda: run_at)
+@pytest.mark.now("2026-03-06 01:00")  # the daily run, early on the day after the birthday
+def test_service_6_the_sms_goes_to_the_outbox_for_the_next_day() -> None:
     customer = make_customer(birth_date=date(1980, 3, 5), msisdn="13900000077")
     usage(customer, "domestic_voice", "12.30")
     birthday_waivers_run(day=DAY)
@@ -110,8 +108,8 @@ def test_service_6_the_job_run_twice_changes_nothing() -> None:
     assert OutboxMessage.objects.count() == 3
 
 
-def test_service_6_once_per_customer_per_year(monkeypatch: Any) -> None:
-    monkeypatch.setattr("servicedesk.services.waivers.timezone.localdate", lambda: date(2030, 1, 1))
+@pytest.mark.now("2030-01-01")
+def test_service_6_once_per_customer_per_year() -> None:
     customer = make_customer(birth_date=date(1980, 3, 5))
     birthday_waivers_run(day=DAY)
     customer.birth_date = date(1980, 3, 9)  # corrected in the feed
@@ -133,10 +131,10 @@ def test_service_6_once_per_customer_per_year(monkeypatch: Any) -> None:
         (date(2028, 2, 29), {"feb29"}),
     ],
 )
+@pytest.mark.now("2030-01-01")
 def test_service_6_29_february_birthdays_on_28_february_in_other_years(
-    day: date, waived: set[str], monkeypatch: Any
+    day: date, waived: set[str]
 ) -> None:
-    monkeypatch.setattr("servicedesk.services.waivers.timezone.localdate", lambda: date(2030, 1, 1))
     people = {
         "feb29": make_customer(birth_date=date(1992, 2, 29)),
         "feb28": make_customer(birth_date=date(1992, 2, 28)),
@@ -208,10 +206,9 @@ def test_service_6_the_summary_comes_from_the_counts_the_job_run_keeps() -> None
     assert waivers_command("--date", "2026-03-05") == line + "\n"
 
 
-def test_service_6_conv_4_the_command_defaults_to_yesterday_in_shanghai(monkeypatch: Any) -> None:
-    # 17:30 UTC on 5 March is 01:30 on 6 March in Asia/Shanghai: yesterday is 5 March.
-    now = datetime(2026, 3, 5, 17, 30, tzinfo=ZoneInfo("UTC"))
-    monkeypatch.setattr("django.utils.timezone.now", lambda: now)
+# 17:30 UTC on 5 March is 01:30 on 6 March in Asia/Shanghai: yesterday is 5 March.
+@pytest.mark.now("2026-03-05T17:30+00:00")
+def test_service_6_conv_4_the_command_defaults_to_yesterday_in_shanghai() -> None:
     make_customer(birth_date=date(1980, 3, 5))
     assert waivers_command().startswith("birthday waivers 2026-03-05: 1 new")
     assert JobRun.objects.get().period == "2026-03-05"

@@ -4,10 +4,11 @@ sent twice (also when the worker dies after the gateway accepted a message)."""
 from __future__ import annotations
 
 import logging
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from io import StringIO
 from pathlib import Path
 from typing import Any, cast
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
@@ -37,10 +38,10 @@ from servicedesk.services.outbox import (
 from servicedesk.tests.conftest import give_level, make_customer
 from tests.factories import KeyPersonFactory
 
-pytestmark = pytest.mark.django_db
-
-# "Now" for the sender: a day ahead of the clock, so that every message stored is due.
-NOW = (timezone.now() + timedelta(days=1)).replace(microsecond=0)
+# The tests run on 25 November 2026; "now" for the sender is a day ahead of that clock, so
+# that every message stored is due.
+pytestmark = [pytest.mark.django_db, pytest.mark.now("2026-11-25 10:00")]
+NOW = datetime(2026, 11, 26, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
 class PhoneNetwork:
