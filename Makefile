@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 HOST   ?= 127.0.0.1:8000
 
-.PHONY: run test lint pytest migrate seed worker beat messages bench clean
+.PHONY: run test test-dates lint pytest migrate seed worker beat messages bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,22 @@ lint: $(VENV)/.installed
 
 pytest: $(VENV)/.installed
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+## make test-dates: the whole suite with the clock moved to each instant below, read in
+## Asia/Shanghai and in UTC (GOTONE_TEST_NOW, conftest.py); prints one summary line each.
+TEST_INSTANTS ?= 2026-12-31T23:59 2027-01-01T00:01 2027-01-31T23:59 2027-02-01T00:01 \
+	2027-12-31T23:59 2028-02-29T12:00 2030-06-15T12:00
+TEST_DATES_ARGS ?= -q -p no:cacheprovider -n 2
+test-dates: $(VENV)/.installed
+	@failed=0; mkdir -p test-artifacts; \
+	for zone in Asia/Shanghai:+08:00 UTC:+00:00; do \
+	  for at in $(TEST_INSTANTS); do \
+	    when="$$at$${zone#*:}"; log="test-artifacts/test-dates-$$when.log"; \
+	    TZ="$${zone%%:*}" GOTONE_TEST_NOW="$$when" $(BIN)/pytest $(TEST_DATES_ARGS) >"$$log" 2>&1 \
+	      || failed=1; \
+	    echo "$$when ($${zone%%:*}): $$(tail -n 1 "$$log")"; \
+	  done; \
+	done; exit $$failed
 
 migrate: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
