@@ -82,6 +82,24 @@ def merge_simple(feed: Feed, stage: Stage, cursor: Any, *, now: datetime) -> int
     return created
 
 
+def refresh_statistics(feed: Feed, cursor: Any) -> None:
+    """ANALYZE the tables the merge wrote, inside its transaction (PostgreSQL only).
+
+    Autovacuum may be off, and it cannot see rows not yet committed anyway: without this the
+    foreign-key checks at COMMIT and the next job (an accrual, a rating) plan against tables
+    the statistics still call empty, and a nested loop over millions of rows follows.
+    """
+    if not is_pg():
+        return
+    models: tuple[Any, ...]
+    if feed is CUSTOMERS:
+        models = (Customer, Customer.history.model, StatusChange)
+    else:
+        models = (Bill,) if feed is BILLS else (Usage,)
+    for model in models:
+        cursor.execute(f"ANALYZE {q(model._meta.db_table)}")
+
+
 def _history_columns() -> list[str]:
     """The columns simple_history copies from Customer (its own history_* columns aside)."""
     history = Customer.history.model

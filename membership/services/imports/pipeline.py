@@ -31,6 +31,7 @@ from membership.services.imports.merge import (
     count_new,
     merge_customers,
     merge_simple,
+    refresh_statistics,
 )
 from membership.services.imports.rows import HeaderError, RowContext, StagedRow, read_rows
 from membership.services.imports.sql import is_pg
@@ -112,6 +113,7 @@ def _run(
                     result.created = merge_simple(feed, stage, cursor, now=now)
                 result.updated = result.rows - result.created
                 stage.drop(cursor)
+                refresh_statistics(feed, cursor)
             except Rollback:
                 transaction.set_rollback(True)
     finally:

@@ -31,6 +31,11 @@ MONEY_RE = re.compile(r"^([+-]?)(\d+)(?:\.(\d+))?$")
 MONEY_INTEGER_DIGITS = 10
 PLAIN_MONEY_RE = re.compile(r"^\d{1,10}(?:\.\d{1,2})?$")
 EARLIEST_DATE = date(1900, 1, 1)
+# The choices, read once: ``TextChoices.values`` builds a new list on every access, which
+# cost a fifth of the customers feed's time at a million rows.
+BRANDS: list[str] = Brand.values
+STATUSES: list[str] = Status.values
+CATEGORIES: list[str] = UsageCategory.values
 
 
 @dataclass
@@ -197,11 +202,11 @@ def parse_customer_row(fields: list[str], ctx: RowContext) -> tuple[tuple[Any, .
     name = parse_text("name", fields[1], 64, problems)
     id_number = parse_text("id_number", fields[2], 18, problems)
     birth_date = parse_date("birth_date", fields[3], problems, ctx)
-    brand = parse_choice("brand", fields[4], Brand.values, problems)
+    brand = parse_choice("brand", fields[4], BRANDS, problems)
     joined_on = parse_date("joined_on", fields[5], problems, ctx)
     province = parse_text("province", fields[6], 32, problems)
     city = parse_text("city", fields[7], 32, problems)
-    status = parse_choice("status", fields[8], Status.values, problems)
+    status = parse_choice("status", fields[8], STATUSES, problems)
     # May be empty; the billing system may also date a registration ahead (not checked).
     registered = parse_date(
         "real_name_registered_on", fields[9], problems, ctx, required=False, not_future=False
@@ -237,7 +242,7 @@ def parse_usage_row(fields: list[str], ctx: RowContext) -> tuple[tuple[Any, ...]
     problems: list[str] = []
     msisdn = parse_msisdn(fields[0], problems)
     day = parse_date("date", fields[1], problems, ctx)
-    category = parse_choice("category", fields[2], UsageCategory.values, problems)
+    category = parse_choice("category", fields[2], CATEGORIES, problems)
     amount = parse_money("amount", fields[3], problems, allow_negative=False)
     return (msisdn, day, category, amount), problems
 
