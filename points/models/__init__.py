@@ -26,14 +26,13 @@ from points.models.ledger import (
     Lot,
 )
 from points.models.redemptions import Redemption, RedemptionEvent, RewardItem
-from points.models.runs import AccrualStage, PointsRun
+from points.models.runs import PointsRun
 from points.models.transfers import Transfer, TransferRecipient
 
 __all__ = [
     "ACCRUAL_KINDS",
     "NEGATIVE_KINDS",
     "POSITIVE_KINDS",
-    "AccrualStage",
     "AppendOnlyError",
     "Entry",
     "EntryKind",

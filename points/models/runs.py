@@ -6,8 +6,6 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from membership.models import Customer
-
 
 class PointsRun(models.Model):
     """CONV-5: one run of a batch job (accrual of a month, expiry of a year) and its counts."""
@@ -48,27 +46,3 @@ class PointsRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job} {self.period}"
-
-
-class AccrualStage(models.Model):
-    """Scratch rows of one accrual chunk: what each customer should hold for the month.
-
-    Filled by one INSERT … SELECT over the bills, read by the statements that write the
-    entries, and emptied before the chunk's transaction commits.
-    """
-
-    run = models.ForeignKey(PointsRun, on_delete=models.CASCADE, related_name="+")
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    exempt = models.BooleanField()
-    consumption = models.IntegerField()
-    reward_brand = models.IntegerField()
-    reward_tenure = models.IntegerField()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["run", "customer"], name="points_stage_once"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.run_id} {self.customer_id}"

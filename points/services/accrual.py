@@ -3,22 +3,32 @@
 One run for a month works through the customers in primary-key chunks, each chunk in its
 own transaction:
 
-1. one ``INSERT … SELECT`` over the month's bills (joined to their customers) fills the
-   scratch table ``AccrualStage`` with what each customer should hold for the month:
+1. one ``INSERT … SELECT`` over the month's bills (joined to their customers) fills a
+   TEMP table, the chunk's stage, with what each customer should hold for the month:
    consumption points (POINTS-1), brand and tenure rewards (POINTS-2), for the lines whose
    accrual has started (POINTS-3);
-2. the lots that will receive points are created;
+2. the lots that will receive points are created (``ON CONFLICT DO NOTHING`` on the lot's
+   unique key);
 3. for each of the three parts: a *correction* for every customer whose entries for the
    month no longer match (a re-imported bill, POINTS-4), then the part itself for every
-   customer who has none yet (the unique constraint on (customer, month, kind) backs this),
-   each followed by one UPDATE of the lots' balances;
-4. the scratch rows are deleted.
+   customer who has none yet (``ON CONFLICT DO NOTHING`` on the unique constraint on
+   (customer, month, kind)), each followed by one UPDATE of the lots' balances;
+4. the stage is dropped.
 
 Running a month again writes nothing new unless a bill changed (CONV-5).
+
+Scale (docs/performance.md): no statement's plan may depend on statistics that the run
+itself makes stale. The stage is a fresh TEMP table per chunk (a permanent scratch table
+emptied by DELETE kept every dead row of the run, which each later chunk scanned again),
+analysed once filled; "has none yet" is the unique index's own conflict check, not an
+anti-join the planner could turn into a scan of every entry of the month per customer;
+every read of the entries is bounded by the chunk's customer range on an index that
+starts with (month, kind, customer).
 """
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 from typing import Any
 
@@ -46,8 +56,12 @@ from membership import dates
 from membership.models import LEVEL_RANK, Bill, Brand, Customer, Status
 from membership.scoring import consumption_points_sql
 from membership.selectors.levels import effective_rank_subquery
-from points.models import AccrualStage, Entry, EntryKind, Lot, PointsRun
+from points.models import ACCRUAL_KINDS, Entry, EntryKind, Lot, PointsRun
 from points.selectors import easyown_start
+
+# The predicate of the unique index "points_entry_accrual_once_per_month" (POINTS-4), as the
+# conflict target of the inserts names it.
+ACCRUAL_ONCE = "kind IN ({})".format(", ".join(f"'{kind}'" for kind in ACCRUAL_KINDS))
 
 # The stage column holding each accrual part.
 PART_COLUMNS: dict[str, str] = {
@@ -146,7 +160,7 @@ def month_targets(month: date, lo: int, hi: int) -> QuerySet[Any]:
     )
 
 
-def _brand_percent_sql() -> tuple[str, list[Any]]:
+def brand_percent_sql() -> tuple[str, list[Any]]:
     rates = programme("POINTS_BRAND_REWARD_PERCENT")
     whens: list[str] = []
     params: list[Any] = []
@@ -157,7 +171,7 @@ def _brand_percent_sql() -> tuple[str, list[Any]]:
     return f"CASE {' '.join(whens)} ELSE %s END", [*params, int(rates["other"])]
 
 
-def _tenure_percent_sql() -> tuple[str, list[Any]]:
+def tenure_percent_sql() -> tuple[str, list[Any]]:
     whens: list[str] = []
     params: list[Any] = []
     for minimum, percent in programme("POINTS_TENURE_REWARD_PERCENT"):
@@ -173,7 +187,7 @@ class _Sql:
         qn = connection.ops.quote_name
         self.entry = qn(Entry._meta.db_table)
         self.lot = qn(Lot._meta.db_table)
-        self.stage = qn(AccrualStage._meta.db_table)
+        self.stage = qn(f"points_stage_{uuid.uuid4().hex[:12]}")
         self.customer = qn(Customer._meta.db_table)
 
     @staticmethod
@@ -191,16 +205,20 @@ class _Sql:
             return max(cursor.rowcount, 0)
 
 
-def _apply_to_lots(t: _Sql, run: PointsRun, kind: str, corrects: str, lo: int, hi: int) -> None:
+def _apply_to_lots(
+    t: _Sql, run: PointsRun, month: date, kind: str, corrects: str, lo: int, hi: int
+) -> None:
     """Move the balances of the lots that this run's new entries of one kind touched
-    (UPDATE … FROM a grouped derived table: SQLite ≥ 3.33 and PostgreSQL)."""
+    (UPDATE … FROM a grouped derived table: SQLite ≥ 3.33 and PostgreSQL). The entries are
+    found by (month, kind, customer range), the chunk's own slice of an index: by run alone
+    each chunk would walk every entry the run wrote before it."""
     t.execute(
         f"UPDATE {t.lot} SET balance = {t.lot}.balance + d.amount"
         f" FROM (SELECT e.lot_id AS lot_id, SUM(e.amount) AS amount FROM {t.entry} e"
-        f" WHERE e.run_id = %s AND e.kind = %s AND e.corrects = %s"
-        f" AND e.customer_id >= %s AND e.customer_id < %s GROUP BY e.lot_id) d"
+        f" WHERE e.month = %s AND e.kind = %s AND e.customer_id >= %s AND e.customer_id < %s"
+        f" AND e.run_id = %s AND e.corrects = %s GROUP BY e.lot_id) d"
         f" WHERE {t.lot}.id = d.lot_id",
-        [run.pk, kind, corrects, lo, hi],
+        [t.day(month), kind, lo, hi, run.pk, corrects],
     )
 
 
@@ -208,10 +226,16 @@ def _accrue_chunk(run: PointsRun, month: date, lo: int, hi: int, now: Any) -> di
     t = _Sql()
     start, end = dates.month_start(month), dates.month_end(month)
     inner_sql, inner_params = month_targets(month, lo, hi).query.sql_with_params()
-    brand_sql, brand_params = _brand_percent_sql()
-    tenure_sql, tenure_params = _tenure_percent_sql()
+    brand_sql, brand_params = brand_percent_sql()
+    tenure_sql, tenure_params = tenure_percent_sql()
     # 1. What each customer should hold for the month (POINTS-1, POINTS-2: each reward
     # rounded down on its own; integer division of non-negative integers floors).
+    t.execute(
+        f"CREATE TEMP TABLE {t.stage} (run_id integer NOT NULL, customer_id bigint PRIMARY KEY,"
+        f" year integer NOT NULL, exempt boolean NOT NULL, consumption integer NOT NULL,"
+        f" reward_brand integer NOT NULL, reward_tenure integer NOT NULL)",
+        [],
+    )
     staged = t.execute(
         f"INSERT INTO {t.stage} (run_id, customer_id, year, exempt, consumption,"
         f" reward_brand, reward_tenure)"
@@ -221,13 +245,15 @@ def _accrue_chunk(run: PointsRun, month: date, lo: int, hi: int, now: Any) -> di
         f" FROM ({inner_sql}) t",
         [run.pk, start.year, *brand_params, *tenure_params, *inner_params],
     )
+    if connection.vendor == "postgresql":
+        t.execute(f"ANALYZE {t.stage}", [])
     # 2. The lots that will receive points (one per customer, earning year, exemption).
     t.execute(
         f"INSERT INTO {t.lot} (customer_id, year, exempt, balance)"
         f" SELECT s.customer_id, s.year, s.exempt, 0 FROM {t.stage} s"
         f" WHERE s.run_id = %s AND (s.consumption > 0 OR s.reward_brand > 0"
-        f" OR s.reward_tenure > 0) AND NOT EXISTS (SELECT 1 FROM {t.lot} l"
-        f" WHERE l.customer_id = s.customer_id AND l.year = s.year AND l.exempt = s.exempt)",
+        f" OR s.reward_tenure > 0)"
+        f" ON CONFLICT (customer_id, year, exempt) DO NOTHING",
         [run.pk],
     )
     columns = (
@@ -273,32 +299,21 @@ def _accrue_chunk(run: PointsRun, month: date, lo: int, hi: int, now: Any) -> di
                 Status.CANCELLED,
             ],
         )
-        _apply_to_lots(t, run, EntryKind.CORRECTION, kind, lo, hi)
+        _apply_to_lots(t, run, start, EntryKind.CORRECTION, kind, lo, hi)
         # 3b. The month's part for every customer who has none yet (POINTS-4: once).
         counts[kind] = t.execute(
             f"INSERT INTO {t.entry} ({columns})"
             f" SELECT s.customer_id, l.id, s.year, %s, %s, s.{column}, %s, %s, %s, %s, %s"
             f" FROM {t.stage} s JOIN {t.lot} l ON l.customer_id = s.customer_id"
             f" AND l.year = s.year AND l.exempt = s.exempt"
-            f" WHERE s.run_id = %s AND s.{column} > 0 AND NOT EXISTS (SELECT 1 FROM {t.entry} e"
-            f" WHERE e.customer_id = s.customer_id AND e.month = %s AND e.kind = %s)",
-            [
-                kind,
-                "",
-                t.day(start),
-                t.day(end),
-                run.pk,
-                "",
-                t.moment(now),
-                run.pk,
-                t.day(start),
-                kind,
-            ],
+            f" WHERE s.run_id = %s AND s.{column} > 0"
+            f" ON CONFLICT (customer_id, month, kind) WHERE {ACCRUAL_ONCE} DO NOTHING",
+            [kind, "", t.day(start), t.day(end), run.pk, "", t.moment(now), run.pk],
         )
-        _apply_to_lots(t, run, kind, "", lo, hi)
+        _apply_to_lots(t, run, start, kind, "", lo, hi)
     # What a correction could not take back (the points were spent already).
     counts["short"] = _count_short(t, run, start, lo, hi)
-    AccrualStage.objects.filter(run=run).delete()
+    t.execute(f"DROP TABLE {t.stage}", [])
     return counts
 
 
