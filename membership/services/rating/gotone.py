@@ -10,8 +10,10 @@ from django.db.models import (
     CharField,
     Count,
     F,
+    FilteredRelation,
     IntegerField,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Sum,
@@ -25,7 +27,6 @@ from core.errors import DomainError
 from core.programme import programme
 from membership.models import (
     LEVEL_RANK,
-    Bill,
     Brand,
     Customer,
     GrantSource,
@@ -45,21 +46,11 @@ from membership.services.rating.base import (
 )
 
 
-def annual_consumption_sql(year: int, customer_ref: str = "pk") -> Coalesce:
-    """POINTS-1 summed over the bills of ``year``: the consumption score of TIER-3."""
-    return Coalesce(
-        Subquery(
-            Bill.objects.filter(
-                customer_id=OuterRef(customer_ref),
-                month__gte=date(year, 1, 1),
-                month__lt=date(year + 1, 1, 1),
-            )
-            .values("customer_id")
-            .annotate(points=Sum(consumption_points_sql()))
-            .values("points")[:1],
-            output_field=IntegerField(),
-        ),
-        0,
+def year_bills(year: int) -> FilteredRelation:
+    """The customer's bills of ``year`` as a join (TIER-3 scores the previous natural year)."""
+    return FilteredRelation(
+        "bills",
+        condition=Q(bills__month__gte=date(year, 1, 1), bills__month__lt=date(year + 1, 1, 1)),
     )
 
 
@@ -87,21 +78,31 @@ class GoToneAnnualPolicy:
         """TIER-4: grants of the rating of ``year`` run from 1 Feb YEAR+1 to 31 Jan YEAR+2."""
         return date(year + 1, 2, 1), date(year + 2, 1, 31)
 
+    @staticmethod
+    def rated(year: int) -> QuerySet[Customer]:
+        """TIER-3: the rated lines: gotone, not cancelled, with tenure ≥ 1 year on 31 December
+        of ``year`` (CONV-2: joined on or before 31 December of the year before)."""
+        return Customer.objects.filter(
+            brand=Brand.GOTONE, joined_on__lte=date(year - 1, 12, 31)
+        ).exclude(status=Status.CANCELLED)
+
     def scores(self, year: int) -> QuerySet[Any]:
         """TIER-3: every rated line with its consumption, tenure score, score and new level.
 
-        Rated: gotone lines, not cancelled, with tenure ≥ 1 year on 31 December of ``year``
-        (CONV-2: joined on or before 31 December of the year before)."""
+        One join of the year's bills grouped by customer: the score is an aggregate computed
+        once per customer, so the level CASE that tests it against each threshold costs
+        nothing (a correlated subquery there was evaluated once per threshold tested)."""
         rank_cases = [
             When(score__gte=Value(minimum), then=Value(LEVEL_RANK[level]))
             for level, minimum in thresholds()
         ]
         level_cases = [When(new_rank=rank, then=Value(level)) for level, rank in LEVEL_RANK.items()]
         return (
-            Customer.objects.filter(brand=Brand.GOTONE, joined_on__lte=date(year - 1, 12, 31))
-            .exclude(status=Status.CANCELLED)
+            self.rated(year)
+            .annotate(year_bills=year_bills(year))
             .annotate(
-                consumption=annual_consumption_sql(year), tenure_points=tenure_score_sql(year)
+                consumption=Coalesce(Sum(consumption_points_sql("year_bills__total")), 0),
+                tenure_points=tenure_score_sql(year),
             )
             .annotate(score=F("consumption") + F("tenure_points"))
             .annotate(new_rank=Case(*rank_cases, default=Value(0), output_field=IntegerField()))
@@ -111,8 +112,16 @@ class GoToneAnnualPolicy:
     def with_movement(self, year: int) -> QuerySet[Any]:
         """Scores plus the level held the day before the new window (``before_rank``) and the
         level the customer will hold on its first day (``after_rank``: the new annual level
-        or a higher plan / key-person / upgrade / retained grant still valid then)."""
+        or a higher plan / key-person / upgrade / retained grant still valid then).
+
+        Each rated line's score comes from ``scores`` for that line alone (an index range of
+        its bills), so the per-customer subqueries of the levels held are not grouped over."""
         start, _end = self.window(year)
+        mine = self.scores(year).filter(pk=OuterRef("pk")).order_by()
+
+        def own(name: str) -> Subquery:
+            return Subquery(mine.values(name)[:1], output_field=IntegerField())
+
         other = Coalesce(
             Subquery(
                 LevelGrant.objects.filter(grants_valid_on(start), customer_id=OuterRef("pk"))
@@ -124,7 +133,13 @@ class GoToneAnnualPolicy:
             output_field=IntegerField(),
         )
         return (
-            self.scores(year)
+            self.rated(year)
+            .annotate(
+                new_rank=own("new_rank"),
+                score=own("score"),
+                consumption=own("consumption"),
+                tenure_points=tenure_score_sql(year),
+            )
             .annotate(
                 before_rank=effective_rank_subquery(start - timedelta(days=1)),
                 other_rank=other,
@@ -139,14 +154,23 @@ class GoToneAnnualPolicy:
     ) -> RatingPreview:
         year = _parse_year(period)
         start, end = self.window(year)
-        scored = self.scores(year)
+        ranks = sorted({0, *LEVEL_RANK.values()})
+        found = (
+            self.scores(year)
+            .order_by()
+            .aggregate(**{f"r{rank}": Count("id", filter=Q(new_rank=rank)) for rank in ranks})
+        )
         per_level = dict.fromkeys(LEVEL_RANK, 0)
         per_level["none"] = 0
-        for row in scored.order_by().values("new_rank").annotate(n=Count("id")):
-            per_level[level_of_rank(row["new_rank"])] += row["n"]
+        for rank in ranks:
+            per_level[level_of_rank(rank)] += found[f"r{rank}"]
         moved = self.with_movement(year)
         ups = moved.filter(after_rank__gt=F("before_rank"))
         downs = moved.filter(after_rank__lt=F("before_rank"))
+        movers = moved.order_by().aggregate(
+            ups=Count("id", filter=Q(after_rank__gt=F("before_rank"))),
+            downs=Count("id", filter=Q(after_rank__lt=F("before_rank"))),
+        )
         fields = (
             "msisdn",
             "name",
@@ -163,8 +187,8 @@ class GoToneAnnualPolicy:
             valid_until=end,
             rated=sum(per_level.values()),
             per_level=per_level,
-            upgrades=ups.count(),
-            downgrades=downs.count(),
+            upgrades=movers["ups"],
+            downgrades=movers["downs"],
             upgrade_sample=_sample(ups.order_by("-score", "msisdn").values(*fields)[:sample]),
             downgrade_sample=_sample(downs.order_by("score", "msisdn").values(*fields)[:sample]),
         )
@@ -191,7 +215,12 @@ class GoToneAnnualPolicy:
         start, end = self.window(year)
 
         def write(run: RatingRun, now: Any, user: Any) -> dict[str, Any]:
-            rows = self.scores(year).filter(new_rank__gt=0).values("id", "new_level", "new_rank")
+            rows = (
+                self.scores(year)
+                .filter(new_rank__gt=0)
+                .order_by()
+                .values("id", "new_level", "new_rank")
+            )
             granted = insert_grants_from(
                 rows,
                 source=GrantSource.ANNUAL,
