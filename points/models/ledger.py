@@ -88,7 +88,11 @@ class Entry(models.Model):
     (batch jobs); ``actor`` is the staff member, or None for a job.
     """
 
-    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="points_entries")
+    # Indexed by (customer, booked_on) and (customer, month, kind) below; the accrual writes
+    # millions of entries a month, so no index is kept that those two already give.
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="points_entries", db_index=False
+    )
     lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="entries")
     year = models.PositiveSmallIntegerField(_("lot year"))
     kind = models.CharField(_("kind"), max_length=20, choices=EntryKind.choices)
@@ -102,17 +106,33 @@ class Entry(models.Model):
     amount = models.IntegerField(_("points"))
     month = models.DateField(_("billed month"), null=True, blank=True)
     booked_on = models.DateField(_("booked on"), db_index=True)
+    # Set on few entries: indexed where set only (partial indexes in Meta).
     redemption = models.ForeignKey(
-        Redemption, on_delete=models.PROTECT, null=True, blank=True, related_name="entries"
+        Redemption,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="entries",
+        db_index=False,
     )
     transfer = models.ForeignKey(
-        Transfer, on_delete=models.PROTECT, null=True, blank=True, related_name="entries"
+        Transfer,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="entries",
+        db_index=False,
     )
     run = models.ForeignKey(
         PointsRun, on_delete=models.PROTECT, null=True, blank=True, related_name="entries"
     )
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     note = models.CharField(_("note"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("recorded at"))
@@ -125,6 +145,19 @@ class Entry(models.Model):
             models.Index(fields=["customer", "booked_on"]),
             models.Index(fields=["customer", "month", "kind"]),
             models.Index(fields=["month", "kind", "customer"]),
+            models.Index(
+                fields=["redemption"],
+                condition=models.Q(redemption__isnull=False),
+                name="entry_redemption_set",
+            ),
+            models.Index(
+                fields=["transfer"],
+                condition=models.Q(transfer__isnull=False),
+                name="entry_transfer_set",
+            ),
+            models.Index(
+                fields=["actor"], condition=models.Q(actor__isnull=False), name="entry_actor_set"
+            ),
         ]
         constraints = [
             # POINTS-4: a month's accrual (each of its three parts) is written once.
