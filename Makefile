@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 HOST   ?= 127.0.0.1:8000
 
-.PHONY: run test test-dates lint pytest migrate seed worker beat messages bench clean
+.PHONY: run test test-dates lint pytest migrate seed worker beat messages bench bench-province clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -76,6 +76,17 @@ bench: $(VENV)/.installed
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_rating
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_accrual
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_imports --rows 100000
+
+## make bench-province: the monthly close, the annual rating, the feeds and the counter lookup
+## at province size (BENCH_CUSTOMERS, default 1,000,000, with 13 months of bills) on a scratch
+## PostgreSQL database, each batch step against its bare-SQL floor; writes the section of
+## docs/performance.md for that size. The generated CSV files are kept in test-artifacts/.
+BENCH_PROVINCE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/gotone_province
+bench-province: BENCH_CUSTOMERS = 1000000
+bench-province: $(VENV)/.installed
+	DJANGO_DEBUG=false DATABASE_URL=$(BENCH_PROVINCE_DATABASE_URL) $(PY) manage.py bench_province \
+	  --customers $(BENCH_CUSTOMERS) --fresh-database --report docs/performance.md \
+	  --json test-artifacts/bench-province-$(BENCH_CUSTOMERS).json
 
 clean:
 	rm -rf $(VENV) db.sqlite3 bench.sqlite3 test-artifacts staticfiles
