@@ -22,7 +22,10 @@ class Lot(models.Model):
     Decision); a customer whose brand changed within a year has two lots for that year.
     """
 
-    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="points_lots")
+    # indexed by the unique (customer, year, exempt) below (D-8)
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="points_lots", db_index=False
+    )
     year = models.PositiveSmallIntegerField(_("earning year"))
     exempt = models.BooleanField(_("exempt from expiry"), default=False)
     balance = models.IntegerField(_("balance"), default=0)

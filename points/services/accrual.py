@@ -206,19 +206,26 @@ class _Sql:
 
 
 def _apply_to_lots(
-    t: _Sql, run: PointsRun, month: date, kind: str, corrects: str, lo: int, hi: int
+    t: _Sql,
+    run: PointsRun,
+    month: date,
+    kinds: tuple[str, ...],
+    corrects: str,
+    lo: int,
+    hi: int,
 ) -> None:
-    """Move the balances of the lots that this run's new entries of one kind touched
+    """Move the balances of the lots that this run's new entries of ``kinds`` touched
     (UPDATE … FROM a grouped derived table: SQLite ≥ 3.33 and PostgreSQL). The entries are
     found by (month, kind, customer range), the chunk's own slice of an index: by run alone
     each chunk would walk every entry the run wrote before it."""
+    marks = ", ".join(["%s"] * len(kinds))
     t.execute(
         f"UPDATE {t.lot} SET balance = {t.lot}.balance + d.amount"
         f" FROM (SELECT e.lot_id AS lot_id, SUM(e.amount) AS amount FROM {t.entry} e"
-        f" WHERE e.month = %s AND e.kind = %s AND e.customer_id >= %s AND e.customer_id < %s"
-        f" AND e.run_id = %s AND e.corrects = %s GROUP BY e.lot_id) d"
+        f" WHERE e.month = %s AND e.kind IN ({marks}) AND e.customer_id >= %s"
+        f" AND e.customer_id < %s AND e.run_id = %s AND e.corrects = %s GROUP BY e.lot_id) d"
         f" WHERE {t.lot}.id = d.lot_id",
-        [t.day(month), kind, lo, hi, run.pk, corrects],
+        [t.day(month), *kinds, lo, hi, run.pk, corrects],
     )
 
 
@@ -261,6 +268,16 @@ def _accrue_chunk(run: PointsRun, month: date, lo: int, hi: int, now: Any) -> di
         " note, created_at"
     )
     counts = {"staged": staged}
+    if not _has_entries(t, start, lo, hi):
+        # The chunk's first accrual of the month: nothing to correct or to fall short of,
+        # so the three parts are written and their lots moved in one UPDATE.
+        for kind, column in PART_COLUMNS.items():
+            counts[f"corrections_{kind}"] = 0
+            counts[kind] = _insert_part(t, run, kind, column, columns, start, end, now)
+        _apply_to_lots(t, run, start, tuple(PART_COLUMNS), "", lo, hi)
+        counts["short"] = 0
+        t.execute(f"DROP TABLE {t.stage}", [])
+        return counts
     for kind, column in PART_COLUMNS.items():
         # 3a. POINTS-4: a re-imported bill → a correcting entry for the difference, on the
         # lot the month's points went to; a debit never takes a lot below zero.
@@ -299,22 +316,47 @@ def _accrue_chunk(run: PointsRun, month: date, lo: int, hi: int, now: Any) -> di
                 Status.CANCELLED,
             ],
         )
-        _apply_to_lots(t, run, start, EntryKind.CORRECTION, kind, lo, hi)
+        _apply_to_lots(t, run, start, (EntryKind.CORRECTION,), kind, lo, hi)
         # 3b. The month's part for every customer who has none yet (POINTS-4: once).
-        counts[kind] = t.execute(
-            f"INSERT INTO {t.entry} ({columns})"
-            f" SELECT s.customer_id, l.id, s.year, %s, %s, s.{column}, %s, %s, %s, %s, %s"
-            f" FROM {t.stage} s JOIN {t.lot} l ON l.customer_id = s.customer_id"
-            f" AND l.year = s.year AND l.exempt = s.exempt"
-            f" WHERE s.run_id = %s AND s.{column} > 0"
-            f" ON CONFLICT (customer_id, month, kind) WHERE {ACCRUAL_ONCE} DO NOTHING",
-            [kind, "", t.day(start), t.day(end), run.pk, "", t.moment(now), run.pk],
-        )
-        _apply_to_lots(t, run, start, kind, "", lo, hi)
+        counts[kind] = _insert_part(t, run, kind, column, columns, start, end, now)
+        _apply_to_lots(t, run, start, (kind,), "", lo, hi)
     # What a correction could not take back (the points were spent already).
     counts["short"] = _count_short(t, run, start, lo, hi)
     t.execute(f"DROP TABLE {t.stage}", [])
     return counts
+
+
+def _has_entries(t: _Sql, start: date, lo: int, hi: int) -> bool:
+    """Whether any customer of the chunk already has accrual entries for the month."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 1 FROM {t.entry} WHERE month = %s AND kind IN (%s, %s, %s)"
+            f" AND customer_id >= %s AND customer_id < %s LIMIT 1",
+            [t.day(start), *PART_COLUMNS, lo, hi],
+        )
+        return cursor.fetchone() is not None
+
+
+def _insert_part(
+    t: _Sql,
+    run: PointsRun,
+    kind: str,
+    column: str,
+    columns: str,
+    start: date,
+    end: date,
+    now: Any,
+) -> int:
+    """POINTS-4: the month's part ``kind`` for every staged customer who has none yet."""
+    return t.execute(
+        f"INSERT INTO {t.entry} ({columns})"
+        f" SELECT s.customer_id, l.id, s.year, %s, %s, s.{column}, %s, %s, %s, %s, %s"
+        f" FROM {t.stage} s JOIN {t.lot} l ON l.customer_id = s.customer_id"
+        f" AND l.year = s.year AND l.exempt = s.exempt"
+        f" WHERE s.run_id = %s AND s.{column} > 0"
+        f" ON CONFLICT (customer_id, month, kind) WHERE {ACCRUAL_ONCE} DO NOTHING",
+        [kind, "", t.day(start), t.day(end), run.pk, "", t.moment(now), run.pk],
+    )
 
 
 def _count_short(t: _Sql, run: PointsRun, start: date, lo: int, hi: int) -> int:
