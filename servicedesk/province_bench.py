@@ -429,7 +429,7 @@ def run_batch(data: Path, periods: Periods, report: Report, say: Callable[[str],
         say(f"… {name}")
         seconds, rss, output = run_command(args)
         step = Step(name, seconds, rows(), rss, output)
-        if floor is not None:
+        if floor is not None and connection.vendor == "postgresql":  # the floors' SQL is
             step.floor_seconds, _rows = timed_floor(floor)
         report.steps.append(step)
         say(
@@ -474,9 +474,8 @@ def start_gunicorn(port: int, workers: int = 2) -> subprocess.Popen[bytes]:
     env = {
         **child_env(),
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "DJANGO_SECRET_KEY": os.environ.get(
-            "DJANGO_SECRET_KEY", "bench-only-not-a-secret-0123456789abcdef"
-        ),
+        # the bench's own key: the session it logged the clerk into must be valid there
+        "DJANGO_SECRET_KEY": settings.SECRET_KEY,
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
     }
     subprocess.run([*MANAGE, "collectstatic", "--noinput", "-v0"], env=env, check=True)
@@ -513,6 +512,8 @@ def run_lookups(
         line = f"{label}, in process (test client, warm, {len(paths)} customers): median {median:.1f} ms, p95 {p95:.1f} ms"
         report.lookups.append(line)
         say(line)
+    if connection.vendor != "postgresql":  # the production shape (gunicorn) is PostgreSQL's
+        return
     port = free_port()
     server = start_gunicorn(port)
     base = f"http://127.0.0.1:{port}"
@@ -620,12 +621,17 @@ def ensure_files(data: Path, customers: int, periods: Periods, say: Callable[[st
 
 def recreate_database(say: Callable[[str], None]) -> None:
     """Drop and create the database the connection points at, then migrate it (a child
-    process, as an operator would)."""
-    import psycopg
-
+    process, as an operator would). SQLite: the file is removed."""
     params = connection.settings_dict
     name = params["NAME"]
     connection.close()
+    if connection.vendor == "sqlite":
+        Path(name).unlink(missing_ok=True)
+        say(f"bench_province: removed {name}; migrating")
+        subprocess.run([*MANAGE, "migrate", "--noinput", "-v0"], check=True, env=child_env())
+        return
+    import psycopg
+
     admin = psycopg.connect(
         dbname="postgres",
         user=params.get("USER") or None,
