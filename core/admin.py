@@ -1,4 +1,5 @@
-"""Job runs in the admin: read-only (runs and re-runs go through the jobs page, /jobs/)."""
+"""Shared admin building blocks (read-only admins, admins of province-sized tables) and
+the job runs, read-only (runs and re-runs go through the jobs page, /jobs/)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,26 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from core.models import JobChunk, JobRun, JobRunEvent
+from core.pagination import CappedCountPaginator
+
+
+class ProvinceTableAdmin(admin.ModelAdmin):
+    """The admin of a table that grows with the province (customers, bills, grants,
+    requests…): nothing on a changelist reads the table whole. No full ``COUNT(*)`` (the
+    capped paginator, and no second count for "show all"), no date hierarchy (its MIN/MAX
+    and DISTINCT dates scan the table: a date list filter needs no query), and newest
+    first by primary key, so that a page is an index scan of ``list_per_page`` rows.
+
+    Subclasses keep to the same: no list filter over a column's distinct values or over a
+    big foreign key, and a relation to a big table edited by id (``raw_id_fields``), never
+    a choice list (tests/test_scale_queries.py holds every admin page to this). Put it
+    first among the bases: ``class LevelGrantAdmin(ProvinceTableAdmin, ReadOnlyAdmin)``."""
+
+    paginator = CappedCountPaginator
+    show_full_result_count = False
+    date_hierarchy = None
+    list_per_page = 50
+    ordering = ("-pk",)
 
 
 class ReadOnlyMixin:

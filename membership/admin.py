@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import ReadOnlyAdmin
+from core.admin import ProvinceTableAdmin, ReadOnlyAdmin
 from membership.models import (
     Bill,
     Customer,
@@ -18,21 +18,23 @@ from membership.models import (
 
 
 @admin.register(Customer)
-class CustomerAdmin(SimpleHistoryAdmin):
+class CustomerAdmin(ProvinceTableAdmin, SimpleHistoryAdmin):
+    """A city is searched for (exactly, on its index) rather than filtered: a filter's
+    choices would be the distinct cities of every customer, read on each page view."""
+
     list_display = ("msisdn", "name", "brand", "city", "status", "joined_on")
-    list_filter = ("brand", "status", "city")
-    search_fields = ("=msisdn", "name")
-    date_hierarchy = "joined_on"
-    list_per_page = 50
+    list_filter = ("brand", "status")
+    search_fields = ("=msisdn", "=city", "name")
+    ordering = ("msisdn",)
 
 
 @admin.register(Bill)
-class BillAdmin(admin.ModelAdmin):
+class BillAdmin(ProvinceTableAdmin):
     list_display = ("customer", "month", "total")
+    list_filter = ("month",)
     search_fields = ("=customer__msisdn",)
     list_select_related = ("customer",)
     raw_id_fields = ("customer",)
-    date_hierarchy = "month"
 
 
 class KeyPersonInline(admin.TabularInline):
@@ -50,7 +52,7 @@ class GroupCustomerAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(LevelGrant)
-class LevelGrantAdmin(ReadOnlyAdmin):
+class LevelGrantAdmin(ProvinceTableAdmin, ReadOnlyAdmin):
     """Read-only: grants are written and ended by the grant service only (TIER-2/10)."""
 
     list_display = (
@@ -63,10 +65,9 @@ class LevelGrantAdmin(ReadOnlyAdmin):
         "rating_run",
         "ended_at",
     )
-    list_filter = ("level", "source", "limited")
+    list_filter = ("level", "source", "limited", "valid_from")
     search_fields = ("=customer__msisdn",)
     list_select_related = ("customer", "rating_run")
-    date_hierarchy = "valid_from"
 
 
 @admin.register(RatingRun)

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import ReadOnlyAdmin
+from core.admin import ProvinceTableAdmin, ReadOnlyAdmin
 from plans.models import (
     BundledService,
     DesignatedStore,
@@ -75,12 +75,11 @@ class SubscriptionEventInline(admin.TabularInline):
 
 
 @admin.register(Subscription)
-class SubscriptionAdmin(ReadOnlyAdmin):
+class SubscriptionAdmin(ProvinceTableAdmin, ReadOnlyAdmin):
     """Read-only: orders move only through the services (state machine, grants)."""
 
     list_display = ("id", "customer", "plan", "status", "channel", "effective_from", "ended_on")
-    list_filter = ("status", "channel", "plan__family")
+    list_filter = ("status", "channel", "plan__family", "effective_from")
     search_fields = ("=customer__msisdn",)
     list_select_related = ("customer", "plan")
-    date_hierarchy = "effective_from"
     inlines = [SubscriptionEventInline]

@@ -3,7 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from core.admin import ReadOnlyAdmin
+from core.admin import ProvinceTableAdmin, ReadOnlyAdmin
 from points.models import PointsRun, Redemption, RewardItem
 
 
@@ -22,12 +22,11 @@ class RewardItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(Redemption)
-class RedemptionAdmin(ReadOnlyAdmin):
+class RedemptionAdmin(ProvinceTableAdmin, ReadOnlyAdmin):
     list_display = ("id", "customer", "item", "quantity", "points", "status", "created_at")
-    list_filter = ("status", "item__category")
+    list_filter = ("status", "item__category", "created_at")
     search_fields = ("=customer__msisdn",)
     list_select_related = ("customer", "item")
-    date_hierarchy = "created_at"
 
 
 @admin.register(PointsRun)

@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import ReadOnlyAdmin
+from core.admin import ProvinceTableAdmin, ReadOnlyAdmin
 from servicedesk.models import (
     BirthdayWaiver,
     Entitlement,
@@ -62,26 +62,24 @@ class ServiceRequestEventInline(admin.TabularInline):
 
 
 @admin.register(ServiceRequest)
-class ServiceRequestAdmin(ReadOnlyAdmin):
+class ServiceRequestAdmin(ProvinceTableAdmin, ReadOnlyAdmin):
     list_display = ("id", "customer", "kind", "status", "privilege", "created_at")
-    list_filter = ("kind", "status", "hall")
+    list_filter = ("kind", "status", "hall", "created_at")
     search_fields = ("=customer__msisdn",)
     list_select_related = ("customer",)
-    date_hierarchy = "created_at"
     inlines = [ServiceRequestEventInline]
 
 
 @admin.register(Ticket)
-class TicketAdmin(ReadOnlyAdmin):
+class TicketAdmin(ProvinceTableAdmin, ReadOnlyAdmin):
     list_display = ("number", "hall", "day", "ticket_class", "status", "wait_seconds")
-    list_filter = ("hall", "ticket_class", "status")
+    list_filter = ("hall", "ticket_class", "status", "day")
     search_fields = ("=msisdn", "number")
     list_select_related = ("hall",)
-    date_hierarchy = "day"
 
 
 @admin.register(UsageCounter)
-class UsageCounterAdmin(ReadOnlyAdmin):
+class UsageCounterAdmin(ProvinceTableAdmin, ReadOnlyAdmin):
     list_display = ("customer", "benefit", "period_start", "quota", "reserved", "consumed")
     list_filter = ("benefit", "period_start")
     search_fields = ("=customer__msisdn",)
@@ -89,22 +87,21 @@ class UsageCounterAdmin(ReadOnlyAdmin):
 
 
 @admin.register(BirthdayWaiver)
-class BirthdayWaiverAdmin(ReadOnlyAdmin):
+class BirthdayWaiverAdmin(ProvinceTableAdmin, ReadOnlyAdmin):
     list_display = ("customer", "date", "amount")
+    list_filter = ("date",)
     search_fields = ("=customer__msisdn",)
     list_select_related = ("customer",)
-    date_hierarchy = "date"
 
 
 @admin.register(HotlineCall)
-class HotlineCallAdmin(ReadOnlyAdmin):
+class HotlineCallAdmin(ProvinceTableAdmin, ReadOnlyAdmin):
     list_display = ("call_id", "started_at", "vip", "wait_seconds", "transfer", "transfer_ok")
-    list_filter = ("vip", "transfer", "transfer_ok")
-    date_hierarchy = "day"
+    list_filter = ("vip", "transfer", "transfer_ok", "day")
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(ReadOnlyAdmin):
+class OutboxMessageAdmin(ProvinceTableAdmin, ReadOnlyAdmin):
     list_display = ("cause_key", "template", "status", "attempts", "next_attempt_at", "sent_at")
     list_filter = ("status", "template")
     search_fields = ("=recipient", "cause_key")

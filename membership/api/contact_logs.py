@@ -58,6 +58,10 @@ class ContactLogSerializer(serializers.ModelSerializer[ContactLog]):
             "logged_by",
             "logged_at",
         ]
+        # Output only (contacts come in through ContactLogInputSerializer): writable
+        # relations would make the browsable API render a <select> of every group and every
+        # key person, with two queries per key person.
+        read_only_fields = fields
 
     def get_logged_by(self, obj: ContactLog) -> str | None:
         return staff_name(obj.logged_by)

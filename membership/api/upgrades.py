@@ -69,6 +69,10 @@ class UpgradeRequestSerializer(serializers.ModelSerializer[UpgradeRequest]):
             "grant",
             "grant_valid_until",
         ]
+        # Output only (requests come in through UpgradeRequestInputSerializer): writable
+        # relations would make the browsable API render a <select> of every key person and
+        # every level grant of the province, with a query per option.
+        read_only_fields = fields
 
     def get_requested_by(self, obj: UpgradeRequest) -> str | None:
         return staff_name(obj.requested_by)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from core import clock
 from core.errors import DomainError
+from core.pagination import CappedCountPaginator
 from membership.access import customer_for_user
 from servicedesk.access import service_request_for_user
 from servicedesk.filters import ServiceRequestFilter
@@ -77,7 +77,7 @@ def request_create(request: HttpRequest, msisdn: str, kind: str) -> HttpResponse
 
 def request_list(request: HttpRequest) -> HttpResponse:
     filterset = ServiceRequestFilter(request.GET or None, queryset=requests_list())
-    page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
+    page = CappedCountPaginator(filterset.qs, 25).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
