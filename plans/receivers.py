@@ -9,17 +9,18 @@ from django.utils import timezone
 
 from core.access import may_open
 from membership.models import Customer, Status, StatusChange
-from plans.selectors import current_subscription, pending_order
+from plans.selectors import current_and_pending
 from plans.services import subscriptions_end_for_line
 
 
 def customer_panel_context(request: Any, customer: Customer, on: date) -> dict[str, Any]:
-    """The customer card's plan panel: plan in force, pending change, links."""
+    """The customer card's plan panel: plan in force, pending change, links (one query)."""
     user = getattr(request, "user", None)
+    current, pending = current_and_pending(customer)
     return {
         "msisdn": customer.msisdn,
-        "current": current_subscription(customer),
-        "pending": pending_order(customer),
+        "current": current,
+        "pending": pending,
         "may_order": may_open(user, "plans:order"),
     }
 

@@ -82,6 +82,26 @@ def pending_order(customer: Customer) -> Subscription | None:
     )
 
 
+def current_and_pending(customer: Customer) -> tuple[Subscription | None, Subscription | None]:
+    """``current_subscription`` and ``pending_order`` in one query, with their plans (not
+    the families): a line has at most one of each (the partial unique constraints of
+    PLAN-6), so at most two rows come back."""
+    current = pending = None
+    rows = (
+        Subscription.objects.filter(
+            customer=customer, status__in=[SubscriptionStatus.EFFECTIVE, *PENDING]
+        )
+        .select_related("plan")
+        .order_by()
+    )
+    for row in rows:
+        if row.status == SubscriptionStatus.EFFECTIVE:
+            current = row
+        else:
+            pending = row
+    return current, pending
+
+
 def customer_subscriptions(customer: Customer) -> QuerySet[Subscription]:
     """Every order and subscription of ``customer``, newest first, with its moves."""
     return (

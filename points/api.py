@@ -34,7 +34,7 @@ from membership.access import customer_for_user
 from points.access import redemption_for_user
 from points.filters import EntryFilter, RedemptionFilter, RewardFilter, TransferFilter
 from points.models import Entry, EntryKind, Redemption, RewardItem, Transfer
-from points.selectors import balances, entries_of, expiring_for, lots_of
+from points.selectors import balances, entries_of, expiring_in, lots_of
 from points.serializers import (
     AccountOutputSerializer,
     EntryOutputSerializer,
@@ -79,11 +79,12 @@ class PointsAccountView(APIView):
         customer = customer_for_user(request.user, msisdn)
         on = _on(request)
         data = balances(customer, on).as_api()
+        lots = lots_of(customer)
         data.update(
             msisdn=customer.msisdn,
             on=on,
-            expiring_this_year=expiring_for(customer, on.year),
-            lots=[lot.__dict__ for lot in lots_of(customer)],
+            expiring_this_year=expiring_in(customer, lots, on.year),
+            lots=[lot.__dict__ for lot in lots],
         )
         return Response(AccountOutputSerializer(data).data)
 

@@ -28,7 +28,15 @@ FROZEN_STATUSES: frozenset[str] = frozenset({Status.SUSPENDED, Status.PRE_CANCEL
 # POINTS-1/5: the entries that count as consumption points (the bill part, with corrections).
 CONSUMPTION_Q = Q(kind=EntryKind.ACCRUAL) | Q(kind=EntryKind.CORRECTION, corrects=EntryKind.ACCRUAL)
 # POINTS-5: redeemed points 已兑换积分 = redemptions net of cancelled ones.
-REDEEMED_Q = Q(kind__in=[EntryKind.REDEMPTION, EntryKind.REDEMPTION_CANCEL])
+REDEEMED_KINDS: tuple[str, ...] = (EntryKind.REDEMPTION, EntryKind.REDEMPTION_CANCEL)
+REDEEMED_Q = Q(kind__in=REDEEMED_KINDS)
+
+
+def is_consumption(kind: str, corrects: str) -> bool:
+    """``CONSUMPTION_Q`` for one entry's kind (and what it corrects), in Python."""
+    return kind == EntryKind.ACCRUAL or (
+        kind == EntryKind.CORRECTION and corrects == EntryKind.ACCRUAL
+    )
 
 
 def account_frozen(customer: Customer) -> bool:
@@ -95,27 +103,30 @@ class Balances:
 
 
 def balances(customer: Customer, on: date | None = None) -> Balances:
-    """POINTS-5/11: balances from the entries booked on or before ``on`` (all when None)."""
+    """POINTS-5/11: balances from the entries booked on or before ``on`` (all when None).
+
+    One aggregate query on the ``(customer, booked_on)`` index, a row per lot year and kind
+    of entry (a few dozen at most, whatever the number of entries); the balances are sums
+    of those rows (``REDEEMED_KINDS`` and ``is_consumption`` say which, as the Q objects
+    above do in SQL)."""
     entries = Entry.objects.filter(customer=customer)
     if on is not None:
         entries = entries.filter(booked_on__lte=on)
-    totals = entries.aggregate(
-        redeemable=Sum("amount"),
-        redeemed=Sum("amount", filter=REDEEMED_Q),
-        consumption=Sum("amount", filter=CONSUMPTION_Q),
-    )
-    annual = (
-        entries.filter(CONSUMPTION_Q)
-        .values("year")
-        .annotate(points=Sum("amount"))
-        .order_by("year")
-        .values_list("year", "points")
-    )
+    rows = entries.values_list("year", "kind", "corrects").annotate(points=Sum("amount")).order_by()
+    redeemable = redeemed = consumption = 0
+    annual: dict[int, int] = {}
+    for year, kind, corrects, points in rows:
+        redeemable += points
+        if kind in REDEEMED_KINDS:
+            redeemed += points
+        if is_consumption(kind, corrects):
+            consumption += points
+            annual[year] = annual.get(year, 0) + points
     return Balances(
-        redeemable=totals["redeemable"] or 0,
-        redeemed=-(totals["redeemed"] or 0),
-        total_consumption=totals["consumption"] or 0,
-        annual_consumption={year: points for year, points in annual if points},
+        redeemable=redeemable,
+        redeemed=-redeemed,
+        total_consumption=consumption,
+        annual_consumption={year: points for year, points in sorted(annual.items()) if points},
         frozen=account_frozen(customer),
     )
 
@@ -166,10 +177,15 @@ def expiring_by_customer(year: int) -> QuerySet[Any]:
     )
 
 
-def expiring_for(customer: Customer, year: int) -> int:
-    """What ``customer`` will lose at the clearing of 31 December ``year``."""
-    total = expiring_lots(year).filter(customer=customer).aggregate(n=Sum("balance"))["n"]
-    return int(total or 0)
+def expiring_in(customer: Customer, lots: list[LotRow], year: int) -> int:
+    """What ``customer`` will lose at the clearing of 31 December ``year`` (POINTS-6), from
+    the lots already read with ``lots_of``, so no query of its own: ``expiring_lots`` for
+    one customer, the lots of earning years up to ``year`` - POINTS_VALID_YEARS that are
+    not exempt; nothing for a cancelled line (its balance was cleared, POINTS-10)."""
+    if customer.status == Status.CANCELLED:
+        return 0
+    last = year - int(programme("POINTS_VALID_YEARS"))
+    return sum(lot.balance for lot in lots if not lot.exempt and lot.year <= last)
 
 
 def entries_of(customer: Customer, *, kind: str = "", year: int | None = None) -> QuerySet[Entry]:

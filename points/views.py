@@ -23,7 +23,7 @@ from points.selectors import (
     accrual_start,
     balances,
     entries_of,
-    expiring_for,
+    expiring_in,
     lots_of,
     overview,
     recipients_of,
@@ -57,6 +57,7 @@ def account(request: HttpRequest, msisdn: str) -> HttpResponse:
     entries = entries_of(customer, kind=filters.get("kind", ""), year=filters.get("year"))
     page = Paginator(entries, ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
     sent, received = transferred_in_month(customer, today)
+    lots = lots_of(customer)
     return render(
         request,
         "points/account_detail.html",
@@ -64,8 +65,8 @@ def account(request: HttpRequest, msisdn: str) -> HttpResponse:
             "customer": customer,
             "today": today,
             "balances": balances(customer),
-            "lots": lots_of(customer),
-            "expiring": expiring_for(customer, today.year),
+            "lots": lots,
+            "expiring": expiring_in(customer, lots, today.year),
             "accrual_start": accrual_start(customer),
             "form": form,
             "page": page,

@@ -74,7 +74,10 @@ def grant_payload(grant: Any) -> dict[str, Any]:
 
 
 def customer_payload(customer: Customer, on: date) -> dict[str, Any]:
-    """The contract's customer document on ``on`` (INTERFACES.md), plus added blocks."""
+    """The contract's customer document on ``on`` (INTERFACES.md), plus added blocks.
+
+    Three queries whatever the customer's history: the grants valid on ``on``, the
+    latest credit rating, and one per added block (points: one aggregate)."""
     grants = list(customer_grants_on(customer, on))
     payload: dict[str, Any] = {
         "msisdn": customer.msisdn,

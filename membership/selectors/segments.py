@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Avg
+from django.db.models import Avg, BooleanField, Exists, OuterRef, Subquery
 
 from core.programme import programme
 from membership.dates import add_months, month_start
-from membership.models import Bill, Brand, Customer, SnapshotMember
-from membership.selectors.levels import effective_level
+from membership.models import Bill, Brand, Customer, SnapshotList, SnapshotMember
 
 
 @dataclass(frozen=True)
@@ -38,42 +39,81 @@ class Segment:
 
 def snapshot_status(customer: Customer, on: date) -> str | None:
     """CUST-5: the customer's place in the latest snapshot list taken on or before ``on``."""
-    member = (
-        SnapshotMember.objects.filter(customer=customer, snapshot__taken_on__lte=on)
-        .order_by("-snapshot__taken_on")
-        .values("important", "snapshot__taken_on")
+    row = (
+        Customer.objects.filter(pk=customer.pk)
+        .order_by()
+        .values(important=snapshot_subquery(on))
         .first()
     )
-    if member is None:
-        return None
+    return _snapshot_label(row["important"] if row else None)
+
+
+def snapshot_subquery(on: date, customer_ref: str = "pk") -> Subquery:
+    """CUST-5 in SQL for the outer customer: its ``important`` flag in the latest snapshot
+    list taken on or before ``on`` (the latest one with members), NULL when it is not in
+    that list (in an older list only, it is no longer a snapshot customer).
+
+    The latest list walks the lists newest first, probing each for a member on the
+    ``snapshot_member_once`` index, then the customer's row in it is one more probe: a
+    join of members to lists, newest first, would read the members of every older list
+    (hundreds of thousands) before the first of the newest."""
+    has_members = SnapshotMember.objects.filter(snapshot=OuterRef("pk"))
     latest = (
-        SnapshotMember.objects.filter(snapshot__taken_on__lte=on)
-        .order_by("-snapshot__taken_on")
-        .values_list("snapshot__taken_on", flat=True)
-        .first()
+        SnapshotList.objects.filter(Exists(has_members), taken_on__lte=on)
+        .order_by("-taken_on")
+        .values("pk")[:1]
     )
-    if member["snapshot__taken_on"] != latest:
-        return None  # in an older list only: no longer a snapshot customer
-    return "important" if member["important"] else "ordinary"
+    return Subquery(
+        SnapshotMember.objects.filter(
+            snapshot=Subquery(latest), customer=OuterRef(customer_ref)
+        ).values("important")[:1],
+        output_field=BooleanField(),
+    )
 
 
-def average_monthly_spend(customer: Customer, on: date, months: int) -> Decimal:
-    """The mean of the bills present in the ``months`` full months before ``on``'s month."""
+def _snapshot_label(important: bool | None) -> str | None:
+    if important is None:
+        return None
+    return "important" if important else "ordinary"
+
+
+def spend_window(on: date, months: int) -> tuple[date, date]:
+    """The ``months`` full months before ``on``'s month: [first, last)."""
     last = month_start(on)
-    first = add_months(last, -months)
-    avg = Bill.objects.filter(customer=customer, month__gte=first, month__lt=last).aggregate(
-        avg=Avg("total")
-    )["avg"]
-    return Decimal(avg or 0).quantize(Decimal("0.01"))
+    return add_months(last, -months), last
 
 
-def customer_segment(customer: Customer, on: date) -> Segment:
-    """CUST-5 (Decision D-CUST-5): ≥ 50 yuan = the mean of the bills of the last
-    SEGMENT_SPEND_MONTHS full months is at least SEGMENT_SPEND_THRESHOLD yuan."""
-    spend = average_monthly_spend(customer, on, programme("SEGMENT_SPEND_MONTHS"))
+def average_spend_subquery(on: date, months: int, customer_ref: str = "pk") -> Subquery:
+    """The mean of the outer customer's bills in ``spend_window`` (NULL without a bill), on
+    the ``bill_one_per_month`` index."""
+    first, last = spend_window(on, months)
+    return Subquery(
+        Bill.objects.filter(customer=OuterRef(customer_ref), month__gte=first, month__lt=last)
+        .order_by()
+        .values("customer")
+        .annotate(avg=Avg("total"))
+        .values("avg")
+    )
+
+
+def segment_annotations(on: date) -> dict[str, Subquery]:
+    """What CUST-5 reads from the database for the outer customer, as annotations
+    (``segment_spend``, ``segment_snapshot``): a caller adds its own and reads them all in
+    one query, then builds the segment with ``segment_from``."""
+    return {
+        "segment_spend": average_spend_subquery(on, programme("SEGMENT_SPEND_MONTHS")),
+        "segment_snapshot": snapshot_subquery(on),
+    }
+
+
+def segment_from(customer: Customer, facts: Mapping[str, Any], *, level: str | None) -> Segment:
+    """CUST-5 (Decision D-CUST-5) from the values of ``segment_annotations``: ≥ 50 yuan =
+    the mean of the bills of the last SEGMENT_SPEND_MONTHS full months is at least
+    SEGMENT_SPEND_THRESHOLD yuan; ``level`` is the TIER-2 level the caller counts."""
+    spend = Decimal(facts["segment_spend"] or 0).quantize(Decimal("0.01"))
     return Segment(
-        level=effective_level(customer, on),
-        snapshot=snapshot_status(customer, on),
+        level=level,
+        snapshot=_snapshot_label(facts["segment_snapshot"]),
         over_50=spend >= Decimal(programme("SEGMENT_SPEND_THRESHOLD")),
         gotone=customer.brand == Brand.GOTONE,
     )

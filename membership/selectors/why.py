@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
 from membership.dates import tenure_years
@@ -50,8 +50,31 @@ def consumption_in_year(customer: Customer, year: int, *, until: date | None = N
     return int(bills.aggregate(points=Sum(consumption_points_sql()))["points"] or 0)
 
 
-def score_breakdown(customer: Customer, year: int, *, on: date) -> ScoreBreakdown:
-    consumption = consumption_in_year(customer, year, until=on)
+def consumption_in_years(customer: Customer, until: dict[int, date]) -> dict[int, int]:
+    """``consumption_in_year`` for each year of ``until`` (year → last day counted) in one
+    query over the bills of those years only."""
+    if not until:
+        return {}
+    bills = Bill.objects.filter(
+        customer=customer, month__gte=date(min(until), 1, 1), month__lte=max(until.values())
+    )
+    sums = bills.aggregate(
+        **{
+            f"y{year}": Sum(
+                consumption_points_sql(), filter=Q(month__year=year, month__lte=last_day)
+            )
+            for year, last_day in until.items()
+        }
+    )
+    return {year: int(sums[f"y{year}"] or 0) for year in until}
+
+
+def score_breakdown(
+    customer: Customer, year: int, *, on: date, consumption: int | None = None
+) -> ScoreBreakdown:
+    """TIER-3 for ``year`` counted up to ``on``; ``consumption``: already summed by the caller."""
+    if consumption is None:
+        consumption = consumption_in_year(customer, year, until=on)
     years = tenure_years(customer.joined_on, date(year, 12, 31))
     points = tenure_score(years) if years >= 1 else 0
     score = consumption + points
@@ -92,8 +115,11 @@ def level_explanation(customer: Customer, on: date) -> LevelExplanation:
     # before February, of last year from 1 February on (TIER-4).
     last_year = on.year - 1 if on >= date(on.year, 2, 1) else on.year - 2
     start, _end = GoToneAnnualPolicy.window(last_year)
-    last = score_breakdown(customer, last_year, on=start) if rated else None
-    this = score_breakdown(customer, on.year, on=on) if rated else None
+    last = this = None
+    if rated:
+        consumption = consumption_in_years(customer, {last_year: start, on.year: on})
+        last = score_breakdown(customer, last_year, on=start, consumption=consumption[last_year])
+        this = score_breakdown(customer, on.year, on=on, consumption=consumption[on.year])
     if rated and tenure_years(customer.joined_on, date(on.year, 12, 31)) < 1:
         reason = _("Tenure reaches one year only after 31 December: not rated this year.")
     return LevelExplanation(

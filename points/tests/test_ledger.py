@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
 from django.test import RequestFactory
 
 from membership.extensions import CUSTOMER_API_BLOCKS, CUSTOMER_CARD_PANELS
@@ -16,8 +18,9 @@ from membership.models import Status
 from membership.services.customers import customer_set_status
 from membership.services.lifecycle import customer_change_number, customer_move_region
 from points.models import AppendOnlyError, Entry, EntryKind, Lot
-from points.selectors import balances, customer_api_block
+from points.selectors import CONSUMPTION_Q, REDEEMED_Q, balances, customer_api_block
 from points.services import lots_reconcile, points_accrue, redemption_create
+from points.services.ledger import entry_post, lot_get_or_create
 from points.tests.builders import earn, lot_balances, make_bill, make_customer, make_item
 
 TODAY = date(2026, 11, 25)
@@ -41,6 +44,56 @@ def test_points_5_balances_derive_from_the_entries() -> None:
     assert shown.redeemable == sum(
         Lot.objects.filter(customer=customer).values_list("balance", flat=True)
     )
+
+
+def test_points_5_balances_read_in_one_query_match_the_sums_of_the_ledger(
+    django_assert_num_queries: Any,
+) -> None:
+    """POINTS-5: the one grouped query gives what the sums over the entries say, for every
+    kind of entry (corrections of each accrual kind, rewards, redemptions and their
+    cancellation, transfers, expiry) and every year, and a year whose consumption nets to
+    zero is left out of the annual figures."""
+    customer = make_customer()
+    posts = [
+        (2023, EntryKind.ACCRUAL, "", 300, date(2023, 3, 1)),
+        (2023, EntryKind.CORRECTION, EntryKind.ACCRUAL, -300, date(2023, 4, 1)),
+        (2024, EntryKind.ACCRUAL, "", 1000, date(2024, 5, 1)),
+        (2024, EntryKind.CORRECTION, EntryKind.ACCRUAL, -100, date(2024, 6, 1)),
+        (2024, EntryKind.REWARD_BRAND, "", 50, date(2024, 5, 1)),
+        (2024, EntryKind.CORRECTION, EntryKind.REWARD_BRAND, 20, date(2024, 7, 1)),
+        (2025, EntryKind.ACCRUAL, "", 2400, date(2025, 1, 1)),
+        (2025, EntryKind.REWARD_TENURE, "", 70, date(2025, 1, 1)),
+        (2025, EntryKind.REDEMPTION, "", -500, None),
+        (2025, EntryKind.REDEMPTION_CANCEL, "", 200, None),
+        (2025, EntryKind.TRANSFER_OUT, "", -100, None),
+        (2024, EntryKind.EXPIRY, "", -600, None),
+        (2026, EntryKind.TRANSFER_IN, "", 40, None),
+    ]
+    for year, kind, corrects, amount, month in posts:
+        lot = lot_get_or_create(customer=customer, year=year, exempt=False)
+        entry_post(
+            customer=customer,
+            lot=lot,
+            kind=kind,
+            amount=amount,
+            booked_on=date(year, 12, 1),
+            corrects=corrects,
+            month=month,
+        )
+    sums = Entry.objects.filter(customer=customer).aggregate(
+        redeemable=Sum("amount"),
+        redeemed=Sum("amount", filter=REDEEMED_Q),
+        consumption=Sum("amount", filter=CONSUMPTION_Q),
+    )
+
+    with django_assert_num_queries(1):
+        shown = balances(customer)
+
+    assert shown.redeemable == sums["redeemable"] == 2480
+    assert shown.redeemed == -sums["redeemed"] == 300
+    assert shown.total_consumption == sums["consumption"] == 3300
+    assert shown.annual_consumption == {2024: 900, 2025: 2400}  # 2023 nets to nothing
+    assert balances(customer, date(2024, 12, 31)).annual_consumption == {2024: 900}
 
 
 def test_points_5_balances_as_of_a_date_count_only_entries_booked_by_then() -> None:

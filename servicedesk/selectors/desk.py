@@ -7,9 +7,10 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from membership.dates import month_start
 from membership.models import Customer
-from membership.selectors.levels import customer_grants_on
 from servicedesk.models import (
+    COUNTER_EMERGENCY_REACTIVATION,
     OPEN_STATUSES,
     Benefit,
     Entitlement,
@@ -22,23 +23,33 @@ from servicedesk.selectors.checks import late_fee_rates, period_start, reactivat
 from servicedesk.selectors.holidays import holiday_periods
 from servicedesk.selectors.standing import Standing, customer_standing
 
+Counters = dict[tuple[str, date], UsageCounter]
 
-def privileges(standing: Standing) -> list[dict[str, Any]]:
-    """SERVICE-2: every entitlement row that applies, with used and left this period.
 
-    Two queries: the table and the customer's counters of the current periods.
-    """
-    order = {benefit: index for index, benefit in enumerate(Benefit.values)}
-    table = sorted(Entitlement.objects.all(), key=lambda e: (order[e.benefit], e.scope))
+def period_counters(standing: Standing) -> Counters:
+    """The customer's usage counters of this year and this month, every benefit (one query,
+    at most a row per benefit and period), by (benefit, period start)."""
     starts = {
         start
         for start in (period_start("year", standing.on), period_start("month", standing.on))
         if start
     }
-    counters = {
+    return {
         (c.benefit, c.period_start): c
         for c in UsageCounter.objects.filter(customer=standing.customer, period_start__in=starts)
     }
+
+
+def privileges(standing: Standing, counters: Counters | None = None) -> list[dict[str, Any]]:
+    """SERVICE-2: every entitlement row that applies, with used and left this period.
+
+    Two queries: the table and the customer's counters of the current periods (none when
+    the caller read them already with ``period_counters``).
+    """
+    order = {benefit: index for index, benefit in enumerate(Benefit.values)}
+    table = sorted(Entitlement.objects.all(), key=lambda e: (order[e.benefit], e.scope))
+    if counters is None:
+        counters = period_counters(standing)
     rows: list[dict[str, Any]] = []
     for entitlement in table:
         level = standing.level_for(entitlement.benefit)
@@ -64,8 +75,11 @@ def privileges(standing: Standing) -> list[dict[str, Any]]:
 
 
 def desk_card(customer: Customer, on: date) -> dict[str, Any]:
-    """Everything the desk card shows about ``customer`` on ``on``."""
+    """Everything the desk card shows about ``customer`` on ``on``: seven queries, whatever
+    the number of the customer's bills, grants, ratings and requests (the standing two, the
+    entitlement table, the counters, the opt-out, the open and the recent requests)."""
     standing = customer_standing(customer, on)
+    counters = period_counters(standing)
     rates = late_fee_rates(standing)
     opted_out = ServiceRequest.objects.filter(
         customer=customer,
@@ -75,17 +89,22 @@ def desk_card(customer: Customer, on: date) -> dict[str, Any]:
     ).exists()
     return {
         "standing": standing,
-        "grants": list(customer_grants_on(customer, on)),
-        "privileges": privileges(standing),
-        "reactivation": reactivation_options(standing),
+        "grants": list(standing.grants),
+        "privileges": privileges(standing, counters),
+        "reactivation": reactivation_options(
+            standing, used=_used(counters, COUNTER_EMERGENCY_REACTIVATION, month_start(on))
+        ),
         "waiver_rate": max(rates, key=lambda rate: rate[2]),
         "holiday_opt_out": opted_out,
         "holidays": holiday_periods(on.year),
         "open_requests": list(open_requests(customer)),
-        "recent_requests": list(
-            requests_list().filter(customer=customer).exclude(status__in=OPEN_STATUSES)[:5]
-        ),
+        "recent_requests": list(requests_of(customer).exclude(status__in=OPEN_STATUSES)[:5]),
     }
+
+
+def _used(counters: Counters, benefit: str, start: date) -> int:
+    counter = counters.get((benefit, start))
+    return counter.reserved + counter.consumed if counter else 0
 
 
 def requests_list() -> QuerySet[ServiceRequest]:
@@ -93,5 +112,11 @@ def requests_list() -> QuerySet[ServiceRequest]:
     return ServiceRequest.objects.select_related("customer", "hall", "created_by")
 
 
+def requests_of(customer: Customer) -> QuerySet[ServiceRequest]:
+    """One customer's requests, newest first, each knowing its customer without a join (the
+    customer's screens show neither hall nor clerk), on the ``(customer, status)`` index."""
+    return customer.service_requests.order_by("-created_at", "-id")
+
+
 def open_requests(customer: Customer) -> QuerySet[ServiceRequest]:
-    return requests_list().filter(customer=customer, status__in=OPEN_STATUSES)
+    return requests_of(customer).filter(status__in=OPEN_STATUSES)

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Max, Q
+from django.db.models import Max, OuterRef, Q, Subquery
 
 from membership.models import RANK_LEVEL, Brand, CreditRating, Customer, LevelGrant
-from membership.selectors.levels import grants_valid_on
-from membership.selectors.segments import Segment, customer_segment
+from membership.selectors.levels import customer_grants_on, grants_valid_on
+from membership.selectors.segments import Segment, segment_annotations, segment_from
 from servicedesk.models import Benefit
 
 # TIER-7: what a limited grant (an approved upgrade) gives: airport VIP service and the green
@@ -28,6 +29,14 @@ def grant_levels(customer: Customer, on: date) -> tuple[str | None, str | None]:
     return full, anything
 
 
+def levels_of(grants: Iterable[LevelGrant]) -> tuple[str | None, str | None]:
+    """``grant_levels`` from the grants valid on the day, already read (no query)."""
+    grants = list(grants)
+    full = max((g.rank for g in grants if not g.limited), default=0)
+    anything = max((g.rank for g in grants), default=0)
+    return RANK_LEVEL.get(full), RANK_LEVEL.get(anything)
+
+
 @dataclass(frozen=True)
 class Standing:
     customer: Customer
@@ -36,6 +45,8 @@ class Standing:
     limited_level: str | None  # the highest level counting limited grants as well
     segment: Segment  # CUST-5, its ``level`` being ``level`` above (VIP = a full grant)
     stars: int | None  # CREDIT-5: the latest rating on or before ``on``
+    # TIER-2: the grants valid on ``on``, the winning one first (limited ones included)
+    grants: tuple[LevelGrant, ...] = field(default=(), compare=False)
 
     @property
     def gotone(self) -> bool:
@@ -52,19 +63,28 @@ class Standing:
 
 
 def customer_standing(customer: Customer, on: date) -> Standing:
-    full, anything = grant_levels(customer, on)
-    segment = replace(customer_segment(customer, on), level=full)
+    """Who ``customer`` is for privileges on ``on``, in two queries whatever the size of
+    its history: the grants valid on the day, then the segment's spend and snapshot place
+    (CUST-5) and the credit stars (CREDIT-5) as subqueries of one row."""
+    grants = tuple(customer_grants_on(customer, on))
+    full, anything = levels_of(grants)
     stars = (
-        CreditRating.objects.filter(customer=customer, month__lte=on)
+        CreditRating.objects.filter(customer=OuterRef("pk"), month__lte=on)
         .order_by("-month")
-        .values_list("stars", flat=True)
-        .first()
+        .values("stars")[:1]
+    )
+    facts = (
+        Customer.objects.filter(pk=customer.pk)
+        .order_by()
+        .values(**segment_annotations(on), stars=Subquery(stars))
+        .get()
     )
     return Standing(
         customer=customer,
         on=on,
         level=full,
         limited_level=anything,
-        segment=segment,
-        stars=stars,
+        segment=segment_from(customer, facts, level=full),
+        stars=facts["stars"],
+        grants=grants,
     )

@@ -64,8 +64,9 @@ def check_late_fee_waiver(standing: Standing, data: dict[str, Any]) -> Check:
     return check
 
 
-def reactivation_options(standing: Standing) -> list[Option]:
-    """SERVICE-3: every privilege that could reactivate the line, with its hours."""
+def reactivation_options(standing: Standing, *, used: int | None = None) -> list[Option]:
+    """SERVICE-3: every privilege that could reactivate the line, with its hours. ``used``:
+    this month's segment reactivations, when the caller has read the counter already."""
     options: list[Option] = []
     level_hours = programme("REACTIVATION_LEVEL_HOURS")
     level = standing.level
@@ -80,7 +81,8 @@ def reactivation_options(standing: Standing) -> list[Option]:
         )
     times = segment_reactivation_times(standing)
     if times:
-        used = counter_used(standing, COUNTER_EMERGENCY_REACTIVATION, month_start(standing.on))
+        if used is None:
+            used = counter_used(standing, COUNTER_EMERGENCY_REACTIVATION, month_start(standing.on))
         options.append(
             Option(
                 privilege=Privilege.SEGMENT,
