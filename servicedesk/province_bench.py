@@ -582,9 +582,11 @@ def report_markdown(report: Report) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_section(path: Path, customers: int, section: str) -> None:
-    """Put ``section`` between this size's markers in ``path`` (replacing an earlier run)."""
-    start, end = f"<!-- bench-province {customers} -->", f"<!-- /bench-province {customers} -->"
+def write_section(path: Path, customers: int, section: str, vendor: str = "postgresql") -> None:
+    """Put ``section`` between this size's (and database's) markers in ``path``, replacing an
+    earlier run."""
+    key = f"{customers}" if vendor == "postgresql" else f"{customers} {vendor}"
+    start, end = f"<!-- bench-province {key} -->", f"<!-- /bench-province {key} -->"
     text = path.read_text(encoding="utf-8") if path.exists() else ""
     block = f"{start}\n{section}{end}"
     if start in text and end in text:

@@ -83,6 +83,6 @@ class Command(BaseCommand):
         section = bench.report_markdown(report)
         say(section)
         if options["report"]:
-            bench.write_section(options["report"], customers, section)
+            bench.write_section(options["report"], customers, section, connection.vendor)
         if options["json"]:
             options["json"].write_text(json.dumps(asdict(report), indent=2, default=str))
