@@ -222,15 +222,13 @@ def floor_rating_preview(year: int) -> Callable[[Any], int]:
 
 
 def floor_rating_commit(year: int) -> Callable[[Any], int]:
-    def work(cursor: Any) -> int:
-        sql, params = rating_scores_sql(year)
-        cursor.execute("CREATE TEMP TABLE floor_grants (customer_id bigint, rank integer)")
-        cursor.execute(
-            f"INSERT INTO floor_grants SELECT id, rank FROM ({sql}) r WHERE rank > 0", params
-        )
-        return max(cursor.rowcount, 0)
-
-    return work
+    """TIER-3/4: the grants as one INSERT … SELECT … GROUP BY into a bare table."""
+    sql, params = rating_scores_sql(year)
+    return _floor_insert(
+        "floor_grants (customer_id bigint, rank integer)",
+        f"INSERT INTO floor_grants SELECT id, rank FROM ({sql}) r WHERE rank > 0",
+        params,
+    )
 
 
 def floor_accrual(month: date) -> Callable[[Any], int]:
@@ -263,60 +261,56 @@ def floor_accrual(month: date) -> Callable[[Any], int]:
     return work
 
 
-def floor_credit(month: date) -> Callable[[Any], int]:
-    """CREDIT-1..5 as one INSERT … SELECT over the six months' bills (no history, no upsert)."""
+def _floor_insert(table: str, insert: str, params: list[Any]) -> Callable[[Any], int]:
+    """A floor that creates the bare TEMP table ``table`` and fills it with one statement."""
 
     def work(cursor: Any) -> int:
-        cursor.execute("CREATE TEMP TABLE floor_credit (customer_id bigint, score integer)")
-        cursor.execute(
-            f"INSERT INTO floor_credit SELECT c.id, "
-            f"CASE c.brand WHEN 'gotone' THEN 50 WHEN 'mzone' THEN 30 ELSE 20 END"
-            f" + CASE WHEN c.joined_on <= %s THEN 150 ELSE 0 END"
-            f" + COALESCE(FLOOR(b.average / 10)::int, 0) "
-            f"FROM {_table(Customer)} c LEFT JOIN (SELECT customer_id, AVG(total) AS average "
-            f"FROM {_table(Bill)} WHERE month > %s AND month <= %s GROUP BY customer_id) b "
-            f"ON b.customer_id = c.id WHERE c.status <> 'cancelled'",
-            [month_end(month) - timedelta(days=730), add_months(month, -6), month],
-        )
+        cursor.execute(f"CREATE TEMP TABLE {table}")
+        cursor.execute(insert, params)
         return max(cursor.rowcount, 0)
 
     return work
+
+
+def floor_credit(month: date) -> Callable[[Any], int]:
+    """CREDIT-1..5's work as one INSERT … SELECT: the same reads (every line, the six months'
+    bills averaged) and one row written per line. The arithmetic is simplified: the floor
+    measures the work, not the rule (no history, no upsert)."""
+    return _floor_insert(
+        "floor_credit (customer_id bigint, score integer)",
+        f"INSERT INTO floor_credit SELECT c.id, "
+        f"CASE c.brand WHEN 'gotone' THEN 50 WHEN 'mzone' THEN 30 ELSE 20 END"
+        f" + CASE WHEN c.joined_on <= %s THEN 150 ELSE 0 END"
+        f" + COALESCE(FLOOR(b.average / 10)::int, 0) "
+        f"FROM {_table(Customer)} c LEFT JOIN (SELECT customer_id, AVG(total) AS average "
+        f"FROM {_table(Bill)} WHERE month > %s AND month <= %s GROUP BY customer_id) b "
+        f"ON b.customer_id = c.id WHERE c.status <> 'cancelled'",
+        [month_end(month) - timedelta(days=730), add_months(month, -6), month],
+    )
 
 
 def floor_expiry(year: int) -> Callable[[Any], int]:
     """POINTS-6: one INSERT … SELECT of an expiry entry per lot with points left."""
-
-    def work(cursor: Any) -> int:
-        cursor.execute(
-            "CREATE TEMP TABLE floor_expiry (lot_id bigint, customer_id bigint, amount int)"
-        )
-        cursor.execute(
-            f"INSERT INTO floor_expiry SELECT id, customer_id, -balance FROM {_table(Lot)} "
-            f"WHERE year <= %s AND balance > 0",
-            [year - 2],
-        )
-        return max(cursor.rowcount, 0)
-
-    return work
+    return _floor_insert(
+        "floor_expiry (lot_id bigint, customer_id bigint, amount int)",
+        f"INSERT INTO floor_expiry SELECT id, customer_id, -balance FROM {_table(Lot)} "
+        f"WHERE year <= %s AND balance > 0",
+        [year - 2],
+    )
 
 
 def floor_birthday(day: date) -> Callable[[Any], int]:
     """SERVICE-6: one INSERT … SELECT of the day's waivers for the birthday customers."""
-
-    def work(cursor: Any) -> int:
-        cursor.execute("CREATE TEMP TABLE floor_waivers (customer_id bigint, amount numeric)")
-        cursor.execute(
-            f"INSERT INTO floor_waivers SELECT c.id, COALESCE(SUM(u.amount), 0) "
-            f"FROM {_table(Customer)} c LEFT JOIN {_table(Usage)} u ON u.customer_id = c.id "
-            f"AND u.date = %s AND u.category IN ('domestic_voice', 'domestic_data', 'domestic_sms') "
-            f"WHERE c.brand = 'gotone' AND c.status = 'active' "
-            f"AND EXTRACT(MONTH FROM c.birth_date) = %s AND EXTRACT(DAY FROM c.birth_date) = %s "
-            f"GROUP BY c.id",
-            [day, day.month, day.day],
-        )
-        return max(cursor.rowcount, 0)
-
-    return work
+    return _floor_insert(
+        "floor_waivers (customer_id bigint, amount numeric)",
+        f"INSERT INTO floor_waivers SELECT c.id, COALESCE(SUM(u.amount), 0) "
+        f"FROM {_table(Customer)} c LEFT JOIN {_table(Usage)} u ON u.customer_id = c.id "
+        f"AND u.date = %s AND u.category IN ('domestic_voice', 'domestic_data', 'domestic_sms') "
+        f"WHERE c.brand = 'gotone' AND c.status = 'active' "
+        f"AND EXTRACT(MONTH FROM c.birth_date) = %s AND EXTRACT(DAY FROM c.birth_date) = %s "
+        f"GROUP BY c.id",
+        [day, day.month, day.day],
+    )
 
 
 # --- the counter lookup ----------------------------------------------------------------------
@@ -562,7 +556,8 @@ def report_markdown(report: Report) -> str:
         f"### {report.customers:,} customers, {report.bills:,} bills ({report.vendor})",
         "",
         f"{report.machine}. Recorded {clock.now():%Y-%m-%d %H:%M} UTC by `make bench-province "
-        f"BENCH_CUSTOMERS={report.customers}`.",
+        f"BENCH_CUSTOMERS={report.customers}"
+        f"{'' if report.vendor == 'postgresql' else ' BENCH_PROVINCE_DATABASE_URL=sqlite:///…'}`.",
         "",
         "| step | time | rows | rows/s | floor | ratio | peak RSS | output |",
         "|---|---:|---:|---:|---:|---:|---:|---|",
