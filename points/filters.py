@@ -2,6 +2,7 @@ from typing import Any
 
 import django_filters
 
+from core.filters import IdFilter
 from points.models import Entry, EntryKind, Redemption, RewardItem, Transfer
 
 
@@ -40,7 +41,7 @@ class RedemptionFilter(django_filters.FilterSet):
 
     msisdn = django_filters.CharFilter(field_name="customer__msisdn")
     status = django_filters.ChoiceFilter(choices=Redemption.Status.choices)
-    item = django_filters.NumberFilter(field_name="item_id")
+    item = IdFilter(field_name="item_id")
 
     class Meta:
         model = Redemption

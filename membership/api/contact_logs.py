@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from core.errors import DomainError
+from core.filters import IdFilter
 from membership.access_groups import (
     contact_log_for_user,
     contact_logs_visible_to,
@@ -27,8 +28,8 @@ from membership.services import groups as group_services
 
 
 class ContactLogFilter(django_filters.FilterSet):
-    group = django_filters.NumberFilter(field_name="group_id")
-    key_person = django_filters.NumberFilter(field_name="key_person_id")
+    group = IdFilter(field_name="group_id")
+    key_person = IdFilter(field_name="key_person_id")
     channel = django_filters.ChoiceFilter(choices=ContactChannel.choices)
     occasion = django_filters.ChoiceFilter(choices=CareOccasion.choices)
     since = django_filters.DateFilter(field_name="contacted_at", lookup_expr="date__gte")

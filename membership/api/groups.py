@@ -19,6 +19,7 @@ from rest_framework.exceptions import APIException, PermissionDenied, Validation
 from rest_framework.routers import DefaultRouter
 
 from core.errors import DomainError
+from core.filters import IdFilter
 from membership.access_groups import group_for_user, groups_visible_to
 from membership.models import GroupClass, GroupCustomer
 from membership.selectors.groups import groups_annotated
@@ -50,7 +51,7 @@ def staff_name(user: Any) -> str | None:
 class GroupFilter(django_filters.FilterSet):
     group_class = django_filters.ChoiceFilter(choices=GroupClass.choices)
     city = django_filters.CharFilter()
-    account_manager = django_filters.NumberFilter(field_name="account_manager_id")
+    account_manager = IdFilter(field_name="account_manager_id")
     q = django_filters.CharFilter(method="filter_q", help_text="Part of the code or name.")
 
     class Meta:

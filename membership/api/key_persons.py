@@ -11,6 +11,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.routers import DefaultRouter
 
 from core import clock
+from core.filters import IdFilter
 from membership.access_groups import key_person_for_user, key_persons_visible_to
 from membership.masking import mask_name
 from membership.models import RANK_LEVEL, KeyPerson, KeyPersonRank, KeyPersonRole
@@ -19,7 +20,7 @@ from membership.services import groups as group_services
 
 
 class KeyPersonFilter(django_filters.FilterSet):
-    group = django_filters.NumberFilter(field_name="group_id")
+    group = IdFilter(field_name="group_id")
     role = django_filters.ChoiceFilter(choices=KeyPersonRole.choices)
     rank = django_filters.ChoiceFilter(choices=KeyPersonRank.choices)
     active = django_filters.BooleanFilter(field_name="ended_at", lookup_expr="isnull")

@@ -16,6 +16,7 @@ from rest_framework.routers import DefaultRouter
 
 from core import clock
 from core.errors import DomainError
+from core.filters import IdFilter
 from membership.access_groups import (
     key_person_for_user,
     upgrade_request_for_user,
@@ -29,8 +30,8 @@ from membership.services import upgrades as upgrade_services
 
 class UpgradeRequestFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=UpgradeStatus.choices)
-    key_person = django_filters.NumberFilter(field_name="key_person_id")
-    group = django_filters.NumberFilter(field_name="key_person__group_id")
+    key_person = IdFilter(field_name="key_person_id")
+    group = IdFilter(field_name="key_person__group_id")
     requested_level = django_filters.ChoiceFilter(choices=Level.choices)
     overdue = django_filters.BooleanFilter()
 
