@@ -10,6 +10,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Back office")
 
     def ready(self) -> None:
+        from core import checks  # noqa: F401  (registers the system checks)
         from core.roles import sync_role_permissions
 
         post_migrate.connect(sync_role_permissions, dispatch_uid="core.sync_role_permissions")

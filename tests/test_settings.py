@@ -53,3 +53,11 @@ def test_production_settings_refuse_to_start_without_a_secret_key() -> None:
     result = run_manage("check", env=env)
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_check_deploy_runs_without_a_database_url_and_says_it_is_missing() -> None:
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "DATABASE_URL"}
+    result = run_manage("check", "--deploy", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "gotone.W001" in result.stderr + result.stdout
+    assert "DATABASE_URL is not set" in result.stderr + result.stdout
