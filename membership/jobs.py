@@ -29,7 +29,7 @@ from membership.services.rating import GoToneAnnualPolicy
 
 
 def rate_credit_prepare(work: JobWork) -> None:
-    """Before any chunk is planned: a month that has not begun is refused (DomainError)."""
+    """Before any chunk is planned: a month that has not ended is refused (DomainError)."""
     credit_month_check(parse_month(work.period))
 
 

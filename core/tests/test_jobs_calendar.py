@@ -221,7 +221,7 @@ def test_conv_5_run_job_fails_with_the_error_of_the_run() -> None:
         call_command("run_job", "rate_credit", "2026", stdout=StringIO())
     with pytest.raises(CommandError, match="no job called"):
         call_command("run_job", "nope", "2026", stdout=StringIO())
-    with pytest.raises(CommandError, match="has not begun"):
+    with pytest.raises(CommandError, match="has not ended"):
         call_command("run_job", "rate_credit", "2999-01", stdout=StringIO())
     assert JobRun.objects.get().status == "failed"
 

@@ -303,14 +303,16 @@ def _rating_sql(windows: dict[str, Any], low: int, high: int) -> tuple[str, list
 
 
 def credit_month_check(month: date) -> date:
-    """The month to rate (its first day), or a DomainError: a month that has not begun has
-    nothing to rate yet (the check before any chunk of ``rate_credit`` is planned)."""
+    """The month to rate (its first day), or a DomainError: CREDIT-1..5 rate a month as of
+    its last day, so a month that has not ended (this month, or one to come) is refused —
+    rating it would rewrite every line's stars from a month still being billed (the check
+    before any chunk of ``rate_credit`` is planned)."""
     month = month_start(month)
-    if month > clock.today():
+    if month_end(month) >= clock.today():
         raise DomainError(
-            _("%(month)s has not begun; there is nothing to rate yet.")
-            % {"month": f"{month:%Y-%m}"},
-            code="month_not_begun",
+            _("%(month)s has not ended; it can be rated from %(day)s.")
+            % {"month": f"{month:%Y-%m}", "day": month_end(month) + timedelta(days=1)},
+            code="month_not_ended",
         )
     return month
 

@@ -23,6 +23,7 @@ from membership.models import Brand, CreditRating, Customer, Status
 from membership.selectors.credit import credit_breakdown, credit_history, latest_credit
 from membership.services.credit import (
     credit_brand_points,
+    credit_month_check,
     credit_rate_month,
     credit_spend_points,
     credit_stars,
@@ -425,7 +426,7 @@ def test_the_run_gives_the_same_result_in_small_chunks_as_the_python_rule() -> N
 
 
 def test_a_month_that_has_not_begun_is_refused() -> None:
-    with pytest.raises(DomainError, match="has not begun"):
+    with pytest.raises(DomainError, match="has not ended"):
         credit_rate_month(month=date(2999, 1, 1))
 
 
@@ -512,7 +513,7 @@ def test_credit_5_the_chunked_job_refuses_a_month_that_has_not_begun_before_any_
     CustomerFactory.create(joined_on=RECENT)
     run = run_credit_job("2999-01")
     assert run.status == JobRun.Status.FAILED
-    assert "2999-01 has not begun" in run.error
+    assert "2999-01 has not ended" in run.error
     assert not run.chunks.exists()
     assert not CreditRating.objects.exists()
 
@@ -578,7 +579,7 @@ def test_conv_5_the_rate_credit_command_refuses_a_bad_month(bad: str) -> None:
 
 def test_credit_5_the_rate_credit_command_refuses_a_month_that_has_not_begun() -> None:
     customer_with()
-    with pytest.raises(CommandError, match="2999-01 has not begun") as raised:
+    with pytest.raises(CommandError, match="2999-01 has not ended") as raised:
         credit_command("2999-01")
     assert raised.value.returncode == 1
     assert not CreditRating.objects.exists()
@@ -605,3 +606,11 @@ def test_credit_breakdown_rebuilds_the_average_spend_exactly() -> None:
     assert parts.average_spend == Decimal("20.00")  # 60.01 / 3 = 20.003…
     assert parts.spend == 20
     assert credit_breakdown(CreditRatingFactory.create(breakdown={})).average_spend is None
+
+
+@pytest.mark.now("2026-12-31 23:00")
+def test_credit_5_the_month_that_has_not_ended_is_refused_and_the_last_one_is_not() -> None:
+    """CREDIT-1..5 rate a month as of its last day: on its last day it has not ended yet."""
+    with pytest.raises(DomainError, match="2026-12 has not ended; it can be rated from 2027-01-01"):
+        credit_month_check(date(2026, 12, 1))
+    assert credit_month_check(date(2026, 11, 15)) == date(2026, 11, 1)
