@@ -162,6 +162,19 @@ def test_tier_4_a_second_commit_is_refused_and_changes_nothing() -> None:
     assert RatingRun.objects.filter(state="committed").count() == 1
 
 
+def test_tier_4_a_year_older_than_a_committed_one_is_refused_and_changes_nothing() -> None:
+    customer = make_customer(joined_on=date(2012, 1, 1))
+    make_bill(customer=customer, month=date(YEAR, 5, 1), total=Decimal("2000"))
+    make_bill(customer=customer, month=date(YEAR - 1, 5, 1), total=Decimal("2000"))
+    GoToneAnnualPolicy().commit(period=str(YEAR))
+    with pytest.raises(DomainError, match=f"The {YEAR} rating is already committed; {YEAR - 1}"):
+        GoToneAnnualPolicy().commit(period=str(YEAR - 1))
+    assert LevelGrant.objects.count() == 1
+    assert list(RatingRun.objects.filter(state="committed").values_list("period", flat=True)) == [
+        str(YEAR)
+    ]
+
+
 def test_tier_4_the_refusal_says_when_in_shanghai_and_who_committed(supervisor: Any) -> None:
     make_bill(customer=make_customer(), month=date(YEAR, 5, 1), total=Decimal("2000"))
     run = GoToneAnnualPolicy().commit(period=str(YEAR), actor=supervisor)

@@ -112,6 +112,27 @@ def preview_record(
     )
 
 
+def refuse_older_than_committed(policy: str, period: str) -> None:
+    """TIER-4: a period older than one already committed is refused: its grants would start
+    in a window long past and sit under the newer rating's (periods of one policy have one
+    form, YYYY or YYYY-MM, so they compare as text)."""
+    newer = (
+        RatingRun.objects.filter(policy=policy, state=RatingRun.State.COMMITTED, period__gt=period)
+        .order_by("-period")
+        .values_list("period", flat=True)
+        .first()
+    )
+    if newer is not None:
+        raise DomainError(
+            _(
+                "The %(newer)s rating is already committed; %(period)s is older and cannot be "
+                "committed after it. Nothing was changed."
+            )
+            % {"newer": newer, "period": period},
+            code="older_than_committed",
+        )
+
+
 def commit_run(
     *,
     policy: str,
@@ -126,6 +147,7 @@ def commit_run(
     or concurrent commit is refused and changes nothing). Listeners of ``rating_committed``
     (the notices outbox) hear of it once the transaction is committed."""
     refuse_second_commit(policy, period)
+    refuse_older_than_committed(policy, period)
     now = clock.now()
     user = recorded_actor(actor)
     try:

@@ -42,6 +42,7 @@ from membership.services.rating.base import (
     insert_grants_from,
     level_of_rank,
     preview_record,
+    refuse_older_than_committed,
     refuse_second_commit,
 )
 
@@ -234,6 +235,7 @@ class GoToneAnnualPolicy:
             return {"granted": granted}
 
         refuse_second_commit(self.key, period)
+        refuse_older_than_committed(self.key, period)
         return commit_run(
             policy=self.key,
             period=period,

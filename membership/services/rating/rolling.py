@@ -57,6 +57,7 @@ from membership.services.rating.base import (
     insert_grants_from,
     level_of_rank,
     preview_record,
+    refuse_older_than_committed,
     refuse_second_commit,
 )
 
@@ -239,6 +240,7 @@ class RollingAveragePolicy:
             return {"granted": granted, "renewed": renewed, "rises": len(rising_ids)}
 
         refuse_second_commit(self.key, period)
+        refuse_older_than_committed(self.key, period)
         return commit_run(
             policy=self.key,
             period=period,
