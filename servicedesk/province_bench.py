@@ -375,10 +375,6 @@ def machine_description() -> str:
     return f"{os.cpu_count()} cores ({cpu}){memory}; {version}; Python {sys.version.split()[0]}"
 
 
-def today() -> date:
-    return clock.today()
-
-
 # --- the run ---------------------------------------------------------------------------------
 
 
@@ -627,17 +623,7 @@ def recreate_database(say: Callable[[str], None]) -> None:
         say(f"bench_province: removed {name}; migrating")
         subprocess.run([*MANAGE, "migrate", "--noinput", "-v0"], check=True, env=child_env())
         return
-    import psycopg
-
-    admin = psycopg.connect(
-        dbname="postgres",
-        user=params.get("USER") or None,
-        password=params.get("PASSWORD") or None,
-        host=params.get("HOST") or None,
-        port=params.get("PORT") or None,
-        autocommit=True,
-    )
-    with admin:
+    with _admin() as admin:
         admin.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(name)} WITH (FORCE)")
         admin.execute(f"CREATE DATABASE {connection.ops.quote_name(name)}")
     say(f"bench_province: created the database {name}; migrating")
@@ -697,9 +683,12 @@ def run_workers(periods: Periods, report: Report, say: Callable[[str], None]) ->
     copy = f"{name}_workers"
     connection.close()
     with _admin() as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
+        admin.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(copy)} WITH (FORCE)")
         started = time.perf_counter()
-        admin.execute(f'CREATE DATABASE "{copy}" TEMPLATE "{name}"')
+        admin.execute(
+            f"CREATE DATABASE {connection.ops.quote_name(copy)}"
+            f" TEMPLATE {connection.ops.quote_name(name)}"
+        )
         say(f"  copied the database for the second run in {time.perf_counter() - started:.0f} s")
     celery = str(Path(sys.executable).parent / "celery")
     results = []
@@ -739,5 +728,5 @@ def run_workers(periods: Periods, report: Report, say: Callable[[str], None]) ->
         report.notes.append(f"one worker and two wrote {same} entries ({results[0]}).")
     finally:
         with _admin() as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
+            admin.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(copy)} WITH (FORCE)")
         flush_bench_redis()
