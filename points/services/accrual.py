@@ -238,19 +238,19 @@ def _accrue_chunk(run: PointsRun, month: date, lo: int, hi: int, now: Any) -> di
     # 1. What each customer should hold for the month (POINTS-1, POINTS-2: each reward
     # rounded down on its own; integer division of non-negative integers floors).
     t.execute(
-        f"CREATE TEMP TABLE {t.stage} (run_id integer NOT NULL, customer_id bigint PRIMARY KEY,"
+        f"CREATE TEMP TABLE {t.stage} (customer_id bigint PRIMARY KEY,"
         f" year integer NOT NULL, exempt boolean NOT NULL, consumption integer NOT NULL,"
         f" reward_brand integer NOT NULL, reward_tenure integer NOT NULL)",
         [],
     )
     staged = t.execute(
-        f"INSERT INTO {t.stage} (run_id, customer_id, year, exempt, consumption,"
+        f"INSERT INTO {t.stage} (customer_id, year, exempt, consumption,"
         f" reward_brand, reward_tenure)"
-        f" SELECT %s, t.cid, %s, t.exempt, t.pts,"
+        f" SELECT t.cid, %s, t.exempt, t.pts,"
         f" CASE WHEN t.gotone = 1 THEN (t.pts * ({brand_sql})) / 100 ELSE 0 END,"
         f" (t.pts * ({tenure_sql})) / 100"
         f" FROM ({inner_sql}) t",
-        [run.pk, start.year, *brand_params, *tenure_params, *inner_params],
+        [start.year, *brand_params, *tenure_params, *inner_params],
     )
     if connection.vendor == "postgresql":
         t.execute(f"ANALYZE {t.stage}", [])
@@ -258,10 +258,9 @@ def _accrue_chunk(run: PointsRun, month: date, lo: int, hi: int, now: Any) -> di
     t.execute(
         f"INSERT INTO {t.lot} (customer_id, year, exempt, balance)"
         f" SELECT s.customer_id, s.year, s.exempt, 0 FROM {t.stage} s"
-        f" WHERE s.run_id = %s AND (s.consumption > 0 OR s.reward_brand > 0"
-        f" OR s.reward_tenure > 0)"
+        f" WHERE s.consumption > 0 OR s.reward_brand > 0 OR s.reward_tenure > 0"
         f" ON CONFLICT (customer_id, year, exempt) DO NOTHING",
-        [run.pk],
+        [],
     )
     columns = (
         "customer_id, lot_id, year, kind, corrects, amount, month, booked_on, run_id,"
@@ -287,8 +286,8 @@ def _accrue_chunk(run: PointsRun, month: date, lo: int, hi: int, now: Any) -> di
             f" CASE WHEN x.diff < -x.bal THEN -x.bal ELSE x.diff END, %s, %s, %s, %s, %s"
             f" FROM (SELECT a.customer_id AS customer_id, a.lot_id AS lot_id, a.year AS year,"
             f" l.balance AS bal,"
-            f" COALESCE((SELECT s.{column} FROM {t.stage} s WHERE s.run_id = %s"
-            f" AND s.customer_id = a.customer_id), 0)"
+            f" COALESCE((SELECT s.{column} FROM {t.stage} s"
+            f" WHERE s.customer_id = a.customer_id), 0)"
             f" - (SELECT SUM(e.amount) FROM {t.entry} e WHERE e.customer_id = a.customer_id"
             f" AND e.month = %s AND (e.kind = %s OR (e.kind = %s AND e.corrects = %s))) AS diff"
             f" FROM {t.entry} a JOIN {t.lot} l ON l.id = a.lot_id"
@@ -304,7 +303,6 @@ def _accrue_chunk(run: PointsRun, month: date, lo: int, hi: int, now: Any) -> di
                 run.pk,
                 "",
                 t.moment(now),
-                run.pk,
                 t.day(start),
                 kind,
                 EntryKind.CORRECTION,
@@ -321,7 +319,7 @@ def _accrue_chunk(run: PointsRun, month: date, lo: int, hi: int, now: Any) -> di
         counts[kind] = _insert_part(t, run, kind, column, columns, start, end, now)
         _apply_to_lots(t, run, start, (kind,), "", lo, hi)
     # What a correction could not take back (the points were spent already).
-    counts["short"] = _count_short(t, run, start, lo, hi)
+    counts["short"] = _count_short(t, start, lo, hi)
     t.execute(f"DROP TABLE {t.stage}", [])
     return counts
 
@@ -332,7 +330,7 @@ def _has_entries(t: _Sql, start: date, lo: int, hi: int) -> bool:
         cursor.execute(
             f"SELECT 1 FROM {t.entry} WHERE month = %s AND kind IN (%s, %s, %s)"
             f" AND customer_id >= %s AND customer_id < %s LIMIT 1",
-            [t.day(start), *PART_COLUMNS, lo, hi],
+            [t.day(start), *ACCRUAL_KINDS, lo, hi],
         )
         return cursor.fetchone() is not None
 
@@ -353,13 +351,13 @@ def _insert_part(
         f" SELECT s.customer_id, l.id, s.year, %s, %s, s.{column}, %s, %s, %s, %s, %s"
         f" FROM {t.stage} s JOIN {t.lot} l ON l.customer_id = s.customer_id"
         f" AND l.year = s.year AND l.exempt = s.exempt"
-        f" WHERE s.run_id = %s AND s.{column} > 0"
+        f" WHERE s.{column} > 0"
         f" ON CONFLICT (customer_id, month, kind) WHERE {ACCRUAL_ONCE} DO NOTHING",
-        [kind, "", t.day(start), t.day(end), run.pk, "", t.moment(now), run.pk],
+        [kind, "", t.day(start), t.day(end), run.pk, "", t.moment(now)],
     )
 
 
-def _count_short(t: _Sql, run: PointsRun, start: date, lo: int, hi: int) -> int:
+def _count_short(t: _Sql, start: date, lo: int, hi: int) -> int:
     """Parts of the month whose entries still differ from the bill after this chunk."""
     cases = " ".join(f"WHEN %s THEN s.{column}" for column in PART_COLUMNS.values())
     with connection.cursor() as cursor:
@@ -371,7 +369,7 @@ def _count_short(t: _Sql, run: PointsRun, start: date, lo: int, hi: int) -> int:
             f" AND e.month = a.month AND (e.kind = a.kind"
             f" OR (e.kind = %s AND e.corrects = a.kind)))"
             f" <> COALESCE((SELECT CASE a.kind {cases} END FROM {t.stage} s"
-            f" WHERE s.run_id = %s AND s.customer_id = a.customer_id), 0)",
+            f" WHERE s.customer_id = a.customer_id), 0)",
             [
                 *PART_COLUMNS,
                 t.day(start),
@@ -380,7 +378,6 @@ def _count_short(t: _Sql, run: PointsRun, start: date, lo: int, hi: int) -> int:
                 Status.CANCELLED,
                 EntryKind.CORRECTION,
                 *PART_COLUMNS,
-                run.pk,
             ],
         )
         row = cursor.fetchone()
