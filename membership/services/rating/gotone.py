@@ -137,10 +137,10 @@ class GoToneAnnualPolicy:
             self.rated(year)
             .annotate(
                 new_rank=own("new_rank"),
-                score=own("score"),
                 consumption=own("consumption"),
                 tenure_points=tenure_score_sql(year),
             )
+            .annotate(score=F("consumption") + F("tenure_points"))
             .annotate(
                 before_rank=effective_rank_subquery(start - timedelta(days=1)),
                 other_rank=other,
