@@ -21,3 +21,9 @@ urlpatterns = [
     path("api/", include((api.urlpatterns, "api"), namespace="api")),
     path("admin/", admin.site.urls),
 ]
+
+# The site's own error pages (core/error_pages.py).
+handler400 = "core.error_pages.bad_request"
+handler403 = "core.error_pages.permission_denied"
+handler404 = "core.error_pages.page_not_found"
+handler500 = "core.error_pages.server_error"

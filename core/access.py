@@ -12,11 +12,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
+from core.errors import Forbidden
 from core.roles import CLERK, MANAGER, SUPERVISOR, roles_of
 
 NO_ROLE_MESSAGE = _("This account has no staff role; ask a supervisor to assign one.")
@@ -233,8 +233,8 @@ class RoleAccessMiddleware:
             return redirect_to_login(request.get_full_path())
         if not may_open(request.user, view_name):
             if not roles_of(request.user) and not request.user.is_superuser:
-                raise PermissionDenied(NO_ROLE_MESSAGE)
-            raise PermissionDenied(_("Your role does not give access to this page."))
+                raise Forbidden(NO_ROLE_MESSAGE)
+            raise Forbidden(_("Your role does not give access to this page."))
         return None
 
 

@@ -1,7 +1,6 @@
 from typing import Any
 
 from django.contrib.auth.views import LoginView, LogoutView
-from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -10,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
 from core.access import NO_ROLE_MESSAGE, may_open
+from core.errors import Forbidden
 from core.roles import CLERK, MANAGER, SUPERVISOR, primary_role
 
 WORKSPACES = {
@@ -32,7 +32,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """Send each staff member to the workspace of their role."""
     role = primary_role(request.user)
     if role is None:
-        raise PermissionDenied(NO_ROLE_MESSAGE)
+        raise Forbidden(NO_ROLE_MESSAGE)
     return redirect(WORKSPACES[role])
 
 

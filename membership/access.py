@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.utils.translation import gettext as _
 
+from core.errors import NotFound
 from core.roles import CLERK, SUPERVISOR, roles_of
 from membership.models import Customer
 from membership.validators import normalise_msisdn
@@ -24,7 +24,7 @@ def customer_for_user(user: Any, msisdn: str, *, write: bool = False) -> Custome
     try:
         number = normalise_msisdn(msisdn)
     except ValidationError as exc:
-        raise Http404(exc.messages[0]) from exc
+        raise NotFound(exc.messages[0]) from exc
     if not user.is_authenticated or not (roles_of(user) or user.is_superuser):
         raise PermissionDenied
     if write and not (user.is_superuser or roles_of(user) & WRITE_ROLES):
@@ -32,4 +32,4 @@ def customer_for_user(user: Any, msisdn: str, *, write: bool = False) -> Custome
     try:
         return Customer.objects.get(msisdn=number)
     except Customer.DoesNotExist as exc:
-        raise Http404(_("No customer has the number %(msisdn)s.") % {"msisdn": number}) from exc
+        raise NotFound(_("No customer has the number %(msisdn)s.") % {"msisdn": number}) from exc

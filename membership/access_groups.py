@@ -16,9 +16,9 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404
 from django.utils.translation import gettext as _
 
+from core.errors import NotFound
 from core.roles import MANAGER, SUPERVISOR, roles_of
 from membership.models import ContactLog, GroupCustomer, KeyPerson, UpgradeRequest
 
@@ -72,7 +72,7 @@ def group_for_user(user: Any, group_id: Any, *, write: bool = False) -> GroupCus
     try:
         group = GroupCustomer.objects.select_related("account_manager").get(pk=int(group_id))
     except (GroupCustomer.DoesNotExist, TypeError, ValueError) as exc:
-        raise Http404(_("No such group customer.")) from exc
+        raise NotFound(_("No such group customer.")) from exc
     _check_owner(user, group)
     return group
 
@@ -89,10 +89,10 @@ def key_person_for_user(user: Any, key_person_id: Any, *, write: bool = False) -
             "group", "group__account_manager", "customer"
         ).get(pk=int(key_person_id))
     except (KeyPerson.DoesNotExist, TypeError, ValueError) as exc:
-        raise Http404(_("No such key person.")) from exc
+        raise NotFound(_("No such key person.")) from exc
     _check_owner(user, person.group)
     if write and person.ended_at is not None:
-        raise Http404(_("This person is no longer a key person."))
+        raise NotFound(_("This person is no longer a key person."))
     return person
 
 
@@ -106,7 +106,7 @@ def contact_log_for_user(user: Any, contact_id: Any, *, write: bool = False) -> 
             pk=int(contact_id)
         )
     except (ContactLog.DoesNotExist, TypeError, ValueError) as exc:
-        raise Http404(_("No such contact.")) from exc
+        raise NotFound(_("No such contact.")) from exc
     _check_owner(user, contact.group)
     return contact
 
@@ -128,6 +128,6 @@ def upgrade_request_for_user(user: Any, request_id: Any, *, write: bool = False)
             "decided_by",
         ).get(pk=int(request_id))
     except (UpgradeRequest.DoesNotExist, TypeError, ValueError) as exc:
-        raise Http404(_("No such upgrade request.")) from exc
+        raise NotFound(_("No such upgrade request.")) from exc
     _check_owner(user, request.key_person.group)
     return request

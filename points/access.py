@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404
 from django.utils.translation import gettext as _
 
+from core.errors import NotFound
 from membership.access import customer_for_user
 from points.models import Redemption, TransferRecipient
 
@@ -28,11 +28,11 @@ def redemption_for_user(
     try:
         redemption = Redemption.objects.select_related("customer", "item").get(pk=int(pk))
     except (Redemption.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404(_("No redemption #%(pk)s.") % {"pk": pk}) from exc
+        raise NotFound(_("No redemption #%(pk)s.") % {"pk": pk}) from exc
     if msisdn is None:
         customer_for_user(user, redemption.customer.msisdn, write=write)
     elif redemption.customer_id != customer.pk:
-        raise Http404(_("No redemption #%(pk)s on this line.") % {"pk": pk})
+        raise NotFound(_("No redemption #%(pk)s on this line.") % {"pk": pk})
     return redemption
 
 
@@ -46,4 +46,4 @@ def recipient_for_user(
             pk=int(pk), sender=sender
         )
     except (TransferRecipient.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404(_("No registered recipient #%(pk)s on this line.") % {"pk": pk}) from exc
+        raise NotFound(_("No registered recipient #%(pk)s on this line.") % {"pk": pk}) from exc

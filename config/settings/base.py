@@ -218,3 +218,5 @@ LOGGING = {
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_COOKIE_AGE = 10 * 3600  # one working day
 X_FRAME_OPTIONS = "DENY"
+# A form sent with an expired CSRF token gets the site's own page (core/error_pages.py).
+CSRF_FAILURE_VIEW = "core.error_pages.csrf_failure"
