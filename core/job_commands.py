@@ -1,4 +1,4 @@
-"""The base of the job commands of INTERFACES.md (`accrue_points YYYY-MM`, `rate_credit
+"""The base of the job commands of docs/interfaces.md (`accrue_points YYYY-MM`, `rate_credit
 YYYY-MM`, `expire_points YEAR`, `run_birthday_waivers --date`, `rate_annual YEAR`).
 
 Each command is its calendar job run by hand (CONV-5): the same runner, the same JobRun

@@ -1,4 +1,4 @@
-"""The programme's configurable parameters: every number RULES.md marks as a Default.
+"""The programme's configurable parameters: every number docs/rules.md marks as a Default.
 
 Each value can be overridden in settings (``GOTONE = {"ANNUAL_THRESHOLDS": {...}}``) without
 touching code; nothing else in the code base writes these numbers as literals.

@@ -1,4 +1,4 @@
-"""The move of an explicit state machine (STYLE.md point 3), for the models whose moves race.
+"""The move of an explicit state machine (docs/style.md, habit 3), for the models whose moves race.
 
 Each model keeps its own allowed-transitions map, its own refusal message and its own
 history table; what they share is how a move is written when two workers or two people may

@@ -6,7 +6,7 @@
   acknowledgement, because a chunk is idempotent (its work and its "done" mark commit
   together), so a chunk redelivered after its worker died is safe;
 - ``jobs.<name>(period=None)``: one task per job of the calendar, with the command's argument
-  (INTERFACES.md: each job command is also a task with the same argument; given a period it
+  (docs/interfaces.md: each job command is also a task with the same argument; given a period it
   behaves like the command and runs a succeeded run again); without a period (the beat
   schedule) it computes the period from now, in Asia/Shanghai, and does not repeat a run;
 - ``core.sweep_job_runs()``: resumes stalled chunked runs (the beat schedule, every 10 min).

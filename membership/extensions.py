@@ -14,7 +14,7 @@ from typing import Any
 
 from membership.models import Customer
 
-# name → fn(customer, on) returning the JSON block of the customer API (INTERFACES.md).
+# name → fn(customer, on) returning the JSON block of the customer API (docs/interfaces.md).
 CUSTOMER_API_BLOCKS: dict[str, Callable[[Customer, date], Any]] = {}
 
 

@@ -1,6 +1,6 @@
 """membership's jobs of the programme's calendar (core/job_calendar.py), for the runner in
 core/jobs.py, which imports this module on first use. Each takes the period as the command
-of INTERFACES.md does and returns the counts the JobRun keeps.
+of docs/interfaces.md does and returns the counts the JobRun keeps.
 
 ``rate_credit`` is chunked (CREDIT-5, CONV-5): each chunk rates one range of customer primary
 keys (an idempotent upsert that writes only changed rows), and the final step, once every

@@ -1,6 +1,6 @@
 """points' jobs of the programme's calendar (core/job_calendar.py), for the runner in
 core/jobs.py, which imports this module on first use. Each takes the period as the command
-of INTERFACES.md does and returns the counts the JobRun keeps.
+of docs/interfaces.md does and returns the counts the JobRun keeps.
 
 Both are chunked by primary-key range (CONV-5): the chunks run in parallel on the workers,
 each in its own transaction together with its "done" mark, and the final step (``finish``)

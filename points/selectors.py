@@ -92,7 +92,7 @@ class Balances:
     frozen: bool = False
 
     def as_api(self) -> dict[str, Any]:
-        """The ``points`` block of the customer API (INTERFACES.md)."""
+        """The ``points`` block of the customer API (docs/interfaces.md)."""
         return {
             "redeemable": self.redeemable,
             "redeemed": self.redeemed,
@@ -132,7 +132,7 @@ def balances(customer: Customer, on: date | None = None) -> Balances:
 
 
 def customer_api_block(customer: Customer, on: date) -> dict[str, Any]:
-    """The ``points`` block of ``GET /api/customers/{msisdn}/?on=`` (INTERFACES.md)."""
+    """The ``points`` block of ``GET /api/customers/{msisdn}/?on=`` (docs/interfaces.md)."""
     return balances(customer, on).as_api()
 
 

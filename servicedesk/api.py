@@ -1,7 +1,7 @@
 """API endpoints of the servicedesk app, registered on the one router in config/api.py.
 
 Read-only: requests, tickets and entitlements are written through the screens (and their
-services); ``GET /api/fee-waivers/?msisdn=…`` is the INTERFACES.md contract.
+services); ``GET /api/fee-waivers/?msisdn=…`` is the docs/interfaces.md contract.
 """
 
 from __future__ import annotations

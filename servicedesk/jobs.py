@@ -1,6 +1,6 @@
 """servicedesk's jobs of the programme's calendar (core/job_calendar.py), for the runner in
 core/jobs.py, which imports this module on first use. Each takes its period as the command
-of INTERFACES.md does and returns the counts the JobRun keeps.
+of docs/interfaces.md does and returns the counts the JobRun keeps.
 
 All run whole: the birthday waiver is two INSERT … SELECT statements, the greetings one,
 and the outbox sweep claims message by message (it calls the SMS gateway, so it must not

@@ -82,7 +82,7 @@ class EntitlementSerializer(serializers.ModelSerializer):
 
 
 class FeeWaiverSerializer(serializers.ModelSerializer):
-    """INTERFACES.md: exactly {"msisdn", "date", "amount"}."""
+    """docs/interfaces.md: exactly {"msisdn", "date", "amount"}."""
 
     msisdn = serializers.CharField(source="customer.msisdn")
 

@@ -1,6 +1,6 @@
 """The counter lookup and the customer's cards run a fixed number of queries.
 
-``GET /api/customers/{msisdn}/`` (INTERFACES.md), the desk card a counter clerk opens from
+``GET /api/customers/{msisdn}/`` (docs/interfaces.md), the desk card a counter clerk opens from
 the desk's phone-number lookup (/desk/ → /desk/customer/{msisdn}/) and the full customer
 card (/customers/ → /customers/{msisdn}/) are pinned at a query count that stays the same
 when the customer has years of bills, grants, ratings, points entries and requests, and
@@ -163,7 +163,7 @@ def test_the_counter_lookup_and_the_cards_run_the_same_queries_whatever_the_hist
 def test_the_counter_lookup_keeps_its_contract_with_a_long_history(
     client: Client, clerk: Any
 ) -> None:
-    """INTERFACES.md: every field and value of the document, the grants valid on the day
+    """docs/interfaces.md: every field and value of the document, the grants valid on the day
     winning one first (TIER-2), the latest rating (CREDIT-5) and the points derived from
     the entries booked by then (POINTS-5), with years of history behind them."""
     customer = make_customer(msisdn="13900000001")

@@ -268,7 +268,7 @@ def test_the_compiled_catalogue_is_the_po_file_as_it_is_now() -> None:
 def test_rate_annual_tells_the_operator_in_english_that_the_year_is_committed(
     settings: Any,
 ) -> None:
-    """INTERFACES.md commands print English for the machines that read them, whatever the
+    """docs/interfaces.md commands print English for the machines that read them, whatever the
     UI's language: the second ``--commit`` of a year says so in English (CONV-5)."""
     settings.LANGUAGE_CODE = "zh-hans"
     out = StringIO()

@@ -1,4 +1,4 @@
-"""The customer API of INTERFACES.md: GET /api/customers/{msisdn}/ and a filtered list."""
+"""The customer API of docs/interfaces.md: GET /api/customers/{msisdn}/ and a filtered list."""
 
 from __future__ import annotations
 
@@ -74,7 +74,7 @@ def grant_payload(grant: Any) -> dict[str, Any]:
 
 
 def customer_payload(customer: Customer, on: date) -> dict[str, Any]:
-    """The contract's customer document on ``on`` (INTERFACES.md), plus added blocks.
+    """The contract's customer document on ``on`` (docs/interfaces.md), plus added blocks.
 
     Three queries whatever the customer's history: the grants valid on ``on``, the
     latest credit rating, and one per added block (points: one aggregate)."""

@@ -518,7 +518,7 @@ def test_credit_5_the_chunked_job_refuses_a_month_that_has_not_begun_before_any_
     assert not CreditRating.objects.exists()
 
 
-# --- The command (INTERFACES.md) -----------------------------------------------------------
+# --- The command (docs/interfaces.md) -------------------------------------------------------
 
 
 def credit_command(*args: str) -> str:

@@ -1,4 +1,4 @@
-"""GET /api/customers/{msisdn}/ (INTERFACES.md) and the filtered list."""
+"""GET /api/customers/{msisdn}/ (docs/interfaces.md) and the filtered list."""
 
 from __future__ import annotations
 

@@ -38,7 +38,7 @@ from tests.builders import make_customer, make_group, make_member
 
 pytestmark = pytest.mark.django_db
 
-# TIER-6, written out by hand from RULES.md: (class, rank) → (level for any role other than
+# TIER-6, written out by hand from docs/rules.md: (class, rank) → (level for any role other than
 # contact, level for a contact). Rank and role both count; the higher applies.
 EXPECTED: dict[tuple[str, str], tuple[str | None, str | None]] = {
     ("A", "senior_leader"): ("diamond", "diamond"),

@@ -1,4 +1,4 @@
-"""The billing feeds in: import_customers, import_bills, import_usage (INTERFACES.md, CUST-9)."""
+"""The billing feeds in: import_customers, import_bills, import_usage (docs/interfaces.md, CUST-9)."""
 
 from __future__ import annotations
 

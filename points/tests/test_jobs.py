@@ -1,5 +1,5 @@
 """The points jobs on the job runner (CONV-5): accrual and expiry in primary-key chunks, the
-commands of INTERFACES.md recorded as the same JobRun, and a run that failed halfway.
+commands of docs/interfaces.md recorded as the same JobRun, and a run that failed halfway.
 
 In-process (no broker): the chunks run one after the other (the commands' ``inline``).
 tests/test_monthly_close_worker.py runs the same jobs on real workers.

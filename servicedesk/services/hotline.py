@@ -1,6 +1,6 @@
 """SERVICE-7: importing the hotline call log (the CSV of Decision D-DESK-8).
 
-Same contract as the billing feeds (INTERFACES.md): the whole file is validated first;
+Same contract as the billing feeds (docs/interfaces.md): the whole file is validated first;
 any bad row → every bad row reported as ``line N: …`` (the header is line 1) and nothing
 imported; otherwise every row is upserted by ``call_id`` in one transaction.
 """

@@ -1,4 +1,4 @@
-"""The one adapter behind import_customers, import_bills and import_usage (INTERFACES.md)."""
+"""The one adapter behind import_customers, import_bills and import_usage (docs/interfaces.md)."""
 
 from __future__ import annotations
 

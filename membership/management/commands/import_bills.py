@@ -1,4 +1,4 @@
-"""`import_bills PATH [--dry-run]`: the bills feed in (INTERFACES.md, CUST-9)."""
+"""`import_bills PATH [--dry-run]`: the bills feed in (docs/interfaces.md, CUST-9)."""
 
 from membership.management.commands._import_feed import FeedImportCommand
 

@@ -1,4 +1,4 @@
-"""`import_customers PATH [--dry-run]`: the customers feed in (INTERFACES.md, CUST-9)."""
+"""`import_customers PATH [--dry-run]`: the customers feed in (docs/interfaces.md, CUST-9)."""
 
 from membership.management.commands._import_feed import FeedImportCommand
 

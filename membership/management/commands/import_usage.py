@@ -1,4 +1,4 @@
-"""`import_usage PATH [--dry-run]`: the usage feed in (INTERFACES.md, CUST-9)."""
+"""`import_usage PATH [--dry-run]`: the usage feed in (docs/interfaces.md, CUST-9)."""
 
 from membership.management.commands._import_feed import FeedImportCommand
 

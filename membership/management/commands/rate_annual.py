@@ -1,4 +1,4 @@
-"""rate_annual YEAR [--commit] (INTERFACES.md): TIER-3/4 preview, or commit of the grants.
+"""rate_annual YEAR [--commit] (docs/interfaces.md): TIER-3/4 preview, or commit of the grants.
 
 Without ``--commit`` it is the calendar job ``rate_annual_preview`` run here, as the JobRun
 (rate_annual_preview, YEAR) the January schedule uses (CONV-5, core/job_commands.py): each

@@ -1,4 +1,4 @@
-"""`rate_credit YYYY-MM`: CREDIT-1..5 as of that month's last day (INTERFACES.md).
+"""`rate_credit YYYY-MM`: CREDIT-1..5 as of that month's last day (docs/interfaces.md).
 
 The chunked job ``rate_credit`` (membership/jobs.py) run here, in this process, as the
 JobRun (rate_credit, YYYY-MM) the schedule would use (CONV-5, core/job_commands.py). Run

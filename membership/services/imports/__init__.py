@@ -1,4 +1,4 @@
-"""CUST-9 billing feeds in: customers, bills and usage (contracts in INTERFACES.md).
+"""CUST-9 billing feeds in: customers, bills and usage (contracts in docs/interfaces.md).
 
 One pipeline for the three feeds, inside one transaction (pipeline.py):
 

@@ -1,4 +1,4 @@
-"""`accrue_points YYYY-MM`: POINTS-1..4 for that month's bills (INTERFACES.md).
+"""`accrue_points YYYY-MM`: POINTS-1..4 for that month's bills (docs/interfaces.md).
 
 The calendar job ``accrue_points`` run by hand (core/job_commands.py): recorded as the
 JobRun (accrue_points, YYYY-MM); run again, it writes only the corrections of re-imported

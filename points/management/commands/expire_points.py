@@ -1,4 +1,4 @@
-"""`expire_points YEAR`: POINTS-6 on 31 December YEAR (INTERFACES.md).
+"""`expire_points YEAR`: POINTS-6 on 31 December YEAR (docs/interfaces.md).
 
 The calendar job ``expire_points`` run by hand (core/job_commands.py): recorded as the
 JobRun (expire_points, YEAR); refused before the clearing day; run again, it clears

@@ -1,4 +1,4 @@
-"""run_birthday_waivers --date YYYY-MM-DD: SERVICE-6 for that day's birthdays (INTERFACES.md).
+"""run_birthday_waivers --date YYYY-MM-DD: SERVICE-6 for that day's birthdays (docs/interfaces.md).
 
 The calendar job ``run_birthday_waivers`` (servicedesk/jobs.py) run here, as the JobRun
 (run_birthday_waivers, YYYY-MM-DD) the daily schedule uses (CONV-5, core/job_commands.py);
