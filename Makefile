@@ -5,13 +5,25 @@ BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 HOST   ?= 127.0.0.1:8000
 
-.PHONY: run test test-dates lint pytest migrate seed worker beat messages bench bench-province clean
+.PHONY: run test test-dates lint pytest install migrate seed serve worker beat messages bench bench-province clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
+
+## make install: the production install, the runtime dependencies only (no pytest,
+## Playwright, mypy, ruff). Editable, so the code, templates and translations are read from
+## this checkout (settings.BASE_DIR). The production targets below depend on it; the
+## development install (.installed) includes it.
+$(VENV)/.installed-prod: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+install: $(VENV)/.installed-prod
 
 ## make run: install, migrate, seed the demo province and serve on http://127.0.0.1:8000
 run: $(VENV)/.installed
@@ -47,17 +59,21 @@ test-dates: $(VENV)/.installed
 	  done; \
 	done; exit $$failed
 
-migrate: $(VENV)/.installed
+## Production shape (README): the production install, DATABASE_URL and REDIS_URL set, gunicorn,
+## one or more workers and exactly one beat. Under systemd, deploy/*.service run the same.
+migrate: $(VENV)/.installed-prod
 	$(PY) manage.py migrate --noinput
 
-seed: $(VENV)/.installed
+seed: $(VENV)/.installed-prod
 	$(PY) manage.py seed_demo
 
-## Production shape: REDIS_URL and DATABASE_URL set, one worker and one beat
-worker: $(VENV)/.installed
+serve: $(VENV)/.installed-prod
+	$(BIN)/gunicorn -c deploy/gunicorn.conf.py config.wsgi
+
+worker: $(VENV)/.installed-prod
 	$(BIN)/celery -A config worker --loglevel=info
 
-beat: $(VENV)/.installed
+beat: $(VENV)/.installed-prod
 	$(BIN)/celery -A config beat --loglevel=info
 
 ## Recompile translations after editing locale/*/LC_MESSAGES/django.po (needs gettext)

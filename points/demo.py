@@ -1,4 +1,9 @@
-"""Demo points: accrue every month of the demo bills, a small catalogue, a few redemptions."""
+"""Demo points: accrue every month of the demo bills, a small catalogue, a few redemptions.
+
+The accrual of each month is the calendar's ``accrue_points`` job run through the job
+runner (core/jobs.py), as the command would run it: each month is a JobRun on /jobs/
+(decision D-OPS-3).
+"""
 
 from __future__ import annotations
 
@@ -7,9 +12,10 @@ from datetime import date
 from django.db.models import Sum
 
 from core.errors import DomainError
+from core.jobs import run_job
 from membership.models import Bill, Customer, Status
 from points.models import Lot, Redemption, RewardItem
-from points.services import points_accrue, redemption_create, redemption_fulfil
+from points.services import redemption_create, redemption_fulfil
 
 CATALOGUE: tuple[tuple[str, str, int, int, str], ...] = (
     ("30元话费", RewardItem.Category.OWN_SERVICE, 3000, 500, "30 yuan of call credit"),
@@ -24,15 +30,20 @@ CATALOGUE: tuple[tuple[str, str, int, int, str], ...] = (
 
 
 def seed(*, today: date, redemptions: int = 12) -> dict[str, int]:
-    """Accrue the demo bills month by month (the real accrual service), create the
-    catalogue and a few redemptions. Safe to run again: accrual is idempotent, the
-    catalogue is keyed by name, and redemptions are made only when there are none."""
+    """Accrue the demo bills month by month (the ``accrue_points`` job of each month, run
+    inline), create the catalogue and a few redemptions. Safe to run again: a month whose
+    run succeeded is not run again, the catalogue is keyed by name, and redemptions are
+    made only when there are none. ``entries``: the entries this call wrote."""
     months = sorted(
         set(Bill.objects.filter(month__lt=today.replace(day=1)).values_list("month", flat=True))
     )
     entries = 0
     for month in months:
-        entries += points_accrue(month=month).counts["entries"]
+        outcome = run_job("accrue_points", month.strftime("%Y-%m"), inline=True)
+        if not outcome.ok:
+            raise DomainError(outcome.message, code="demo_accrual_failed")
+        if outcome.action == "ran":
+            entries += int(outcome.run.counts.get("entries", 0))
     items = 0
     for name, category, price, stock, description in CATALOGUE:
         _item, created = RewardItem.objects.get_or_create(

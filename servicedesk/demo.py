@@ -2,6 +2,8 @@
 
 ``seed(today=…)`` is called by seed_demo after the province (and its ratings) exist, so
 that VIP customers queue as VIP and get lounge visits. Running it again does nothing.
+The SMS the demo's own steps store (the level SMS of the demo rating) are recorded as
+handled, never sent (``DEMO_GATEWAY_ID``, decision D-OPS-3).
 """
 
 from __future__ import annotations
@@ -17,11 +19,13 @@ from django.utils import timezone
 from core import clock
 from membership.models import Brand, Customer, LevelGrant, Status, SuspensionReason
 from membership.selectors.levels import grants_valid_on
-from servicedesk.models import Hall
+from servicedesk.models import Hall, OutboxMessage
 from servicedesk.services.queue import ticket_call_next, ticket_issue, ticket_set_status
 from servicedesk.services.requests import service_request_create, service_request_set_status
 
 PROVINCE = "江苏"
+# The gateway id of a demo notice: stored by the demo, never handed to any gateway.
+DEMO_GATEWAY_ID = "demo: not sent"
 # The demo cities (membership.demo) and a hall code for each.
 HALLS = (
     ("nj-xinjiekou", "南京", "南京新街口营业厅"),
@@ -136,3 +140,9 @@ def _requests(lines: list[Customer], rng: random.Random, today: date_type, hall:
         )
         made += 1
     return made
+
+
+def notices_on_record(*, since: datetime) -> int:
+    """D-OPS-3: the demo's notices stored from ``since``, recorded as handled, never sent
+    (seed_demo stores them inside ``outbox_held(gateway_id=DEMO_GATEWAY_ID)``)."""
+    return OutboxMessage.objects.filter(gateway_id=DEMO_GATEWAY_ID, created_at__gte=since).count()

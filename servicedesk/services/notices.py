@@ -21,7 +21,7 @@ from core.programme import programme
 from membership.models import Customer, KeyPerson, LevelGrant, RatingRun, Status
 from servicedesk.models import BirthdayWaiver, OutboxMessage, OutboxStatus, SmsTemplate
 from servicedesk.selectors.holidays import GREETING_FESTIVALS, festival_first_days
-from servicedesk.services.outbox import outbox_enqueue, outbox_kick
+from servicedesk.services.outbox import outbox_enqueue, outbox_kick_on_commit
 from servicedesk.sql import insert_select
 
 CHUNK = 5000
@@ -77,8 +77,7 @@ def notice_birthday_waivers(*, day: date) -> int:
     )
     created = insert_select(OutboxMessage, columns, source)
     if created:
-        due = birthday_sms_time(day)
-        transaction.on_commit(lambda: outbox_kick(due))
+        outbox_kick_on_commit(birthday_sms_time(day))
     return created
 
 
@@ -116,7 +115,7 @@ def notice_rating_run(*, rating_run: RatingRun) -> int:
     )
     created = insert_select(OutboxMessage, columns, source)
     if created:
-        transaction.on_commit(outbox_kick)
+        outbox_kick_on_commit()
     return created
 
 
@@ -164,7 +163,7 @@ def notice_expiry_reminders(*, year: int, rows: Iterable[tuple[int, int]]) -> in
     if batch:
         created += flush(batch)
     if created:
-        transaction.on_commit(outbox_kick)
+        outbox_kick_on_commit()
     return created
 
 
@@ -198,5 +197,5 @@ def notice_holiday_greetings(*, day: date) -> int:
     )
     created = insert_select(OutboxMessage, columns, source)
     if created:
-        transaction.on_commit(outbox_kick)
+        outbox_kick_on_commit()
     return created

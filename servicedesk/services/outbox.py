@@ -20,6 +20,10 @@ that what the gateway was told is never rolled back behind its back.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -68,6 +72,42 @@ def render_sms(template: str, params: dict[str, Any]) -> str:
         return str(SMS_TEXTS[SmsTemplate(template)]) % values
 
 
+@dataclass(frozen=True)
+class _Held:
+    since: datetime
+    gateway_id: str
+
+
+# Set by ``outbox_held``: what is stored inside is recorded as handled, never sent.
+_held: ContextVar[_Held | None] = ContextVar("outbox_held", default=None)
+
+
+@contextmanager
+def outbox_held(*, gateway_id: str) -> Iterator[None]:
+    """Messages stored by the code run inside are never sent: no worker is asked to send
+    them, and each is recorded as handled in the transaction that stores it (status "sent"
+    at the time it was stored, gateway id ``gateway_id``, no text), so no sweep finds it
+    pending either. The demo seed's notices (seed_demo, decision D-OPS-3)."""
+    token = _held.set(_Held(since=clock.now(), gateway_id=gateway_id))
+    try:
+        yield
+    finally:
+        _held.reset(token)
+
+
+def outbox_kick_on_commit(eta: datetime | None = None) -> None:
+    """Called right after messages are stored, in their transaction: ``outbox_kick(eta)``
+    once it commits; inside ``outbox_held``, instead, the messages stored since the hold
+    began are recorded as handled, in this same transaction."""
+    held = _held.get()
+    if held is None:
+        transaction.on_commit(lambda: outbox_kick(eta))
+        return
+    OutboxMessage.objects.filter(status=OutboxStatus.PENDING, created_at__gte=held.since).update(
+        status=OutboxStatus.SENT, sent_at=F("created_at"), gateway_id=held.gateway_id
+    )
+
+
 def outbox_kick(eta: datetime | None = None) -> None:
     """Ask a worker to send now, or at ``eta`` (a retry, a message held until its hour).
 
@@ -76,6 +116,8 @@ def outbox_kick(eta: datetime | None = None) -> None:
     """
     from servicedesk.tasks import send_outbox  # late: tasks import the services
 
+    if _held.get() is not None:
+        return
     if eta is not None and eta > clock.now():
         if not send_outbox.app.conf.task_always_eager:
             send_outbox.apply_async(eta=eta)
@@ -108,8 +150,7 @@ def outbox_enqueue(
             },
         )
         if created:
-            due = message.next_attempt_at
-            transaction.on_commit(lambda: outbox_kick(due))
+            outbox_kick_on_commit(message.next_attempt_at)
     return message, created
 
 

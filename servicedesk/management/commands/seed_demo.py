@@ -3,11 +3,16 @@
 servicedesk is the top floor, so it is the one app that may call every app's demo seeder.
 Each step is safe to run again: a second `seed_demo` resets the demo passwords and leaves
 the data as it is.
+
+Decision D-OPS-3: the demo never sends an SMS and records its batch runs like any run.
+The notices its steps store (the level SMS of the demo rating) are recorded as handled
+in the transaction that stores them (``outbox_held``), so no worker sends them, with or
+without REDIS_URL, and no sweep finds them pending; the calendar jobs it runs (the credit rating of last month, the accrual of every billed month)
+go through the job runner (core/jobs.py, inline), so each is a JobRun on /jobs/.
 """
 
 from __future__ import annotations
 
-import logging
 from datetime import date
 from typing import Any
 
@@ -16,15 +21,16 @@ from django.core.management.base import BaseCommand
 from core import clock
 from core.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_staff
 from core.errors import DomainError
+from core.jobs import run_job
 from core.roles import MANAGER, ROLE_LABELS
 from membership import demo_groups
 from membership.dates import add_months, month_start
 from membership.demo import seed_province
-from membership.services.credit import credit_rate_month
 from membership.services.rating import GoToneAnnualPolicy
 from plans import demo as plans_demo
 from points import demo as points_demo
 from servicedesk import demo as desk_demo
+from servicedesk.services.outbox import outbox_held
 
 
 class Command(BaseCommand):
@@ -35,22 +41,30 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, customers: int, **options: Any) -> None:
         today = clock.today()
+        started = clock.now()
         users = seed_staff()
         managers = [users[login.username] for login in DEMO_LOGINS if login.role == MANAGER]
-        counts = seed_province(managers=managers, customers=customers, today=today)
-        if counts["customers"]:
-            self.stdout.write(
-                f"demo province: {counts['customers']} customers, {counts['bills']} bills, "
-                f"{counts['groups']} groups, {counts['key_persons']} key persons"
-            )
-            self._step("plans", plans_demo.seed(today=today))
-            self._rating(today)
-            self._step("credit", credit_rate_month(month=add_months(month_start(today), -1)))
-            self._step("groups", demo_groups.seed(today=today))
-            self._step("points", points_demo.seed(today=today))
-            self._step("service desk", desk_demo.seed(today=today))
-        else:
-            self.stdout.write("demo province already present; left as it is")
+        with outbox_held(gateway_id=desk_demo.DEMO_GATEWAY_ID):  # D-OPS-3: no SMS sent
+            counts = seed_province(managers=managers, customers=customers, today=today)
+            if counts["customers"]:
+                self.stdout.write(
+                    f"demo province: {counts['customers']} customers, {counts['bills']} bills, "
+                    f"{counts['groups']} groups, {counts['key_persons']} key persons"
+                )
+                self._step("plans", plans_demo.seed(today=today))
+                self._rating(today)
+                last_month = add_months(month_start(today), -1)
+                self._job("rate_credit", last_month.strftime("%Y-%m"))
+                self._step("groups", demo_groups.seed(today=today))
+                self._step("points", points_demo.seed(today=today))
+                self._step("service desk", desk_demo.seed(today=today))
+                notices = desk_demo.notices_on_record(since=started)
+                self.stdout.write(
+                    f"demo notices: {notices} SMS recorded as handled by the demo, "
+                    "none queued for sending"
+                )
+            else:
+                self.stdout.write("demo province already present; left as it is")
         self.stdout.write("demo staff logins (username / password / role):")
         for login in DEMO_LOGINS:
             self.stdout.write(f"  {login.username:<11} {DEMO_PASSWORD}  {ROLE_LABELS[login.role]}")
@@ -59,10 +73,17 @@ class Command(BaseCommand):
         shown = ", ".join(f"{k} {v}" for k, v in counts.items() if isinstance(v, int))
         self.stdout.write(f"demo {name}: {shown}")
 
+    def _job(self, name: str, period: str) -> None:
+        """A calendar job run as its command runs it (inline): a JobRun shown on /jobs/."""
+        outcome = run_job(name, period, inline=True)
+        if not outcome.ok:
+            self.stdout.write(outcome.message)
+            return
+        self._step(f"{name} {period}", outcome.run.counts)
+
     def _rating(self, today: date) -> None:
         """TIER-3/4: the rating whose grants are valid today (committed as a supervisor would).
-        Its level SMS go through the outbox quietly (one log line each otherwise)."""
-        logging.getLogger("servicedesk.sms").setLevel(logging.WARNING)
+        Its level SMS are stored in the outbox and recorded as handled (D-OPS-3)."""
         year = today.year - 1 if today >= date(today.year, 2, 1) else today.year - 2
         try:
             run = GoToneAnnualPolicy().commit(period=str(year))
