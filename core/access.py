@@ -42,6 +42,7 @@ URL_ACCESS: dict[str, frozenset[str]] = {
     "core:job_run_start": SUPERVISORS,
     "core:job_run_detail": SUPERVISORS,
     "core:job_run_again": SUPERVISORS,
+    "core:job_run_resume": SUPERVISORS,
     "core:job_run_progress": SUPERVISORS,
     # membership (customers, levels, rating, credit, groups) — add entries below.
     "membership:lookup": COUNTER,

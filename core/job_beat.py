@@ -16,11 +16,11 @@ from django.conf import settings
 from django.db import connections, transaction
 
 from core.jobs import all_jobs
+from core.programme import programme
 
 PREFIX = "job: "
 SWEEPER_NAME = "jobs: resume stalled runs"
 SWEEPER_TASK = "core.sweep_job_runs"
-SWEEPER_EVERY_MINUTES = 10
 
 
 def beat_tables_exist(using: str = "default") -> bool:
@@ -57,8 +57,9 @@ def beat_sync() -> dict[str, int]:
                 "from core/job_calendar.py (days in settings GOTONE)."
             ),
         }
+    # D-CORE-7: often enough that a chunk lost with its worker is sent again within minutes.
     every, _created = IntervalSchedule.objects.get_or_create(
-        every=SWEEPER_EVERY_MINUTES, period=IntervalSchedule.MINUTES
+        every=int(programme("JOB_SWEEP_SECONDS")), period=IntervalSchedule.SECONDS
     )
     wanted[SWEEPER_NAME] = {
         "task": SWEEPER_TASK,

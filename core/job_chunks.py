@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import transaction
 from django.db.models import F
@@ -19,7 +20,9 @@ from core.job_states import (
     error_text,
     fail_run,
     failed_outcome,
+    job_run_resume_claim,
     job_run_set_status,
+    resumed_meanwhile_message,
     summary,
 )
 from core.models import JobChunk, JobRun
@@ -117,12 +120,31 @@ def _chunks_outcome(run: JobRun, action: str, sent: int) -> JobOutcome:
     )
 
 
-def resume_chunks(job: Job, run: JobRun, *, inline: bool = False) -> JobOutcome:
+def resume_chunks(
+    job: Job, run: JobRun, *, inline: bool = False, actor: Any = None, why: str = ""
+) -> JobOutcome:
     """Send the missing chunks of a running run again (its worker died, or its messages were
-    lost). A chunk still running elsewhere is not done twice: its row is locked and marked
-    done in the same transaction as its work."""
-    JobRun.objects.filter(pk=run.pk).update(heartbeat_at=clock.now())
+    lost), once: the resume is claimed on the run's sign of life and recorded in its history
+    with who and ``why`` (D-CORE-7), so a double submit or the sweeper at the same moment
+    sends nothing more. A chunk still running elsewhere is not done twice: its row is locked
+    and marked done in the same transaction as its work (D-CORE-2). A run that died before
+    its plan was committed (no chunk at all) is planned now."""
     pending = _pending(run)
+    planned = run.chunks.exists()
+    why = why or _("Resumed")
+    if planned:
+        note = _("%(why)s: %(sent)s of %(total)s chunks sent again.") % {
+            "why": why,
+            "sent": len(pending),
+            "total": run.chunks_total,
+        }
+    else:
+        note = _("%(why)s: no chunk was planned; planning them now.") % {"why": why}
+    if not job_run_resume_claim(run, actor=actor, note=note):
+        run.refresh_from_db()
+        return JobOutcome(run, "busy", resumed_meanwhile_message(run))
+    if not planned:
+        return start_chunks(job, run, fresh=False, inline=inline)
     _send_chunks(run, pending, inline=inline)
     return _chunks_outcome(run, "resumed", len(pending))
 

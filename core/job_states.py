@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,8 +16,9 @@ from django.utils.translation import gettext as _
 from core import clock
 from core.actors import recorded_actor
 from core.errors import DomainError
-from core.job_registry import Counts
+from core.job_registry import Counts, get_job
 from core.models import JobRun, JobRunEvent
+from core.programme import programme
 from core.states import status_move
 
 S = JobRun.Status
@@ -27,7 +29,8 @@ S = JobRun.Status
 @dataclass
 class JobOutcome:
     """What a call to the runner did: ran, started, resumed, already_done, already_running,
-    busy (lost the claim to a concurrent run) or failed."""
+    busy (lost the claim to a concurrent run), not_stalled (a resume that found the run
+    alive or finished) or failed."""
 
     run: JobRun
     action: str
@@ -97,6 +100,77 @@ def job_run_set_status(
             counts=fields.get("counts", {}) if to == S.SUCCEEDED else {},
         ),
     )
+
+
+def job_run_resume_claim(run: JobRun, *, actor: Any = None, note: str = "") -> bool:
+    """Claim the resume of a running run, once (D-CORE-7): its sign of life moves to now on
+    the condition that it is still running and still shows the sign of life we read, and a
+    history row (running → running: not a move of the state machine, but who resumed it, when
+    and why) is written with it. False when a chunk finished, somebody else resumed it or
+    the run ended meanwhile: nothing written (a double submit, the sweeper at the same time)."""
+    now = clock.now()
+    with transaction.atomic():
+        claimed = JobRun.objects.filter(
+            pk=run.pk, status=S.RUNNING, heartbeat_at=run.heartbeat_at
+        ).update(heartbeat_at=now)
+        if not claimed:
+            return False
+        JobRunEvent.objects.create(
+            run=run,
+            from_status=S.RUNNING,
+            to_status=S.RUNNING,
+            at=now,
+            actor=recorded_actor(actor),
+            note=note[:2000],
+        )
+    run.refresh_from_db()
+    return True
+
+
+# --- Stalled runs (a derived state, D-CORE-7) ---------------------------------------------------
+
+
+def stale_after(job: str) -> timedelta:
+    """How long a running run of ``job`` may show no sign of life before it counts as stalled:
+    a chunked run marks each chunk done, so JOB_CHUNK_STALE_MINUTES (longer than a chunk's
+    time limit); a whole run reports nothing until it ends, so JOB_STALE_MINUTES (longer than
+    the task time limit). An unknown job is taken as whole."""
+    try:
+        chunked = get_job(job).chunked
+    except DomainError:
+        chunked = False
+    name = "JOB_CHUNK_STALE_MINUTES" if chunked else "JOB_STALE_MINUTES"
+    return timedelta(minutes=float(programme(name)))
+
+
+def last_sign_of_life(run: JobRun) -> datetime:
+    """The run's last heartbeat (a chunk done, a resume), else its start, else its creation."""
+    return run.heartbeat_at or run.started_at or run.created_at
+
+
+def job_run_is_stalled(run: JobRun, *, now: datetime | None = None) -> bool:
+    """CONV-5 (D-CORE-7): running, but silent for longer than its job's ``stale_after``:
+    its worker most likely died. Shown as "stalled" on the jobs page (not a status of the
+    state machine: nothing records it, so it is true as soon as it is, even without beat);
+    the sweeper resumes such a run, and a supervisor may."""
+    if run.status != S.RUNNING:
+        return False
+    return last_sign_of_life(run) < (now or clock.now()) - stale_after(run.job)
+
+
+def resumed_meanwhile_message(run: JobRun) -> str:
+    return _("%(job)s %(period)s was resumed or moved on meanwhile; nothing was done.") % {
+        "job": run.job,
+        "period": run.period,
+    }
+
+
+def not_stalled_message(run: JobRun) -> str:
+    return _("%(job)s %(period)s is not stalled (it is %(status)s); nothing was done.") % {
+        "job": run.job,
+        "period": run.period,
+        "status": run.get_status_display(),
+    }
 
 
 def fail_run(run: JobRun, exc_or_text: BaseException | str, *, note: str = "") -> JobOutcome:

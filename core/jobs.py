@@ -64,9 +64,14 @@ from core.job_states import (
     done_message,
     fail_run,
     failed_outcome,
+    job_run_is_stalled,
     job_run_set_status,
+    last_sign_of_life,
     local_time,
+    not_stalled_message,
+    resumed_meanwhile_message,
     running_message,
+    stale_after,
     summary,
 )
 from core.models import JobRun
@@ -81,12 +86,16 @@ __all__ = [
     "get_job",
     "job_chunk_run",
     "job_run_finalise",
+    "job_run_is_stalled",
     "job_run_request",
+    "job_run_resume",
     "job_run_set_status",
     "job_runs_sweep",
+    "last_sign_of_life",
     "pk_bounds",
     "register_job",
     "run_job",
+    "stale_after",
     "summary",
     "whole_job",
 ]
@@ -129,7 +138,8 @@ def run_job(
         if not resume:
             return JobOutcome(run, "already_running", running_message(run))
         if job.chunked:
-            return resume_chunks(job, run, inline=inline)
+            why = _("Resumed by hand (run_job --resume)")
+            return resume_chunks(job, run, inline=inline, actor=actor, why=why)
         # A whole run whose process died (the operator says so with --resume): record the
         # interruption, then run it again below like any failed run.
         job_run_set_status(run, S.FAILED, actor=actor, error=_("Interrupted; resumed by hand."))
@@ -179,31 +189,43 @@ def _run_whole(job: Job, run: JobRun) -> JobOutcome:
 
 
 def job_runs_sweep(*, now: datetime | None = None) -> dict[str, int]:
-    """CONV-5: finish what died. A running chunked run with no sign of life for
-    JOB_STALE_MINUTES is resumed; a running whole run that long is marked interrupted (a
-    supervisor runs it again); a run still pending that long (its task was lost) too."""
+    """CONV-5: finish what died (beat, every JOB_SWEEP_SECONDS; D-CORE-7). A stalled run
+    (``job_run_is_stalled``): a chunked one with no chunk done for JOB_CHUNK_STALE_MINUTES
+    gets its missing chunks sent again; a whole one silent for JOB_STALE_MINUTES is marked
+    interrupted (a supervisor runs it again); a run still pending that long (its task was
+    lost) too."""
     now = now or clock.now()
-    cutoff = now - timedelta(minutes=int(programme("JOB_STALE_MINUTES")))
+    soonest = min(
+        timedelta(minutes=float(programme(name)))
+        for name in ("JOB_CHUNK_STALE_MINUTES", "JOB_STALE_MINUTES")
+    )
+    cutoff = now - soonest
     swept = {"resumed": 0, "interrupted": 0, "never_started": 0}
-    stale = JobRun.objects.filter(status=S.RUNNING).filter(
+    silent = JobRun.objects.filter(status=S.RUNNING).filter(
         Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
     )
-    for run in stale:
+    for run in silent:
+        if not job_run_is_stalled(run, now=now):
+            continue
         try:
             job = get_job(run.job)
         except DomainError as exc:
             fail_run(run, exc)
             continue
         if job.chunked:
-            resume_chunks(job, run)
-            swept["resumed"] += 1
+            why = _("Resumed by the sweeper: no chunk done since %(at)s") % {
+                "at": local_time(last_sign_of_life(run))
+            }
+            if resume_chunks(job, run, why=why).action != "busy":
+                swept["resumed"] += 1
         else:
             text = _("Interrupted: no sign of life since %(at)s; run it again.") % {
                 "at": local_time(run.heartbeat_at or run.started_at)
             }
             if job_run_set_status(run, S.FAILED, error=text):
                 swept["interrupted"] += 1
-    for run in JobRun.objects.filter(status=S.PENDING, created_at__lt=cutoff):
+    pending_cutoff = now - timedelta(minutes=float(programme("JOB_STALE_MINUTES")))
+    for run in JobRun.objects.filter(status=S.PENDING, created_at__lt=pending_cutoff):
         text = _("Never started (its task was lost); run it again.")
         if job_run_set_status(run, S.FAILED, error=text):
             swept["never_started"] += 1
@@ -245,3 +267,26 @@ def job_run_request(*, name: str, period: str, actor: Any) -> JobOutcome:
         _("%(job)s %(period)s was sent to the workers; this page shows its progress.")
         % {"job": run.job, "period": run.period},
     )
+
+
+def job_run_resume(*, run: JobRun, actor: Any) -> JobOutcome:
+    """The jobs page's "resume" of a stalled run (D-CORE-7), done once: a chunked run gets its
+    missing chunks sent again (the resume is claimed on the run's sign of life, so a double
+    submit or the sweeper at the same moment sends nothing more, and the history records who
+    resumed it); a whole run is recorded as interrupted by the supervisor and run again (the
+    move out of "running" is conditional, so it too happens once). A run that is not stalled
+    is left alone and says so."""
+    user = recorded_actor(actor)
+    run.refresh_from_db()
+    if not job_run_is_stalled(run):
+        return JobOutcome(run, "not_stalled", not_stalled_message(run))
+    job = get_job(run.job)
+    if job.chunked:
+        return resume_chunks(job, run, actor=user, why=_("Resumed by hand"))
+    text = _("Interrupted: no sign of life since %(at)s; resumed by hand.") % {
+        "at": local_time(last_sign_of_life(run))
+    }
+    if not job_run_set_status(run, S.FAILED, actor=user, error=text):
+        run.refresh_from_db()
+        return JobOutcome(run, "busy", resumed_meanwhile_message(run))
+    return job_run_request(name=run.job, period=run.period, actor=user)

@@ -1,4 +1,5 @@
-"""The supervisors' jobs page: every run with its progress, run now, run a failed one again.
+"""The supervisors' jobs page: every run with its progress, run now, run a failed one again,
+resume a stalled one (D-CORE-7).
 
 Thin views: access (the URL matrix: supervisors) → form → core.jobs → redirect with a message.
 """
@@ -19,7 +20,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.errors import DomainError
 from core.job_calendar import PERIOD_FORMATS
 from core.job_forms import JobRunFilterForm, JobStartForm
-from core.jobs import JobOutcome, all_jobs, job_run_request
+from core.jobs import (
+    JobOutcome,
+    all_jobs,
+    get_job,
+    job_run_request,
+    job_run_resume,
+    last_sign_of_life,
+    stale_after,
+)
 from core.models import JobRun
 
 PAGE_SIZE = 25
@@ -129,19 +138,48 @@ def job_run_again(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("core:job_run_detail", pk=run.pk)
 
 
+@require_http_methods(["GET", "POST"])
+def job_run_resume_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """CONV-5 (D-CORE-7). GET: the confirmation step; POST: resume the stalled run, once (a
+    second submit finds it no longer stalled and does nothing); its history says who did."""
+    run = job_run_for_user(request.user, pk)
+    if request.method != "POST":
+        if not run.is_stalled:
+            messages.warning(request, _("Only a stalled run can be resumed."))
+            return redirect("core:job_run_detail", pk=run.pk)
+        context = {
+            "run": run,
+            "silent_since": last_sign_of_life(run),
+            "stale_minutes": int(stale_after(run.job).total_seconds() // 60),
+            "chunks_pending": run.chunks.filter(done_at__isnull=True).count(),
+            "chunked": get_job(run.job).chunked,
+        }
+        return render(request, "core/job_run_resume.html", context)
+    try:
+        outcome = job_run_resume(run=run, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("core:job_run_detail", pk=run.pk)
+    _tell(request, outcome)
+    return redirect("core:job_run_detail", pk=run.pk)
+
+
 @never_cache
 def job_run_progress(request: HttpRequest, pk: int) -> JsonResponse:
     """The progress bar's poll (static/js/jobs.js)."""
     run = job_run_for_user(request.user, pk)
+    stalled = run.is_stalled
     return JsonResponse(
         {
             "id": run.pk,
             "status": run.status,
-            "status_label": run.get_status_display(),
+            "status_label": _("Stalled") if stalled else run.get_status_display(),
+            "stalled": stalled,
             "done": run.chunks_done,
             "total": run.chunks_total,
             "percent": run.percent,
             "finished": run.is_finished,
             "error": run.error,
+            **({"badge": "bad"} if stalled else {}),
         }
     )

@@ -30,7 +30,8 @@ class JobRun(models.Model):
 
     # The state machine. SUCCEEDED → RUNNING is only taken by an explicit re-run
     # (`run_job NAME PERIOD --rerun`); FAILED → RUNNING is "run again"; PENDING → FAILED is a
-    # run whose task never started (the sweeper).
+    # run whose task never started (the sweeper). A resume of a running run is not a move: its
+    # history row reads running → running, with who resumed it (D-CORE-7).
     TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {
         Status.PENDING: frozenset({Status.RUNNING, Status.FAILED}),
         Status.RUNNING: frozenset({Status.SUCCEEDED, Status.FAILED}),
@@ -82,6 +83,14 @@ class JobRun(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+
+    @property
+    def is_stalled(self) -> bool:
+        """Running, but silent for longer than the sweeper waits: shown as "stalled", where a
+        supervisor may resume it. Derived from the heartbeat, not a status (D-CORE-7)."""
+        from core.job_states import job_run_is_stalled  # late: job_states imports this module
+
+        return job_run_is_stalled(self)
 
     @property
     def percent(self) -> int:

@@ -128,9 +128,16 @@ DEFAULTS: dict[str, Any] = {
     "IMPORT_CHECKED_FILE_HOURS": 24,
     # CONV-5: customers (primary-key values) per chunk of a chunked job.
     "JOB_CHUNK_SIZE": 5000,
-    # CONV-5: a running job with no sign of life for this long is resumed (chunked) or marked
-    # interrupted (whole) by the sweeper; longer than CELERY_TASK_TIME_LIMIT.
+    # CONV-5: a running whole job (it reports no progress until it ends), a pending one, or a
+    # feed import with no sign of life for this long is marked interrupted (never started);
+    # longer than CELERY_TASK_TIME_LIMIT, which ends such a task at the latest (D-CORE-7).
     "JOB_STALE_MINUTES": 60,
+    # CONV-5 (D-CORE-7): a running chunked job with no chunk done for this long is stalled: the
+    # sweeper sends its missing chunks again and the jobs page offers "resume". Longer than
+    # JOB_CHUNK_TIME_LIMIT (settings, 180 s), so no chunk it sends again is still running.
+    "JOB_CHUNK_STALE_MINUTES": 4,
+    # CONV-5 (D-CORE-7): seconds between two runs of the sweeper (the beat schedule).
+    "JOB_SWEEP_SECONDS": 60,
 }
 
 

@@ -2,14 +2,16 @@
 
 - ``core.run_job(name, period, triggered_by_id=None, resume=False, rerun=False)``: run a
   job (the supervisor page sends this);
-- ``core.run_job_chunk(run_id, lo, hi)``: one chunk of a chunked run; the only task with late
+- ``core.run_job_chunk(run_id, lo, hi)``: one chunk of a chunked run, with late
   acknowledgement, because a chunk is idempotent (its work and its "done" mark commit
-  together), so a chunk redelivered after its worker died is safe;
+  together), so a chunk redelivered after its worker died is safe; its time limit is
+  ``JOB_CHUNK_TIME_LIMIT`` (3 min), below the sweeper's JOB_CHUNK_STALE_MINUTES (D-CORE-7);
 - ``jobs.<name>(period=None)``: one task per job of the calendar, with the command's argument
   (docs/interfaces.md: each job command is also a task with the same argument; given a period it
   behaves like the command and runs a succeeded run again); without a period (the beat
   schedule) it computes the period from now, in Asia/Shanghai, and does not repeat a run;
-- ``core.sweep_job_runs()``: resumes stalled chunked runs (the beat schedule, every 10 min).
+- ``core.sweep_job_runs()``: resumes stalled chunked runs (the beat schedule, every
+  JOB_SWEEP_SECONDS, 60).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from celery import shared_task
+from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from core.job_calendar import CALENDAR
@@ -42,7 +45,19 @@ def run_job_task(
     return run_job(name, period, triggered_by=user, resume=resume, rerun=rerun).as_dict()
 
 
-@shared_task(name="core.run_job_chunk", acks_late=True, reject_on_worker_lost=True)
+# D-CORE-7: a chunk that overruns is stopped (soft limit: its transaction rolls back and the
+# run fails with the error) well before the sweeper would send it again.
+CHUNK_TIME_LIMIT: int = settings.JOB_CHUNK_TIME_LIMIT
+CHUNK_SOFT_TIME_LIMIT = CHUNK_TIME_LIMIT - max(1, CHUNK_TIME_LIMIT // 6)
+
+
+@shared_task(
+    name="core.run_job_chunk",
+    acks_late=True,
+    reject_on_worker_lost=True,  # a pool process that dies: the chunk is queued again at once
+    time_limit=CHUNK_TIME_LIMIT,
+    soft_time_limit=CHUNK_SOFT_TIME_LIMIT,
+)
 def run_job_chunk(run_id: int, lo: int, hi: int) -> str:
     # ``hi`` travels with the task for the logs; the chunk's row is the authority.
     return job_chunk_run(run_id=run_id, lo=lo)

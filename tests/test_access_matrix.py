@@ -16,6 +16,7 @@ SAMPLE_KWARGS: dict[str, dict[str, Any]] = {
     # core: the jobs page, an unknown run (allowed roles get 404).
     "core:job_run_detail": {"pk": 999999},
     "core:job_run_again": {"pk": 999999},
+    "core:job_run_resume": {"pk": 999999},
     "core:job_run_progress": {"pk": 999999},
     # membership: the customer card and API detail of an unknown number (404 when allowed).
     "membership:customer_card": {"msisdn": "13900000000"},

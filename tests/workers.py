@@ -1,12 +1,16 @@
 """Real Celery workers for the tests: `celery -A config worker` processes on a queue of their
 own, pointed at the test's PostgreSQL database and its Redis, importing the probe jobs
-(core/tests/job_probes.py). The fixture ``workers`` (tests/conftest.py) skips without Redis
+(core/tests/job_probes.py), and if a test asks, `celery -A config beat` sending the database
+schedule to that queue. The fixture ``workers`` (tests/conftest.py) skips without Redis
 (fails under CI=true) and on SQLite, whose in-memory test database a worker cannot share.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -28,8 +32,11 @@ ROOT = Path(__file__).resolve().parent.parent
 WAIT_SECONDS = 45
 
 
-def worker_argv(queue: str, name: str) -> list[str]:
-    """`celery -A config worker` on ``queue`` alone, one process (solo pool), quiet."""
+def worker_argv(
+    queue: str, name: str, pool: str = "solo", concurrency: int | None = None
+) -> list[str]:
+    """`celery -A config worker` on ``queue`` alone, one process (solo pool) unless told,
+    quiet."""
     return [
         sys.executable,
         "-m",
@@ -37,7 +44,8 @@ def worker_argv(queue: str, name: str) -> list[str]:
         "-A",
         "config",
         "worker",
-        "--pool=solo",
+        f"--pool={pool}",
+        *([f"--concurrency={concurrency}"] if concurrency else []),
         "--queues",
         queue,
         "--hostname",
@@ -71,8 +79,8 @@ class Workers:
             task_serializer="json", result_serializer="json", accept_content=["json"]
         )
 
-    def start(self, count: int = 1, **env_extra: str) -> list[subprocess.Popen[bytes]]:
-        env = {
+    def env(self, **env_extra: str) -> dict[str, str]:
+        return {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "config.settings.local",  # a real broker, not eager
             "DJANGO_DEBUG": "false",
@@ -83,12 +91,22 @@ class Workers:
             "JOB_PROBE_DIR": str(self.folder),
             **env_extra,
         }
+
+    def start(
+        self,
+        count: int = 1,
+        *,
+        pool: str = "solo",
+        concurrency: int | None = None,
+        **env_extra: str,
+    ) -> list[subprocess.Popen[bytes]]:
+        env = self.env(**env_extra)
         started = []
         for _ in range(count):
             name = f"{self.queue}-{len(self.processes)}"
             log = self.folder / f"{name}.log"
             process = subprocess.Popen(
-                worker_argv(self.queue, name),
+                worker_argv(self.queue, name, pool, concurrency),
                 cwd=ROOT,
                 env=env,
                 stdout=log.open("wb"),
@@ -99,6 +117,45 @@ class Workers:
         for process in started:
             self._wait_ready(process)
         return started
+
+    def start_beat(self, **env_extra: str) -> subprocess.Popen[bytes]:
+        """`celery -A config beat` on the test database's schedule (django-celery-beat),
+        sending to this queue; the test writes the PeriodicTask rows it wants first."""
+        log = self.folder / f"{self.queue}-beat.log"
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "beat",
+                "--loglevel=INFO",
+                f"--pidfile={self.folder / 'beat.pid'}",
+                f"--schedule={self.folder / 'beat-schedule'}",
+            ],
+            cwd=ROOT,
+            env=self.env(**env_extra),
+            stdout=log.open("wb"),
+            stderr=subprocess.STDOUT,
+        )
+        self.processes.append((process, log))
+        wait_for(
+            lambda: process.poll() is not None or b"beat: Starting" in log.read_bytes(),
+            "beat to start",
+        )
+        assert process.poll() is None, log.read_text(errors="replace")[-3000:]
+        return process
+
+    def kill(self, process: subprocess.Popen[bytes]) -> None:
+        """SIGKILL a worker's main process and its pool processes, as when its machine dies:
+        nothing acknowledges, rejects or rolls back on its behalf."""
+        children = child_pids(process.pid)  # before: once the parent is gone they are orphans
+        process.send_signal(signal.SIGKILL)
+        for pid in children:
+            with contextlib.suppress(ProcessLookupError):  # it died with its parent
+                os.kill(pid, signal.SIGKILL)
+        process.wait(timeout=20)
 
     def _wait_ready(self, process: subprocess.Popen[bytes]) -> None:
         log = next(path for p, path in self.processes if p is process)
@@ -124,7 +181,40 @@ class Workers:
                     process.kill()
                     process.wait()
             print(f"--- {log.name}\n{log.read_text(errors='replace')[-3000:]}")
+        self._forget_queue()
         self.client.close()
+
+    def _forget_queue(self) -> None:
+        """Remove this queue and the messages a killed worker left unacknowledged on it from
+        Redis, so no later worker restores them once their visibility timeout is over."""
+        import redis
+
+        client = redis.Redis.from_url(self.url)
+        try:
+            for tag, raw in client.hgetall("unacked").items():
+                try:
+                    _message, _exchange, routing_key = json.loads(raw)
+                except ValueError:
+                    continue
+                if routing_key == self.queue:
+                    client.hdel("unacked", tag)
+                    client.zrem("unacked_index", tag)
+            client.delete(self.queue)
+        finally:
+            client.close()
+
+
+def child_pids(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (Linux /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
 
 
 def wait_for(condition: Callable[[], bool], what: str, seconds: float = WAIT_SECONDS) -> None:

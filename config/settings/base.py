@@ -187,6 +187,18 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=25 
 # Late acknowledgement is opted into per task, only by tasks that are safe to run twice.
 CELERY_TASK_ACKS_LATE = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Recovery from a dead worker (decisions.md D-CORE-7). The broker gives an unacknowledged
+# message to another worker after the visibility timeout: a backstop only, kept above every
+# task's time limit (a late-ack task would be delivered again while it runs). The sweeper
+# sends a lost chunk again within minutes (JOB_CHUNK_STALE_MINUTES); a chunk's own time
+# limit stays below that, so what it sends again is never still running.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+}
+JOB_CHUNK_TIME_LIMIT = env.int("JOB_CHUNK_TIME_LIMIT", default=3 * 60)
+# A chunk running when the broker connection drops finishes and commits; its copy, delivered
+# again after the visibility timeout, finds it done. Cancelling it would only waste the work.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
@@ -196,10 +208,16 @@ DJANGO_CELERY_BEAT_TZ_AWARE = True
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_IMPORTS = env.list("CELERY_IMPORTS", default=[])
 # Programme parameters (core/programme.py) a deployment tunes without a code change: the
-# customers per chunk of a chunked job (the worker tests make small chunks with it).
+# customers per chunk of a chunked job (the worker tests make small chunks with it), and
+# the sweeper's timings (D-CORE-7; minutes may be fractional, for the worker tests).
 GOTONE: dict[str, object] = {}
 if env("JOB_CHUNK_SIZE", default=""):
     GOTONE["JOB_CHUNK_SIZE"] = env.int("JOB_CHUNK_SIZE")
+for _name in ("JOB_STALE_MINUTES", "JOB_CHUNK_STALE_MINUTES"):
+    if env(_name, default=""):
+        GOTONE[_name] = env.float(_name)
+if env("JOB_SWEEP_SECONDS", default=""):
+    GOTONE["JOB_SWEEP_SECONDS"] = env.int("JOB_SWEEP_SECONDS")
 
 LOGGING = {
     "version": 1,

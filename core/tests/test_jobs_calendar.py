@@ -142,8 +142,8 @@ def test_tier_4_every_calendar_job_has_its_beat_entry_with_the_right_crontab() -
     sweeper = PeriodicTask.objects.get(name=SWEEPER_NAME)
     assert (sweeper.task, sweeper.interval.every, sweeper.interval.period) == (
         "core.sweep_job_runs",
-        10,
-        "minutes",
+        60,  # JOB_SWEEP_SECONDS (D-CORE-7)
+        "seconds",
     )
 
 

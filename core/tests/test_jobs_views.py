@@ -32,6 +32,8 @@ def _urls(run: JobRun) -> list[tuple[str, str]]:
         ("get", reverse("core:job_run_progress", kwargs={"pk": run.pk})),
         ("get", reverse("core:job_run_again", kwargs={"pk": run.pk})),
         ("post", reverse("core:job_run_again", kwargs={"pk": run.pk})),
+        ("get", reverse("core:job_run_resume", kwargs={"pk": run.pk})),
+        ("post", reverse("core:job_run_resume", kwargs={"pk": run.pk})),
         ("post", reverse("core:job_run_start")),
     ]
 
