@@ -137,7 +137,7 @@ def _world() -> dict[str, Any]:
     import_run = ImportRun.objects.create(
         feed="bills", original_name="bills.csv", size=10, created_by=users["supervisor"]
     )
-    job_run = JobRun.objects.create(job="accrue_points", period="2026-10")
+    job_run = JobRun.objects.get_or_create(job="accrue_points", period="2026-10")[0]  # seeded
     order = Subscription.objects.order_by("pk")[0]
     member = GroupMember.objects.filter(group=group, ended_on__isnull=True).order_by("pk")[0]
     hall = Hall.objects.order_by("pk")[0]
@@ -146,6 +146,7 @@ def _world() -> dict[str, Any]:
         "core:job_run_detail": {"pk": job_run.pk},
         "core:job_run_again": {"pk": job_run.pk},
         "core:job_run_progress": {"pk": job_run.pk},
+        "core:job_run_resume": {"pk": job_run.pk},
         "membership:import_run_detail": {"pk": import_run.pk},
         "membership:import_run_again": {"pk": import_run.pk},
         "membership:import_run_apply": {"pk": import_run.pk},
