@@ -1,7 +1,8 @@
 """The beat schedule in the database (django-celery-beat), written from the job calendar.
 
 ``beat_sync()`` makes one PeriodicTask per scheduled job (``jobs.<name>``, no argument: the
-task computes its period when it fires) plus the sweeper, and removes the entries of jobs
+task computes its period when it fires), the sweeper, and the apps' periodic sends
+(``register_periodic``), and removes the entries of jobs
 that left the calendar. It is idempotent and runs after every ``migrate`` (post_migrate),
 so a fresh install has the schedule; ``manage.py sync_beat`` runs it by hand. The days come
 from core/programme.py (settings ``GOTONE``), so the declaration wins over an edit of the
@@ -14,11 +15,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connections, transaction
+from django.db.models import Q
 
-from core.jobs import all_jobs
+from core.jobs import all_jobs, all_periodic
 from core.programme import programme
 
 PREFIX = "job: "
+PERIODIC_PREFIX = "periodic: "
 SWEEPER_NAME = "jobs: resume stalled runs"
 SWEEPER_TASK = "core.sweep_job_runs"
 
@@ -67,6 +70,17 @@ def beat_sync() -> dict[str, int]:
         "interval": every,
         "description": "CONV-5: resume stalled chunked runs, flag interrupted ones.",
     }
+    # The apps' periodic sends (register_periodic in their jobs.py), e.g. D-TRUST-13's.
+    for periodic in all_periodic():
+        interval, _created = IntervalSchedule.objects.get_or_create(
+            every=periodic.seconds, period=IntervalSchedule.SECONDS
+        )
+        wanted[PERIODIC_PREFIX + periodic.name] = {
+            "task": periodic.task,
+            "crontab": None,
+            "interval": interval,
+            "description": periodic.description,
+        }
     for name, fields in wanted.items():
         entry = PeriodicTask.objects.filter(name=name).first()
         if entry is None:
@@ -82,7 +96,8 @@ def beat_sync() -> dict[str, int]:
             done["updated"] += 1
         else:
             done["unchanged"] += 1
-    stale = PeriodicTask.objects.filter(name__startswith=PREFIX).exclude(name__in=list(wanted))
+    ours = Q(name__startswith=PREFIX) | Q(name__startswith=PERIODIC_PREFIX)
+    stale = PeriodicTask.objects.filter(ours).exclude(name__in=list(wanted))
     for entry in stale:
         entry.delete()
         done["removed"] += 1

@@ -11,6 +11,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from core import clock
+from core.enqueue import enqueue
 from core.errors import DomainError
 from core.job_registry import Counts, Job, JobWork, get_job
 from core.job_states import (
@@ -94,8 +95,10 @@ def _send_chunks(run: JobRun, pending: list[tuple[int, int]], *, inline: bool = 
     run_id = run.pk
 
     def send() -> None:
+        # D-TRUST-13: a chunk the broker could not take stays missing; the sweeper sends it
+        # again once the run has been silent for JOB_CHUNK_STALE_MINUTES (D-CORE-7).
         for lo, hi in pending:
-            run_job_chunk.apply_async(args=(run_id, lo, hi))
+            enqueue(run_job_chunk, args=(run_id, lo, hi), what=f"job run {run_id} chunk {lo}")
 
     transaction.on_commit(send)
 

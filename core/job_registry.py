@@ -82,6 +82,30 @@ _REGISTRY: dict[str, Job] = {}
 _discovered = False
 
 
+@dataclass(frozen=True)
+class Periodic:
+    """A task beat sends every ``seconds``, with no argument: a sweep that picks up what waits
+    in the database (an SMS not yet sent, an import whose task never reached the broker)."""
+
+    name: str
+    task: str
+    seconds: int
+    description: str
+
+
+_PERIODIC: dict[str, Periodic] = {}
+
+
+def register_periodic(name: str, *, task: str, seconds: int, description: str) -> None:
+    """Declared by an app's jobs.py; core/job_beat.py writes it into beat's schedule."""
+    _PERIODIC[name] = Periodic(name, task, seconds, description)
+
+
+def all_periodic() -> list[Periodic]:
+    _discover()
+    return sorted(_PERIODIC.values(), key=lambda entry: entry.name)
+
+
 def pk_bounds(model: type[models.Model]) -> BoundsFn:
     """Chunk bounds over a table's primary keys: (lowest pk, highest pk), None when empty."""
 

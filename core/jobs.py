@@ -40,9 +40,11 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core import clock
 from core.actors import recorded_actor
+from core.enqueue import enqueue
 from core.errors import DomainError
 from core.job_calendar import period_clean
 from core.job_chunks import job_chunk_run, job_run_finalise, resume_chunks, start_chunks
@@ -50,10 +52,12 @@ from core.job_registry import (
     Job,
     JobWork,
     all_jobs,
+    all_periodic,
     chunked_job,
     get_job,
     pk_bounds,
     register_job,
+    register_periodic,
     whole_job,
 )
 from core.job_states import (
@@ -82,6 +86,7 @@ __all__ = [
     "JobOutcome",
     "JobWork",
     "all_jobs",
+    "all_periodic",
     "chunked_job",
     "get_job",
     "job_chunk_run",
@@ -94,6 +99,7 @@ __all__ = [
     "last_sign_of_life",
     "pk_bounds",
     "register_job",
+    "register_periodic",
     "run_job",
     "stale_after",
     "summary",
@@ -232,6 +238,12 @@ def job_runs_sweep(*, now: datetime | None = None) -> dict[str, int]:
     return swept
 
 
+NOT_SENT_MESSAGE = gettext_lazy(
+    "Not sent: the workers' broker (Redis) could not be reached. Nothing was done; run it "
+    "again once it is back."
+)
+
+
 # --- The page and the commands ---------------------------------------------------------------
 
 
@@ -254,7 +266,15 @@ def job_run_request(*, name: str, period: str, actor: Any) -> JobOutcome:
 
     user_id = getattr(user, "pk", None)
     attempts = run.attempts
-    transaction.on_commit(lambda: run_job_task.delay(job.name, period, user_id))
+
+    def send() -> None:
+        # D-TRUST-13: with the broker down the page answers; the run fails at once, saying
+        # why, so "run again" is offered instead of a run pending until the sweeper.
+        what = f"job {job.name} {period}"
+        if not enqueue(run_job_task, args=(job.name, period, user_id), what=what):
+            job_run_set_status(run, S.FAILED, error=str(NOT_SENT_MESSAGE))
+
+    transaction.on_commit(send)
     run.refresh_from_db()
     ran_here = run.attempts > attempts  # in-process: the task ran on commit, just now
     if ran_here and run.status == S.SUCCEEDED:

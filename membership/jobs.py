@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from core.jobs import JobWork, chunked_job, whole_job
+from core.jobs import JobWork, chunked_job, register_periodic, whole_job
 from membership.dates import parse_month
 from membership.models import Customer, KeyPerson, UpgradeRequest, UpgradeStatus
 from membership.selectors.care import care_calendar
@@ -93,3 +93,13 @@ def overdue_approvals(period: str) -> dict[str, Any]:
     cutoff = upgrade_overdue_before(date.fromisoformat(period))
     overdue = UpgradeRequest.objects.filter(status=UpgradeStatus.PENDING, requested_at__lt=cutoff)
     return {"overdue": overdue.count()}
+
+
+# D-TRUST-13: a feed import queued while Redis was down (its task never reached the broker)
+# is sent again within ten minutes of Redis coming back.
+register_periodic(
+    "imports: send queued runs again",
+    task="membership.resend_queued_imports",
+    seconds=600,
+    description="D-TRUST-13: send again the task of feed imports queued and not started.",
+)

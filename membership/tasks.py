@@ -4,6 +4,8 @@
   commit by the upload; a duplicate delivery finds the run claimed and does nothing. Not
   ``acks_late``: a worker that dies mid-import leaves the run "running", and a supervisor runs
   it again from its page once it is stale (the import is all-or-nothing, CONV-5).
+- ``membership.resend_queued_imports()``: sends again the task of runs queued for ten minutes
+  and not started (Redis was down when they were queued, D-TRUST-13); beat, every 10 min.
 """
 
 from __future__ import annotations
@@ -13,8 +15,14 @@ from typing import Any
 from celery import shared_task
 
 from membership.services.imports import import_run_execute
+from membership.services.imports.runs import import_runs_resend
 
 
 @shared_task(name="membership.run_import")
 def run_import(run_id: int) -> dict[str, Any]:
     return import_run_execute(run_id=run_id)
+
+
+@shared_task(name="membership.resend_queued_imports")
+def resend_queued_imports() -> dict[str, int]:
+    return import_runs_resend()

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from core.jobs import whole_job
+from core.jobs import register_periodic, whole_job
 from points.selectors import expiring_by_customer
 from servicedesk.services.notices import notice_expiry_reminders, notice_holiday_greetings
 from servicedesk.services.outbox import outbox_send_due
@@ -43,3 +43,13 @@ def expiry_reminders(period: str) -> dict[str, Any]:
     year = int(period)
     rows = expiring_by_customer(year).values_list("customer_id", "points")
     return {"reminders": notice_expiry_reminders(year=year, rows=rows)}
+
+
+# D-TRUST-13: an SMS stored while Redis was down waits in the outbox; this sends it within
+# ten minutes of Redis coming back (the daily outbox_retries job takes back the rest).
+register_periodic(
+    "outbox: send what is due",
+    task="servicedesk.send_outbox",
+    seconds=600,
+    description="NOTICE-1 / D-TRUST-13: send the outbox's due messages (sync_beat).",
+)

@@ -467,6 +467,8 @@ def start_gunicorn(port: int, workers: int = 2) -> subprocess.Popen[bytes]:
         # the bench's own key: the session it logged the clerk into must be valid there
         "DJANGO_SECRET_KEY": settings.SECRET_KEY,
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        # the bench measures the server, not the API throttle (D-TRUST-12)
+        "API_THROTTLE_USER": "off",
     }
     subprocess.run([*MANAGE, "collectstatic", "--noinput", "-v0"], env=env, check=True)
     server = subprocess.Popen(
@@ -619,7 +621,8 @@ def recreate_database(say: Callable[[str], None]) -> None:
     name = params["NAME"]
     connection.close()
     if connection.vendor == "sqlite":
-        Path(name).unlink(missing_ok=True)
+        for suffix in ("", "-wal", "-shm"):  # WAL mode (D-TRUST-10): no stale log survives
+            Path(f"{name}{suffix}").unlink(missing_ok=True)
         say(f"bench_province: removed {name}; migrating")
         subprocess.run([*MANAGE, "migrate", "--noinput", "-v0"], check=True, env=child_env())
         return

@@ -95,7 +95,21 @@ def postgres_options(database: dict[str, Any]) -> dict[str, Any]:
     return database
 
 
+def sqlite_options(database: dict[str, Any]) -> dict[str, Any]:
+    """SQLite opened for parallel requests (decisions.md D-TRUST-10): every transaction
+    takes the write lock when it begins (IMMEDIATE), so two writers queue for up to
+    ``SQLITE_TIMEOUT`` seconds instead of one failing with "database is locked" when it
+    upgrades a read to a write; WAL lets readers go on while one writes."""
+    if "sqlite" in database.get("ENGINE", ""):
+        options = database.setdefault("OPTIONS", {})
+        options.setdefault("transaction_mode", "IMMEDIATE")
+        options.setdefault("timeout", env.int("SQLITE_TIMEOUT", default=20))
+        options.setdefault("init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL")
+    return database
+
+
 postgres_options(DATABASES["default"])
+sqlite_options(DATABASES["default"])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -112,13 +126,22 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login lockout (django-axes): five wrong passwords for one user from one address lock
-# that pair out for 30 minutes.
-AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = 0.5  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Login lockout (django-axes, decisions.md D-TRUST-11): five wrong passwords for one user
+# from one address lock that pair out for 30 minutes; twenty from one address, whatever the
+# usernames, lock the address out (core/lockout.py gives each group its limit).
+LOCKOUT_USER_FAILURES = env.int("AXES_FAILURE_LIMIT", default=5)
+LOCKOUT_ADDRESS_FAILURES = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=20)
+AXES_FAILURE_LIMIT = "core.lockout.failure_limit"
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "core.lockout.LockoutHandler"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# The client's address: REMOTE_ADDR, or behind this many proxies that each append to
+# X-Forwarded-For, the address the outermost one saw (production: 1, the TLS proxy). Axes
+# and DRF's throttles read it the same way (core.lockout.client_ip, NUM_PROXIES).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "core.lockout.client_ip"
 
 # Internationalisation: the programme's calendar is Asia/Shanghai (CONV-4).
 LANGUAGE_CODE = "zh-hans"
@@ -140,6 +163,13 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+
+def throttle_rate(variable: str, default: str) -> str | None:
+    """A DRF throttle rate ("600/minute") from the environment; "off" turns it off."""
+    rate = env(variable, default=default).strip()
+    return None if rate.lower() in ("", "off", "none") else rate
+
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
@@ -150,7 +180,35 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Rates per staff account and per anonymous address (decisions.md D-TRUST-12); "off"
+    # turns one off. Counted in the "throttle" cache below.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "core.throttling.AnonRateThrottle",
+        "core.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": throttle_rate("API_THROTTLE_ANON", "60/minute"),
+        "user": throttle_rate("API_THROTTLE_USER", "600/minute"),
+    },
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
+# The throttles' counts: in Redis when REDIS_URL is set, so that every server process counts
+# together (a local-memory cache counts per process); short socket timeouts, because a
+# throttle whose Redis is down lets requests through (core/throttling.py).
+CACHES: dict[str, dict[str, Any]] = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "throttle": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "throttle",
+    },
+}
+if env("REDIS_URL", default=""):
+    CACHES["throttle"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env("REDIS_URL"),
+        "KEY_PREFIX": "gotone",
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
 SPECTACULAR_SETTINGS = {
     "TITLE": "GoTone back office API",
     "DESCRIPTION": "Staff API of the GoTone VIP and loyalty programme back office.",
@@ -203,6 +261,15 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 DJANGO_CELERY_BEAT_TZ_AWARE = True
+# Redis down while the clerks work (decisions.md D-TRUST-13): a page that sends a task gives
+# up within about two seconds instead of hanging (connect timeout; bounded retries of the
+# broker and of the result backend, whose own default is 20 retries a second apart) and its
+# row waits for the periodic sends the apps declare (register_periodic; sync_beat writes them).
+CELERY_BROKER_TRANSPORT_OPTIONS["socket_connect_timeout"] = 2
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
+_SEND_RETRIES = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
+CELERY_TASK_PUBLISH_RETRY_POLICY = _SEND_RETRIES
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": _SEND_RETRIES}
 # Batch jobs (core/jobs.py): the queue tasks go to, and extra modules a worker imports (the
 # worker tests run a worker on a queue of their own, with their probe jobs).
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")

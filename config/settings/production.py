@@ -5,7 +5,7 @@ must be set. `manage.py check --deploy` passes with no warning.
 """
 
 from .base import *  # noqa: F403
-from .base import env, postgres_options
+from .base import REST_FRAMEWORK, env, postgres_options, sqlite_options
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
@@ -18,6 +18,11 @@ else:
     DATABASES = {"default": {"ENGINE": "django.db.backends.dummy"}}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 postgres_options(DATABASES["default"])
+sqlite_options(DATABASES["default"])
+# Behind the one TLS proxy: the client's address is the last X-Forwarded-For entry, for the
+# login lockout and the API throttles alike (decisions.md D-TRUST-11).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
+REST_FRAMEWORK = {**REST_FRAMEWORK, "NUM_PROXIES": TRUSTED_PROXY_COUNT}
 REDIS_URL = env("REDIS_URL")
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL

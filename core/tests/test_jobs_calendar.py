@@ -16,7 +16,7 @@ from django.test import override_settings
 from django_celery_beat.models import PeriodicTask
 
 from core.errors import DomainError
-from core.job_beat import PREFIX, SWEEPER_NAME, beat_sync
+from core.job_beat import PERIODIC_PREFIX, PREFIX, SWEEPER_NAME, beat_sync
 from core.job_calendar import CALENDAR, PeriodKind, period_clean
 from core.jobs import all_jobs, get_job
 from core.models import JobRun
@@ -147,12 +147,31 @@ def test_tier_4_every_calendar_job_has_its_beat_entry_with_the_right_crontab() -
     )
 
 
+def test_conv_5_the_apps_periodic_sends_are_in_beats_schedule() -> None:
+    """D-TRUST-13: what waits in the database while Redis is down is sent every 10 minutes;
+    the apps declare these sends (register_periodic) and sync_beat writes them."""
+    periodic = {
+        entry.name: (entry.task, entry.interval.every, entry.interval.period)
+        for entry in PeriodicTask.objects.filter(name__startswith=PERIODIC_PREFIX)
+    }
+    assert periodic == {
+        PERIODIC_PREFIX + "imports: send queued runs again": (
+            "membership.resend_queued_imports",
+            600,
+            "seconds",
+        ),
+        PERIODIC_PREFIX + "outbox: send what is due": ("servicedesk.send_outbox", 600, "seconds"),
+    }
+    current_app.loader.import_default_modules()  # the apps' tasks.py, as a worker loads them
+    assert all(task in current_app.tasks for task, _every, _period in periodic.values())
+
+
 def test_tier_4_sync_beat_twice_changes_nothing() -> None:
     before = list(PeriodicTask.objects.order_by("name").values_list("name", "crontab_id", "task"))
-    assert beat_sync() == {"created": 0, "updated": 0, "unchanged": 14, "removed": 0}
+    assert beat_sync() == {"created": 0, "updated": 0, "unchanged": 16, "removed": 0}
     out = StringIO()
     call_command("sync_beat", stdout=out)
-    assert out.getvalue().strip() == "beat: created 0, updated 0, unchanged 14, removed 0"
+    assert out.getvalue().strip() == "beat: created 0, updated 0, unchanged 16, removed 0"
     after = list(PeriodicTask.objects.order_by("name").values_list("name", "crontab_id", "task"))
     assert after == before
 

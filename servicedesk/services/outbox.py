@@ -35,6 +35,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from core import clock
+from core.enqueue import enqueue
 from core.programme import programme
 from membership.models import Customer, Level
 from servicedesk.gateways import GatewayError, GatewayRejected, OutgoingSms, SmsGateway, get_gateway
@@ -112,7 +113,9 @@ def outbox_kick(eta: datetime | None = None) -> None:
     """Ask a worker to send now, or at ``eta`` (a retry, a message held until its hour).
 
     Without a broker (tasks run in-process) a later send is left to the daily sweep
-    (the ``outbox_retries`` job) or the next kick: an eager task cannot wait.
+    (the ``outbox_retries`` job) or the next kick: an eager task cannot wait. With a broker
+    that is down, the kick is dropped (logged): the message is stored, pending, and the
+    periodic send (D-TRUST-13) sends it once Redis is back.
     """
     from servicedesk.tasks import send_outbox  # late: tasks import the services
 
@@ -120,9 +123,9 @@ def outbox_kick(eta: datetime | None = None) -> None:
         return
     if eta is not None and eta > clock.now():
         if not send_outbox.app.conf.task_always_eager:
-            send_outbox.apply_async(eta=eta)
+            enqueue(send_outbox, eta=eta, what="outbox: the send at its hour")
         return
-    send_outbox.delay()
+    enqueue(send_outbox, what="outbox: the send of new messages")
 
 
 def outbox_enqueue(

@@ -18,11 +18,13 @@ from typing import Any
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
-from django.db.models import F
+from django.db.models import F, Max, Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from core import clock
 from core.actors import recorded_actor
+from core.enqueue import enqueue
 from core.errors import DomainError
 from core.job_states import error_text
 from core.programme import programme
@@ -36,6 +38,8 @@ logger = logging.getLogger(__name__)
 R = ImportRun.Status
 SHOWN_ERRORS = 200  # bad lines kept on a run and shown on its page; the command prints all
 PROGRESS_LOCK_TIMEOUT_MS = 2000
+# A queued run not started after this long lost its task (D-TRUST-13): it is sent again.
+RESEND_QUEUED_AFTER = timedelta(minutes=10)
 
 
 # --- The state machine -------------------------------------------------------------------------
@@ -211,10 +215,32 @@ def import_checked_files_expire(*, now: datetime | None = None) -> dict[str, int
 
 
 def _send(run: ImportRun) -> None:
+    run_id = run.pk
+    transaction.on_commit(lambda: _send_now(run_id))
+
+
+def _send_now(run_id: int) -> bool:
+    """Send the run's task; with Redis down the run stays queued (logged) for the resend
+    below, and the upload page answers as usual (D-TRUST-13)."""
     from membership.tasks import run_import  # late: membership.tasks imports this module
 
-    run_id = run.pk
-    transaction.on_commit(lambda: run_import.delay(run_id))
+    return enqueue(run_import, args=(run_id,), what=f"import run {run_id}")
+
+
+def import_runs_resend(*, now: datetime | None = None) -> dict[str, int]:
+    """D-TRUST-13: send again the task of every run queued for RESEND_QUEUED_AFTER and not
+    started — its task never reached the broker (Redis was down when the run was queued) or
+    was lost. Safe to repeat: a second delivery finds the run claimed and does nothing."""
+    cutoff = (now or clock.now()) - RESEND_QUEUED_AFTER
+    queued_at = Coalesce(Max("events__at", filter=Q(events__to_status=R.QUEUED)), F("created_at"))
+    waiting = list(
+        ImportRun.objects.filter(status=R.QUEUED)
+        .annotate(queued_at=queued_at)
+        .filter(queued_at__lt=cutoff)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    return {"waiting": len(waiting), "sent": sum(_send_now(pk) for pk in waiting)}
 
 
 def import_run_execute(*, run_id: int) -> dict[str, Any]:
