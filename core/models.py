@@ -145,3 +145,47 @@ class JobChunk(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run_id} [{self.lo}, {self.hi})"
+
+
+class IdempotencyKey(models.Model):
+    """D-TRUST-1: one submission of a form token or an API ``Idempotency-Key``, per user, and
+    what it answered, so that a replay answers the same and does nothing again.
+
+    The row is inserted in the transaction of the work it guards, before the work: of two
+    simultaneous submissions the second waits on the unique constraint and then fails, and
+    shows the first's result. Rows live a day (core/idempotency.py purges older ones).
+    """
+
+    class Scope(models.TextChoices):
+        FORM = "form", _("Form")
+        API = "api", _("API")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    scope = models.CharField(_("scope"), max_length=4, choices=Scope.choices)
+    key = models.CharField(_("key"), max_length=255)
+    fingerprint = models.CharField(
+        _("request fingerprint"),
+        max_length=64,
+        blank=True,
+        help_text=_("API: SHA-256 of the method, path and body the key was first used with."),
+    )
+    status_code = models.PositiveSmallIntegerField(_("status code"), null=True, blank=True)
+    result_url = models.TextField(_("result URL"), blank=True)  # a redirect's Location
+    result_message = models.TextField(_("result message"), blank=True)
+    response_body = models.JSONField(_("response body"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "scope", "key"], name="idempotencykey_once_per_user_scope_key"
+            ),
+        ]
+        indexes = [models.Index(fields=["created_at"], name="idempotencykey_created_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key} ({self.user_id})"

@@ -22,6 +22,7 @@ from rest_framework.views import APIView
 
 from core import clock
 from core.errors import DomainError
+from core.idempotency import IDEMPOTENCY_KEY_PARAMETER, IDEMPOTENCY_KEY_REUSED, idempotent_api
 from membership.access import customer_for_user
 from plans.access import subscription_for_user
 from plans.advice import plan_advice
@@ -65,7 +66,12 @@ class PlanOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def get_object(self) -> Subscription:
         return subscription_for_user(self.request.user, self.kwargs["pk"])
 
-    @extend_schema(request=OrderInputSerializer, responses={201: OrderOutputSerializer})
+    @extend_schema(
+        request=OrderInputSerializer,
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
+        responses={201: OrderOutputSerializer, 422: IDEMPOTENCY_KEY_REUSED},
+    )
+    @idempotent_api
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data_in = OrderInputSerializer(data=request.data)
         data_in.is_valid(raise_exception=True)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from core import clock
 from core.access import may_open
 from core.errors import DomainError
+from core.idempotency import idempotent_form
 from membership.access import customer_for_user
 from plans.access import subscription_for_user
 from plans.advice import plan_advice
@@ -73,6 +74,7 @@ def customer_plans(request: HttpRequest, msisdn: str) -> HttpResponse:
     )
 
 
+@idempotent_form
 def plan_order(request: HttpRequest, msisdn: str) -> HttpResponse:
     """Order a plan for the customer (counter clerks and supervisors)."""
     customer = customer_for_user(request.user, msisdn, write=True)

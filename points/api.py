@@ -30,6 +30,7 @@ from rest_framework.views import APIView
 
 from core import clock
 from core.errors import DomainError
+from core.idempotency import IDEMPOTENCY_KEY_PARAMETER, IDEMPOTENCY_KEY_REUSED, idempotent_api
 from membership.access import customer_for_user
 from points.access import redemption_for_user
 from points.filters import EntryFilter, RedemptionFilter, RewardFilter, TransferFilter
@@ -129,7 +130,12 @@ class RedemptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         redemption_for_user(self.request.user, self.kwargs["pk"])
         return _redemptions().get(pk=self.kwargs["pk"])
 
-    @extend_schema(request=RedemptionInputSerializer, responses={201: RedemptionOutputSerializer})
+    @extend_schema(
+        request=RedemptionInputSerializer,
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
+        responses={201: RedemptionOutputSerializer, 422: IDEMPOTENCY_KEY_REUSED},
+    )
+    @idempotent_api
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data_in = RedemptionInputSerializer(data=request.data)
         data_in.is_valid(raise_exception=True)
@@ -190,7 +196,12 @@ class TransferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def get_queryset(self) -> QuerySet[Transfer]:
         return _transfers().order_by("-created_at", "-id")
 
-    @extend_schema(request=TransferInputSerializer, responses={201: TransferOutputSerializer})
+    @extend_schema(
+        request=TransferInputSerializer,
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
+        responses={201: TransferOutputSerializer, 422: IDEMPOTENCY_KEY_REUSED},
+    )
+    @idempotent_api
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data_in = TransferInputSerializer(data=request.data)
         data_in.is_valid(raise_exception=True)

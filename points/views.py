@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from core import clock
 from core.access import may_open
 from core.errors import DomainError
+from core.idempotency import idempotent_form
 from membership.access import customer_for_user
 from points.access import recipient_for_user, redemption_for_user
 from points.forms import EntryFilterForm, NoteForm, RecipientForm, RedeemForm, TransferForm
@@ -80,6 +81,7 @@ def account(request: HttpRequest, msisdn: str) -> HttpResponse:
     )
 
 
+@idempotent_form
 def redeem(request: HttpRequest, msisdn: str) -> HttpResponse:
     """POINTS-7: redeem a reward from the catalogue."""
     customer = customer_for_user(request.user, msisdn, write=True)
@@ -150,6 +152,7 @@ def redemption_fulfil_view(request: HttpRequest, msisdn: str, pk: int) -> HttpRe
     return redirect("points:account", msisdn=redemption.customer.msisdn)
 
 
+@idempotent_form
 def transfer(request: HttpRequest, msisdn: str) -> HttpResponse:
     """POINTS-8: transfer points to a registered recipient."""
     sender = customer_for_user(request.user, msisdn, write=True)
@@ -186,6 +189,7 @@ def transfer(request: HttpRequest, msisdn: str) -> HttpResponse:
     )
 
 
+@idempotent_form
 def recipients(request: HttpRequest, msisdn: str) -> HttpResponse:
     """POINTS-8: the sender's registered recipients, and registering one more."""
     sender = customer_for_user(request.user, msisdn, write=True)

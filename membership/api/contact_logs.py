@@ -15,6 +15,7 @@ from rest_framework.routers import DefaultRouter
 
 from core.errors import DomainError
 from core.filters import IdFilter
+from core.idempotency import IDEMPOTENCY_KEY_PARAMETER, IDEMPOTENCY_KEY_REUSED, idempotent_api
 from membership.access_groups import (
     contact_log_for_user,
     contact_logs_visible_to,
@@ -96,7 +97,12 @@ class ContactLogViewSet(
     def get_object(self) -> ContactLog:
         return contact_log_for_user(self.request.user, self.kwargs["pk"])
 
-    @extend_schema(request=ContactLogInputSerializer, responses={201: ContactLogSerializer})
+    @extend_schema(
+        request=ContactLogInputSerializer,
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
+        responses={201: ContactLogSerializer, 422: IDEMPOTENCY_KEY_REUSED},
+    )
+    @idempotent_api
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data_in = ContactLogInputSerializer(data=request.data)
         data_in.is_valid(raise_exception=True)

@@ -17,6 +17,7 @@ from rest_framework.routers import DefaultRouter
 from core import clock
 from core.errors import DomainError
 from core.filters import IdFilter
+from core.idempotency import IDEMPOTENCY_KEY_PARAMETER, IDEMPOTENCY_KEY_REUSED, idempotent_api
 from membership.access_groups import (
     key_person_for_user,
     upgrade_request_for_user,
@@ -119,7 +120,12 @@ class UpgradeRequestViewSet(
             UpgradeRequestSerializer(self.get_queryset().get(pk=upgrade.pk)).data, status=code
         )
 
-    @extend_schema(request=UpgradeRequestInputSerializer, responses={201: UpgradeRequestSerializer})
+    @extend_schema(
+        request=UpgradeRequestInputSerializer,
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
+        responses={201: UpgradeRequestSerializer, 422: IDEMPOTENCY_KEY_REUSED},
+    )
+    @idempotent_api
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data_in = UpgradeRequestInputSerializer(data=request.data)
         data_in.is_valid(raise_exception=True)

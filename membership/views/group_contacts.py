@@ -14,6 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
+from core.idempotency import idempotent_form
 from membership.access_groups import group_for_user, key_person_for_user
 from membership.forms.groups import ContactForm
 from membership.selectors.groups import contact_timeline
@@ -38,6 +39,7 @@ def group_contacts(request: HttpRequest, group_id: int) -> HttpResponse:
     )
 
 
+@idempotent_form
 def group_contact_create(request: HttpRequest, group_id: int) -> HttpResponse:
     """GROUP-4: log a contact with the group (a key person or somebody else)."""
     group = group_for_user(request.user, group_id, write=True)
@@ -72,6 +74,7 @@ def _log_contact(request: HttpRequest, form: forms.Form, *, group: Any, key_pers
     return True
 
 
+@idempotent_form
 def key_person_contact_create(request: HttpRequest, key_person_id: int) -> HttpResponse:
     """GROUP-4: quick contact entry from a key person's row (and the care calendar)."""
     person = key_person_for_user(request.user, key_person_id, write=True)

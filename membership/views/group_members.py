@@ -8,12 +8,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
+from core.idempotency import idempotent_form
 from membership.access_groups import group_for_user
 from membership.forms.groups import MemberAddForm, MemberRemoveForm
 from membership.models import GroupMember
 from membership.services import groups as services
 
 
+@idempotent_form
 def group_member_add(request: HttpRequest, group_id: int) -> HttpResponse:
     """GROUP-2: sign a line up as a member of the group."""
     group = group_for_user(request.user, group_id, write=True)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from core import clock
 from core.access import may_open
 from core.errors import DomainError
+from core.idempotency import idempotent_form
 from membership.access_groups import group_for_user, groups_visible_to, sees_all_groups
 from membership.forms.groups import GroupClassForm, GroupForm
 from membership.models import (
@@ -82,6 +83,7 @@ def group_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@idempotent_form
 def group_create(request: HttpRequest) -> HttpResponse:
     form = GroupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from core.errors import DomainError
+from core.idempotency import idempotent_form
 from membership.forms.imports import ImportUploadForm
 from membership.models import ImportRun
 from membership.services.imports import (
@@ -83,6 +84,7 @@ def result_message(run: ImportRun) -> str:
 
 
 @require_http_methods(["GET", "POST"])
+@idempotent_form
 def import_upload(request: HttpRequest) -> HttpResponse:
     """The upload form and the recent runs, newest first."""
     form = ImportUploadForm(

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from core import clock
 from core.errors import DomainError
+from core.idempotency import idempotent_form
 from membership.access_groups import group_for_user, key_person_for_user
 from membership.forms.groups import KeyPersonForm, KeyPersonRemoveForm
 from membership.selectors.groups import contact_timeline, upgrade_requests_annotated
@@ -19,6 +20,7 @@ from membership.services.grants import grants_for_cause
 from membership.views.groups import care_choices, page_of
 
 
+@idempotent_form
 def key_person_create(request: HttpRequest, group_id: int) -> HttpResponse:
     """GROUP-3 / TIER-6: a new key person; the level follows from role, rank and class."""
     group = group_for_user(request.user, group_id, write=True)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from core import clock
 from core.errors import DomainError
+from core.idempotency import idempotent_form
 from membership.access_groups import (
     key_person_for_user,
     sees_all_groups,
@@ -25,6 +26,7 @@ from membership.services import upgrades as services
 from membership.views.groups import page_of
 
 
+@idempotent_form
 def upgrade_create(request: HttpRequest, key_person_id: int) -> HttpResponse:
     """TIER-7: the account manager asks for a higher level for a key person."""
     person = key_person_for_user(request.user, key_person_id, write=True)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from core import clock
 from core.errors import DomainError
+from core.idempotency import idempotent_form
 from servicedesk.access import hall_for_user, ticket_for_user
 from servicedesk.forms import CallNextForm, TicketIssueForm
 from servicedesk.models import Hall, Ticket, TicketStatus
@@ -48,6 +49,7 @@ def hall_desk(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_POST
+@idempotent_form
 def ticket_issue(request: HttpRequest, code: str) -> HttpResponse:
     hall = hall_for_user(request.user, code, write=True)
     form = TicketIssueForm(request.POST)
@@ -72,6 +74,7 @@ def ticket_issue(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_POST
+@idempotent_form
 def ticket_call_next(request: HttpRequest, code: str) -> HttpResponse:
     hall = hall_for_user(request.user, code, write=True)
     form = CallNextForm(request.POST)

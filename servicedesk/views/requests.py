@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from core import clock
 from core.errors import DomainError
+from core.idempotency import idempotent_form
 from core.pagination import CappedCountPaginator
 from membership.access import customer_for_user
 from servicedesk.access import service_request_for_user
@@ -29,6 +30,7 @@ ACTIONS = {
 }
 
 
+@idempotent_form
 def request_create(request: HttpRequest, msisdn: str, kind: str) -> HttpResponse:
     """GET: the form and the entitlement check of what it holds (a preview, "Check" button);
     POST: register the request (accepted with its terms or refused with the reason)."""
