@@ -1,9 +1,10 @@
 """The REST API under /api/: one router every app registers its viewsets on."""
 
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from core.api_views import ApiNotFound
 from membership import api as membership_api
 from plans import api as plans_api
 from points import api as points_api
@@ -22,4 +23,6 @@ urlpatterns = [
     *servicedesk_api.extra_urlpatterns,
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    # Last: any other path under /api/ that ends with a slash answers the API's JSON 404.
+    re_path(r"^.*/$", ApiNotFound.as_view()),
 ]

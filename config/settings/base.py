@@ -179,7 +179,8 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # drf-spectacular's, plus the error responses of every operation (D-API-1).
+    "DEFAULT_SCHEMA_CLASS": "core.api_schema.AutoSchema",
     # Rates per staff account and per anonymous address (decisions.md D-TRUST-12); "off"
     # turns one off. Counted in the "throttle" cache below.
     "DEFAULT_THROTTLE_CLASSES": [

@@ -104,6 +104,8 @@ class UpgradeRequestViewSet(
 
     serializer_class = UpgradeRequestSerializer
     filterset_class = UpgradeRequestFilter
+    # A request decided or withdrawn meanwhile answers 409 (core/api_schema.py documents it).
+    domain_conflicts = True
 
     def get_queryset(self) -> QuerySet[UpgradeRequest]:
         return upgrade_requests_annotated(
