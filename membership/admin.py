@@ -1,10 +1,12 @@
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import ProvinceTableAdmin, ReadOnlyAdmin
+from membership.filters import MsisdnSearchMixin
 from membership.models import (
     Bill,
     Customer,
@@ -15,13 +17,29 @@ from membership.models import (
     LevelGrant,
     RatingRun,
 )
+from membership.validators import normalise_msisdn
+
+
+class CustomerAdminForm(forms.ModelForm):
+    """D-VALID-3: the number may be typed as at the counter (full-width digits, spaces,
+    dashes, +86); it is stored as its 11 digits (CUST-1)."""
+
+    msisdn = forms.CharField(label=_("phone number"), max_length=32)
+
+    class Meta:
+        model = Customer
+        fields = "__all__"  # noqa: DJ007 - the admin lays the fields out, as it did before
+
+    def clean_msisdn(self) -> str:
+        return normalise_msisdn(self.cleaned_data["msisdn"])
 
 
 @admin.register(Customer)
-class CustomerAdmin(ProvinceTableAdmin, SimpleHistoryAdmin):
+class CustomerAdmin(MsisdnSearchMixin, ProvinceTableAdmin, SimpleHistoryAdmin):
     """A city is searched for (exactly, on its index) rather than filtered: a filter's
     choices would be the distinct cities of every customer, read on each page view."""
 
+    form = CustomerAdminForm
     list_display = ("msisdn", "name", "brand", "city", "status", "joined_on")
     list_filter = ("brand", "status")
     search_fields = ("=msisdn", "=city", "name")
@@ -29,7 +47,10 @@ class CustomerAdmin(ProvinceTableAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Bill)
-class BillAdmin(ProvinceTableAdmin):
+class BillAdmin(MsisdnSearchMixin, ProvinceTableAdmin, ReadOnlyAdmin):
+    """Read-only (D-VALID-2): bills come from the billing feed only, whose import checks
+    every row (CUST-9); a wrong bill is corrected by importing it again."""
+
     list_display = ("customer", "month", "total")
     list_filter = ("month",)
     search_fields = ("=customer__msisdn",)
@@ -52,7 +73,7 @@ class GroupCustomerAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(LevelGrant)
-class LevelGrantAdmin(ProvinceTableAdmin, ReadOnlyAdmin):
+class LevelGrantAdmin(MsisdnSearchMixin, ProvinceTableAdmin, ReadOnlyAdmin):
     """Read-only: grants are written and ended by the grant service only (TIER-2/10)."""
 
     list_display = (

@@ -9,6 +9,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import ProvinceTableAdmin, ReadOnlyAdmin
+from membership.filters import MsisdnSearchMixin
 from plans.models import (
     BundledService,
     DesignatedStore,
@@ -75,7 +76,7 @@ class SubscriptionEventInline(admin.TabularInline):
 
 
 @admin.register(Subscription)
-class SubscriptionAdmin(ProvinceTableAdmin, ReadOnlyAdmin):
+class SubscriptionAdmin(MsisdnSearchMixin, ProvinceTableAdmin, ReadOnlyAdmin):
     """Read-only: orders move only through the services (state machine, grants)."""
 
     list_display = ("id", "customer", "plan", "status", "channel", "effective_from", "ended_on")

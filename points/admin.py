@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from core.admin import ProvinceTableAdmin, ReadOnlyAdmin
+from membership.filters import MsisdnSearchMixin
 from points.models import PointsRun, Redemption, RewardItem
 
 
@@ -22,7 +23,7 @@ class RewardItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(Redemption)
-class RedemptionAdmin(ProvinceTableAdmin, ReadOnlyAdmin):
+class RedemptionAdmin(MsisdnSearchMixin, ProvinceTableAdmin, ReadOnlyAdmin):
     list_display = ("id", "customer", "item", "quantity", "points", "status", "created_at")
     list_filter = ("status", "item__category", "created_at")
     search_fields = ("=customer__msisdn",)

@@ -3,6 +3,7 @@ from typing import Any
 import django_filters
 
 from core.filters import IdFilter
+from membership.filters import MsisdnFilter
 from points.models import Entry, EntryKind, Redemption, RewardItem, Transfer
 
 
@@ -39,7 +40,7 @@ class RewardFilter(django_filters.FilterSet):
 class RedemptionFilter(django_filters.FilterSet):
     """/api/points/redemptions/?msisdn=…&status=requested"""
 
-    msisdn = django_filters.CharFilter(field_name="customer__msisdn")
+    msisdn = MsisdnFilter(field_name="customer__msisdn")  # D-VALID-3
     status = django_filters.ChoiceFilter(choices=Redemption.Status.choices)
     item = IdFilter(field_name="item_id")
 
@@ -51,8 +52,8 @@ class RedemptionFilter(django_filters.FilterSet):
 class TransferFilter(django_filters.FilterSet):
     """/api/points/transfers/?sender=…&recipient=…&month=2026-11-01"""
 
-    sender = django_filters.CharFilter(field_name="sender__msisdn")
-    recipient = django_filters.CharFilter(field_name="recipient__msisdn")
+    sender = MsisdnFilter(field_name="sender__msisdn")  # D-VALID-3
+    recipient = MsisdnFilter(field_name="recipient__msisdn")
     month = django_filters.DateFilter()
 
     class Meta:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import ProvinceTableAdmin, ReadOnlyAdmin
+from membership.filters import MsisdnSearchMixin
 from servicedesk.models import (
     BirthdayWaiver,
     Entitlement,
@@ -62,7 +63,7 @@ class ServiceRequestEventInline(admin.TabularInline):
 
 
 @admin.register(ServiceRequest)
-class ServiceRequestAdmin(ProvinceTableAdmin, ReadOnlyAdmin):
+class ServiceRequestAdmin(MsisdnSearchMixin, ProvinceTableAdmin, ReadOnlyAdmin):
     list_display = ("id", "customer", "kind", "status", "privilege", "created_at")
     list_filter = ("kind", "status", "hall", "created_at")
     search_fields = ("=customer__msisdn",)
@@ -71,7 +72,7 @@ class ServiceRequestAdmin(ProvinceTableAdmin, ReadOnlyAdmin):
 
 
 @admin.register(Ticket)
-class TicketAdmin(ProvinceTableAdmin, ReadOnlyAdmin):
+class TicketAdmin(MsisdnSearchMixin, ProvinceTableAdmin, ReadOnlyAdmin):
     list_display = ("number", "hall", "day", "ticket_class", "status", "wait_seconds")
     list_filter = ("hall", "ticket_class", "status", "day")
     search_fields = ("=msisdn", "number")
@@ -79,7 +80,7 @@ class TicketAdmin(ProvinceTableAdmin, ReadOnlyAdmin):
 
 
 @admin.register(UsageCounter)
-class UsageCounterAdmin(ProvinceTableAdmin, ReadOnlyAdmin):
+class UsageCounterAdmin(MsisdnSearchMixin, ProvinceTableAdmin, ReadOnlyAdmin):
     list_display = ("customer", "benefit", "period_start", "quota", "reserved", "consumed")
     list_filter = ("benefit", "period_start")
     search_fields = ("=customer__msisdn",)
@@ -87,7 +88,7 @@ class UsageCounterAdmin(ProvinceTableAdmin, ReadOnlyAdmin):
 
 
 @admin.register(BirthdayWaiver)
-class BirthdayWaiverAdmin(ProvinceTableAdmin, ReadOnlyAdmin):
+class BirthdayWaiverAdmin(MsisdnSearchMixin, ProvinceTableAdmin, ReadOnlyAdmin):
     list_display = ("customer", "date", "amount")
     list_filter = ("date",)
     search_fields = ("=customer__msisdn",)
@@ -101,7 +102,7 @@ class HotlineCallAdmin(ProvinceTableAdmin, ReadOnlyAdmin):
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(ProvinceTableAdmin, ReadOnlyAdmin):
+class OutboxMessageAdmin(MsisdnSearchMixin, ProvinceTableAdmin, ReadOnlyAdmin):
     list_display = ("cause_key", "template", "status", "attempts", "next_attempt_at", "sent_at")
     list_filter = ("status", "template")
     search_fields = ("=recipient", "cause_key")

@@ -211,6 +211,7 @@ class ContactLogFactory(factory.django.DjangoModelFactory):
     person = "办公室"
     channel = "call"
     occasion = "routine"
+    notes = "回访"  # required by the contact log's check (D-VALID-1)
     contacted_at = factory.LazyFunction(lambda: datetime(2026, 6, 1, 10, 0, tzinfo=SHANGHAI))
     logged_by = factory.SubFactory(UserFactory, role="account_manager")
 

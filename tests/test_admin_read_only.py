@@ -13,6 +13,7 @@ from core.admin import ReadOnlyAdmin
 
 SERVICE_WRITTEN = {
     "core.JobRun",
+    "membership.Bill",  # D-VALID-2: written by the billing feed's import only
     "membership.LevelGrant",
     "membership.RatingRun",
     "membership.ImportRun",

@@ -76,8 +76,27 @@ class ContactLogInputSerializer(serializers.Serializer[Any]):
     channel = serializers.ChoiceField(choices=ContactChannel.choices)
     occasion = serializers.ChoiceField(choices=CareOccasion.choices, default=CareOccasion.ROUTINE)
     contacted_at = serializers.DateTimeField(required=False, allow_null=True)
-    notes = serializers.CharField(required=False, allow_blank=True, default="")
+    notes = serializers.CharField(
+        allow_blank=True,
+        help_text="What was said or done (GROUP-4); required, not blank (D-VALID-1).",
+    )
     next_follow_up = serializers.DateField(required=False, allow_null=True)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        """GROUP-4 / D-VALID-1: the contact log's one check (the service's), each message
+        under the field it concerns (a 400)."""
+        errors = group_services.contact_entry_errors(
+            channel=attrs["channel"],
+            notes=attrs["notes"],
+            key_person_given=attrs.get("key_person") is not None,
+            person=attrs.get("person") or "",
+            occasion=attrs.get("occasion") or CareOccasion.ROUTINE,
+            contacted_at=attrs.get("contacted_at"),
+            next_follow_up=attrs.get("next_follow_up"),
+        )
+        if errors:
+            raise serializers.ValidationError({name: [text] for name, text in errors.items()})
+        return attrs
 
 
 class ContactLogViewSet(

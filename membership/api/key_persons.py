@@ -13,6 +13,7 @@ from rest_framework.routers import DefaultRouter
 from core import clock
 from core.filters import IdFilter
 from membership.access_groups import key_person_for_user, key_persons_visible_to
+from membership.filters import MsisdnFilter
 from membership.masking import mask_name
 from membership.models import RANK_LEVEL, KeyPerson, KeyPersonRank, KeyPersonRole
 from membership.selectors.groups import key_persons_with_care
@@ -24,7 +25,7 @@ class KeyPersonFilter(django_filters.FilterSet):
     role = django_filters.ChoiceFilter(choices=KeyPersonRole.choices)
     rank = django_filters.ChoiceFilter(choices=KeyPersonRank.choices)
     active = django_filters.BooleanFilter(field_name="ended_at", lookup_expr="isnull")
-    msisdn = django_filters.CharFilter(field_name="customer__msisdn")
+    msisdn = MsisdnFilter(field_name="customer__msisdn")  # D-VALID-3
 
     class Meta:
         model = KeyPerson

@@ -8,7 +8,6 @@ from typing import Any, cast
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -26,6 +25,7 @@ from membership.models import (
     KeyPersonRole,
     Level,
 )
+from membership.services.groups.contacts import CONTACT_NOTES_MAX, contact_entry_errors
 from membership.validators import normalise_msisdn
 
 
@@ -154,8 +154,13 @@ class ContactForm(QuickContactForm):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
     )
+    # Required (D-VALID-1), checked with the other fields in ``clean`` by the service's check;
+    # the ``required`` attribute lets the browser say so before sending.
     notes = forms.CharField(
-        label=_("Notes"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Notes"),
+        required=False,
+        max_length=CONTACT_NOTES_MAX,
+        widget=forms.Textarea(attrs={"rows": 3, "required": True}),
     )
     key_person = KeyPersonChoiceField(
         label=_("Key person"), queryset=KeyPerson.objects.none(), required=False
@@ -175,11 +180,24 @@ class ContactForm(QuickContactForm):
                 .order_by("role", "id")
             )
 
-    def clean_contacted_at(self) -> Any:
-        value = self.cleaned_data.get("contacted_at")
-        if value is not None and timezone.localdate(value) > clock.today():
-            raise ValidationError(_("A contact cannot be logged in the future."))
-        return value
+    def clean(self) -> dict[str, Any]:
+        """GROUP-4 / D-VALID-1: the contact log's one check (the service's), its messages
+        on the fields they concern; a field that failed its own check is not checked again."""
+        data = super().clean() or {}
+        errors = contact_entry_errors(
+            channel=data.get("channel") or "",
+            notes=data.get("notes") or "",
+            key_person_given="key_person" not in self.fields or data.get("key_person") is not None,
+            person=data.get("person") or "",
+            occasion=data.get("occasion") or CareOccasion.ROUTINE,
+            contacted_at=data.get("contacted_at"),
+            next_follow_up=data.get("next_follow_up"),
+        )
+        for name, message in errors.items():
+            if name in self.errors:
+                continue
+            self.add_error(name if name in self.fields else None, message)
+        return data
 
 
 class UpgradeRequestForm(forms.Form):

@@ -27,6 +27,7 @@ from membership.models import (
     UpgradeStatus,
 )
 from membership.selectors.levels import effective_rank_subquery
+from membership.validators import msisdn_or_none
 
 
 def day_end(day: date) -> datetime:
@@ -212,8 +213,10 @@ def upgrade_search(
     if status:
         requests = requests.filter(status=status)
     if q:
+        # D-VALID-3: a whole number typed with spaces, dashes, +86 or full-width digits
+        # finds its line; anything else is a prefix of a number or part of a group's name.
         requests = requests.filter(
-            Q(customer__msisdn__startswith=q)
+            Q(customer__msisdn__startswith=msisdn_or_none(q) or q)
             | Q(key_person__group__name__icontains=q)
             | Q(key_person__group__code__icontains=q)
         )

@@ -97,6 +97,7 @@ def test_group_4_calendar_in_a_year_with_the_spring_festival_in_january(
         occasion="spring_festival",
         contacted_at=at(2023, 1, 18, 10),
         actor=account_manager,
+        notes="回访",
     )
     assert contact.occasion_date == date(2023, 1, 22)
     calendar = calendar_for(account_manager, date(2023, 1, 16))
@@ -121,6 +122,7 @@ def test_group_4_calendar_in_a_year_with_the_spring_festival_in_february(
         occasion="spring_festival",
         contacted_at=at(2023, 1, 21, 9),
         actor=account_manager,
+        notes="回访",
     )
     assert len(calendar_for(account_manager, date(2024, 2, 5)).greetings) == 1
     # a routine call does not count either: it must be the greeting
@@ -130,6 +132,7 @@ def test_group_4_calendar_in_a_year_with_the_spring_festival_in_february(
         channel="call",
         contacted_at=at(2024, 2, 6, 9),
         actor=account_manager,
+        notes="回访",
     )
     assert len(calendar_for(account_manager, date(2024, 2, 5)).greetings) == 1
     contact_log_create(
@@ -139,6 +142,7 @@ def test_group_4_calendar_in_a_year_with_the_spring_festival_in_february(
         occasion="spring_festival",
         contacted_at=at(2024, 2, 9, 9),
         actor=account_manager,
+        notes="回访",
     )
     assert calendar_for(account_manager, date(2024, 2, 5)).greetings == []
 
@@ -216,12 +220,15 @@ def test_group_4_no_contact_for_30_days_in_class_a_and_60_in_the_others(
         channel="call",
         actor=account_manager,
         next_follow_up=today + timedelta(days=2),
+        notes="回访",
     )
     calendar = calendar_for(account_manager, today)
     assert calendar.no_contact == []
     # ... and its follow-up date comes up (within 3 days), done by the next contact
     assert [(i.key_person, i.day) for i in calendar.follow_ups] == [(a, today + timedelta(days=2))]
-    contact_log_create(group=a.group, key_person=a, channel="visit", actor=account_manager)
+    contact_log_create(
+        group=a.group, key_person=a, channel="visit", actor=account_manager, notes="回访"
+    )
     assert calendar_for(account_manager, today).follow_ups == []
 
 
@@ -261,6 +268,7 @@ def test_group_4_a_contact_is_who_when_how_notes_and_next_follow_up(
             channel="call",
             actor=account_manager,
             contacted_at=timezone.now() + timedelta(days=2),
+            notes="回访",
         )
     with pytest.raises(DomainError, match="before the contact"):
         contact_log_create(
@@ -269,19 +277,25 @@ def test_group_4_a_contact_is_who_when_how_notes_and_next_follow_up(
             channel="call",
             actor=account_manager,
             next_follow_up=today - timedelta(days=1),
+            notes="回访",
         )
     with pytest.raises(DomainError, match="channel"):
         contact_log_create(
-            group=person.group, key_person=person, channel="fax", actor=account_manager
+            group=person.group,
+            key_person=person,
+            channel="fax",
+            actor=account_manager,
+            notes="回访",
         )
     with pytest.raises(DomainError, match="who was contacted"):
-        contact_log_create(group=person.group, channel="visit", actor=account_manager)
+        contact_log_create(group=person.group, channel="visit", actor=account_manager, notes="回访")
     with pytest.raises(DomainError, match="another group"):
         contact_log_create(
             group=make_group(account_manager=account_manager),
             key_person=person,
             channel="visit",
             actor=account_manager,
+            notes="回访",
         )
     assert not ContactLog.objects.exists()
     contact = contact_log_create(

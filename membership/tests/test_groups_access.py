@@ -43,7 +43,11 @@ def owned(account_manager: Any) -> dict[str, Any]:
         actor=account_manager,
     )
     contact = contact_log_create(
-        group=group, key_person=person, channel="call", actor=account_manager
+        group=group,
+        key_person=person,
+        channel="call",
+        actor=account_manager,
+        notes="回访",
     )
     request = upgrade_request_create(
         key_person=person, requested_level="gold", reason="x", actor=account_manager
@@ -227,7 +231,12 @@ def test_the_api_shows_another_account_manager_none_of_my_objects(
         assert response.status_code == 403, name
     response = client.post(
         reverse("api:contact-log-list"),
-        {"group": owned["group"].pk, "key_person": owned["key_person"].pk, "channel": "call"},
+        {
+            "group": owned["group"].pk,
+            "key_person": owned["key_person"].pk,
+            "channel": "call",
+            "notes": "回访",
+        },
         format="json",
     )
     assert response.status_code == 403

@@ -76,11 +76,11 @@ def test_a_contact_is_logged_through_the_api(person: Any, account_manager: Any) 
     assert contact.occasion_date is not None
     bad = client.post(
         reverse("api:contact-log-list"),
-        {"group": person.group_id, "channel": "visit"},
+        {"group": person.group_id, "channel": "visit", "notes": "拜访"},
         format="json",
     )
     assert bad.status_code == 400
-    assert "who was contacted" in bad.json()["detail"]
+    assert bad.json() == {"person": ["Say who was contacted: a key person or a name."]}
     listed = client.get(reverse("api:contact-log-list"), {"channel": "greeting"}).json()
     assert listed["count"] == 1
 
@@ -152,7 +152,9 @@ def test_api_lists_take_a_fixed_number_of_queries(
             kp = key_person_create(
                 group=group, customer=make_customer(), role="contact", rank="other"
             )
-            contact_log_create(group=group, key_person=kp, channel="call", actor=account_manager)
+            contact_log_create(
+                group=group, key_person=kp, channel="call", actor=account_manager, notes="回访"
+            )
             upgrade_request_create(
                 key_person=kp, requested_level="gold", reason="x", actor=account_manager
             )

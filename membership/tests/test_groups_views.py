@@ -45,7 +45,9 @@ def world(account_manager: Any) -> dict[str, Any]:
         actor=account_manager,
     )
     member = make_member(group=group)
-    contact_log_create(group=group, key_person=person, channel="call", actor=account_manager)
+    contact_log_create(
+        group=group, key_person=person, channel="call", actor=account_manager, notes="回访"
+    )
     request = upgrade_request_create(
         key_person=person, requested_level="diamond", reason="重要领导", actor=account_manager
     )
@@ -319,7 +321,12 @@ def test_quick_contact_from_a_row_logs_it_and_goes_back(
     # an outside "next" is not followed
     response = client.post(
         reverse("membership:key_person_contact_create", args=[person.pk]),
-        {"channel": "call", "occasion": "routine", "next": "https://evil.example/"},
+        {
+            "channel": "call",
+            "occasion": "routine",
+            "notes": "回访",
+            "next": "https://evil.example/",
+        },
     )
     assert response["Location"] == reverse("membership:key_person_detail", args=[person.pk])
 
@@ -329,9 +336,9 @@ def test_a_group_contact_names_a_key_person_or_somebody_else(
 ) -> None:
     client = login(account_manager)
     url = reverse("membership:group_contact_create", args=[world["group"].pk])
-    response = client.post(url, {"channel": "visit", "occasion": "routine"})
+    response = client.post(url, {"channel": "visit", "occasion": "routine", "notes": "x"})
     assert response.status_code == 200
-    assert "who was contacted" in str(response.context["form"].non_field_errors())
+    assert "who was contacted" in str(response.context["form"].errors["person"])
     client.post(
         url, {"channel": "visit", "occasion": "routine", "person": "信息中心", "notes": "x"}
     )
@@ -356,7 +363,7 @@ def test_the_workspace_shows_the_care_calendar_and_logging_clears_the_item(
     assert 'data-testid="care-birthdays"' in response.content.decode()
     client.post(
         reverse("membership:key_person_contact_create", args=[person.pk]),
-        {"channel": "gift", "occasion": "birthday"},
+        {"channel": "gift", "occasion": "birthday", "notes": "鲜花"},
     )
     response = client.get(reverse("membership:manager_workspace"))
     assert response.context["calendar"].birthdays == []
@@ -413,7 +420,9 @@ def add_groups(manager: Any, n: int) -> None:
             rank="senior_leader",
         )
         make_member(group=group)
-        contact_log_create(group=group, key_person=person, channel="call", actor=manager)
+        contact_log_create(
+            group=group, key_person=person, channel="call", actor=manager, notes="回访"
+        )
         upgrade_request_create(
             key_person=person, requested_level="diamond", reason="x", actor=manager
         )
@@ -453,7 +462,9 @@ def test_the_inbox_and_group_pages_take_a_fixed_number_of_queries(
                 group=group, customer=make_customer(), role="influencer", rank="other"
             )
             make_member(group=group)
-            contact_log_create(group=group, key_person=person, channel="sms", actor=account_manager)
+            contact_log_create(
+                group=group, key_person=person, channel="sms", actor=account_manager, notes="回访"
+            )
             upgrade_request_create(
                 key_person=person, requested_level="gold", reason="x", actor=account_manager
             )

@@ -510,20 +510,26 @@ def test_conv_1_amounts_take_at_most_two_decimals(tmp_path: Path) -> None:
     assert Bill.objects.get().total == Decimal("12.30")
 
 
-def test_cust_9_a_bill_month_after_the_current_month_is_refused(tmp_path: Path) -> None:
+@pytest.mark.now("2026-11-01 00:05")
+def test_cust_9_a_bill_of_a_month_that_has_not_ended_is_refused(tmp_path: Path) -> None:
+    """D-VALID-2: the current month (even on its first day) and later ones are bad rows;
+    the month that ended yesterday is fine. Nothing of the file is imported."""
     CustomerFactory(msisdn="13900000001")
-    this_month = timezone.localdate().replace(day=1)
-    next_month = (this_month + timedelta(days=32)).replace(day=1)
     path = csv_file(
         tmp_path,
-        f"msisdn,month,total\n13900000001,{this_month:%Y-%m},1\n13900000001,{next_month:%Y-%m},1\n",
+        "msisdn,month,total\n13900000001,2026-10,1\n13900000001,2026-11,1\n13900000001,2026-12,1\n",
     )
 
     result = bills_import(path_or_file=path)
 
     assert [str(e) for e in result.errors] == [
-        f"line 3: month: {next_month:%Y-%m} is after the current month"
+        "line 3: month: 2026-11 has not ended; a month is billed once it is over",
+        "line 4: month: 2026-12 has not ended; a month is billed once it is over",
     ]
+    assert not Bill.objects.exists()
+    code, out, _err = run("import_bills", path)
+    assert code == 1
+    assert out.splitlines() == [str(e) for e in result.errors]
 
 
 def test_dry_run_of_bills_checks_numbers_against_the_database_and_writes_nothing(

@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -73,14 +74,31 @@ def result_message(run: ImportRun) -> str:
     }  # the command's summary, in the page's language
     values = {"feed": FEEDS[run.feed].label, "summary": counts}
     if run.dry_run:
-        return (
+        message = (
             _(
                 "Dry run of the %(feed)s feed: the file is valid and would give %(summary)s. "
                 "Nothing was written."
             )
             % values
         )
-    return _("%(feed)s feed imported: %(summary)s.") % values
+    else:
+        message = _("%(feed)s feed imported: %(summary)s.") % values
+    return f"{message} {negative_note(run)}".strip()
+
+
+def negative_note(run: ImportRun) -> str:
+    """D-VALID-2: bills with a negative total (credits) are imported, and the page says so."""
+    count = int(run.counts.get("negative_totals", 0))
+    if not count:
+        return ""
+    lines = ", ".join(str(line) for line in run.counts.get("negative_lines", []))
+    if count > len(run.counts.get("negative_lines", [])):
+        lines = _("%(lines)s and more") % {"lines": lines}
+    return ngettext(
+        "%(count)d bill has a negative total (a credit), which earns no points: line %(lines)s.",
+        "%(count)d bills have a negative total (a credit), which earns no points: lines %(lines)s.",
+        count,
+    ) % {"count": count, "lines": lines}
 
 
 @require_http_methods(["GET", "POST"])

@@ -15,7 +15,8 @@ class FeedImportCommand(BaseCommand):
 
     Bad rows: every ``line N: <what is wrong>`` on stdout, nothing imported, exit status 1
     (a CommandError with returncode 1; its one-line count goes to stderr). Otherwise the
-    one-line summary ``created X, updated Y`` on stdout and exit status 0.
+    one-line summary ``created X, updated Y`` on stdout and exit status 0, plus, for bills
+    with a negative total, one ``note: …`` line on stderr (D-VALID-2).
     """
 
     feed = ""
@@ -48,3 +49,5 @@ class FeedImportCommand(BaseCommand):
             rows = "row" if result.error_count == 1 else "rows"
             raise CommandError(f"{result.error_count} bad {rows}; nothing imported.", returncode=1)
         self.stdout.write(result.summary)
+        if result.note:  # D-VALID-2: flagged, imported rows; stdout stays the summary alone
+            self.stderr.write(result.note)

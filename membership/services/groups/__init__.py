@@ -12,7 +12,11 @@ One module per subject:
 Import from here: ``from membership.services.groups import group_create``.
 """
 
-from membership.services.groups.contacts import contact_log_create, occasion_date_for
+from membership.services.groups.contacts import (
+    contact_entry_errors,
+    contact_log_create,
+    occasion_date_for,
+)
 from membership.services.groups.groups import group_change_class, group_create, group_update
 from membership.services.groups.key_persons import (
     key_person_create,
@@ -32,6 +36,7 @@ __all__ = [
     "CONTACT_LEVEL",
     "DIVISION_CADRE_LEVEL",
     "SENIOR_LEADER_LEVEL",
+    "contact_entry_errors",
     "contact_log_create",
     "group_change_class",
     "group_create",

@@ -44,6 +44,10 @@ class ImportResult:
     updated: int = 0
     error_count: int = 0
     errors: list[RowError] = field(default_factory=list)  # the first ``max_errors`` only
+    # D-VALID-2: bills with a negative total (credits) are imported and flagged: how many,
+    # and the lines of the first NEGATIVE_LINES_SHOWN.
+    negative_totals: int = 0
+    negative_lines: list[int] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -53,6 +57,21 @@ class ImportResult:
     def summary(self) -> str:
         """The contract's one-line summary."""
         return f"created {self.created}, updated {self.updated}"
+
+    @property
+    def note(self) -> str:
+        """D-VALID-2: the flag of a good bills file with negative totals, one English line
+        (the command writes it to stderr: stdout keeps the contract's summary alone)."""
+        if not self.negative_totals:
+            return ""
+        bills = "bill has" if self.negative_totals == 1 else "bills have"
+        more = self.negative_totals - len(self.negative_lines)
+        lines = ", ".join(str(line) for line in self.negative_lines)
+        return (
+            f"note: {self.negative_totals} {bills} a negative total (a credit), imported, "
+            f"earning no points: line{'s' if self.negative_totals > 1 else ''} {lines}"
+            + (f" and {more} more" if more > 0 else "")
+        )
 
 
 @dataclass(frozen=True)
@@ -127,6 +146,8 @@ OnError = Callable[[RowError], None]
 # Called with the bytes of the file read so far, every PROGRESS_EVERY rows and once at the end.
 Progress = Callable[[int], None]
 PROGRESS_EVERY = 10_000
+# D-VALID-2: the lines of negative bill totals an import names (the count is always whole).
+NEGATIVE_LINES_SHOWN = 20
 
 
 class Rollback(Exception):

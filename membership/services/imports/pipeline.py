@@ -15,6 +15,7 @@ from membership.services.imports.feeds import (
     BILLS,
     CUSTOMERS,
     FEEDS,
+    NEGATIVE_LINES_SHOWN,
     PG_WORK_MEM,
     PROGRESS_EVERY,
     USAGE,
@@ -35,7 +36,7 @@ from membership.services.imports.merge import (
 )
 from membership.services.imports.rows import HeaderError, RowContext, StagedRow, read_rows
 from membership.services.imports.sql import is_pg
-from membership.services.imports.stage import Stage, bad_row_errors
+from membership.services.imports.stage import Stage, bad_row_errors, negative_bill_lines
 
 
 def _open(path_or_file: PathOrFile) -> tuple[IO[Any], bool]:
@@ -101,6 +102,10 @@ def _run(
                     report(error)
                 if result.error_count:
                     raise Rollback
+                if feed is BILLS:  # D-VALID-2: credits are imported, and flagged
+                    result.negative_totals, result.negative_lines = negative_bill_lines(
+                        stage, cursor, NEGATIVE_LINES_SHOWN
+                    )
                 if dry_run:
                     result.created = count_new(feed, stage, cursor)
                     result.updated = result.rows - result.created
@@ -120,7 +125,8 @@ def _run(
         if opened:
             fileobj.close()
     if not result.ok:
-        result.created = result.updated = 0
+        result.created = result.updated = result.negative_totals = 0
+        result.negative_lines = []
     return result
 
 

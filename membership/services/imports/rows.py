@@ -115,7 +115,9 @@ def parse_date(
 
 
 def parse_month(column: str, raw: str, problems: list[str], ctx: RowContext) -> date | None:
-    """CUST-9: a billed month YYYY-MM, stored as its first day; not after the current month."""
+    """CUST-9: a billed month YYYY-MM, stored as its first day. D-VALID-2: only a month that
+    has ended (before the current one): a month is billed once it is over (CONV-3), and a
+    bill of a month still running would be a partial total that accrual and rating read."""
     known = ctx.months.get(raw)
     if known is not None:
         return known
@@ -124,9 +126,12 @@ def parse_month(column: str, raw: str, problems: list[str], ctx: RowContext) -> 
         problems.append(_problem(column, _("“%(value)s” is not a month YYYY-MM") % {"value": raw}))
         return None
     value = date(int(match[1]), int(match[2]), 1)
-    if value > ctx.this_month:
+    if value >= ctx.this_month:
         problems.append(
-            _problem(column, _("%(value)s is after the current month") % {"value": raw})
+            _problem(
+                column,
+                _("%(value)s has not ended; a month is billed once it is over") % {"value": raw},
+            )
         )
         return None
     ctx.months[raw] = value
@@ -229,7 +234,8 @@ def parse_customer_row(fields: list[str], ctx: RowContext) -> tuple[tuple[Any, .
 
 
 def parse_bill_row(fields: list[str], ctx: RowContext) -> tuple[tuple[Any, ...], list[str]]:
-    """CUST-9: msisdn,month,total — a bill may be zero or negative (a credit note)."""
+    """CUST-9: msisdn,month,total — a bill may be zero or negative (a credit note: imported
+    and flagged, D-VALID-2) but not of a month that has not ended."""
     problems: list[str] = []
     msisdn = parse_msisdn(fields[0], problems)
     month = parse_month("month", fields[1], problems, ctx)

@@ -286,7 +286,17 @@ def import_run_execute(*, run_id: int) -> dict[str, Any]:
         note=result.summary if result.ok else f"{result.error_count} bad rows",
         file=stored_name if keep else "",
         bytes_read=writer.last,
-        counts={"rows": result.rows, "created": result.created, "updated": result.updated},
+        counts={
+            "rows": result.rows,
+            "created": result.created,
+            "updated": result.updated,
+            # D-VALID-2: bills with a negative total, imported and flagged
+            **(
+                {"negative_totals": result.negative_totals, "negative_lines": result.negative_lines}
+                if result.negative_totals
+                else {}
+            ),
+        },
         error_count=result.error_count,
         errors=[{"line": e.line, "message": e.message} for e in result.errors],
     )

@@ -164,6 +164,17 @@ class Stage:
         cursor.execute(f"DROP TABLE {self.name}")
 
 
+def negative_bill_lines(stage: Stage, cursor: Any, shown: int) -> tuple[int, list[int]]:
+    """D-VALID-2: how many rows of a good bills file have a negative total (a credit), and
+    the first ``shown`` of their lines."""
+    cursor.execute(f"SELECT COUNT(*) FROM {stage.name} WHERE total < 0")
+    count = int(cursor.fetchone()[0])
+    if not count:
+        return 0, []
+    cursor.execute(f"SELECT line FROM {stage.name} WHERE total < 0 ORDER BY line LIMIT {shown}")
+    return count, [int(row[0]) for row in cursor.fetchall()]
+
+
 def bad_row_errors(feed: Feed, stage: Stage, cursor: Any) -> Iterator[RowError]:
     """Every bad row, in line order, with one message naming everything wrong with it."""
     key = str(feed.key_label)
