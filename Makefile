@@ -86,7 +86,7 @@ messages: $(VENV)/.installed
 BENCH_DATABASE_URL ?= sqlite:///$(CURDIR)/bench.sqlite3
 BENCH_CUSTOMERS ?= 3000
 bench: $(VENV)/.installed
-	rm -f bench.sqlite3
+	rm -f bench.sqlite3 bench.sqlite3-wal bench.sqlite3-shm
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py migrate --noinput -v0
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py seed_demo --customers $(BENCH_CUSTOMERS) > /dev/null
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_rating
@@ -105,4 +105,4 @@ bench-province: $(VENV)/.installed
 	  --json test-artifacts/bench-province-$(BENCH_CUSTOMERS).json
 
 clean:
-	rm -rf $(VENV) db.sqlite3 bench.sqlite3 test-artifacts staticfiles
+	rm -rf $(VENV) db.sqlite3* bench.sqlite3* test-artifacts staticfiles
