@@ -150,6 +150,7 @@ URL_ACCESS: dict[str, frozenset[str]] = {
     "servicedesk:hall_board": COUNTER,
     "servicedesk:hall_board_data": COUNTER,
     "servicedesk:service_levels": SUPERVISORS,
+    # list for everybody; registering (POST) needs a counter role, checked by the view (D-API-2)
     "api:service-request-list": ANY_STAFF,
     "api:service-request-detail": ANY_STAFF,
     "api:ticket-list": ANY_STAFF,

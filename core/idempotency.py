@@ -235,7 +235,7 @@ IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
         "response, status and body, with the header `Idempotent-Replayed: true`. The same key "
         "with a different request (method, path or body) is refused with 422. Keys are per "
         "user and kept for a day; only successful responses are kept (after an error the key "
-        "may be used again)."
+        "may be used again), and refusals that were recorded (a service request's 409)."
     ),
 )
 
@@ -281,11 +281,18 @@ def _api_key(request: Request) -> str | None:
     return key
 
 
+class RecordedRefusal(Response):
+    """An error response that is nevertheless the operation's result: a rule refused, and the
+    refusal was recorded (a service request refused at the desk is stored, D-DESK-4). Like a
+    2xx it is stored with the key and replayed, so a retry records nothing more (D-API-2)."""
+
+
 def idempotent_api(method: Callable[..., Response]) -> Callable[..., Response]:
     """Make an API operation that creates something honour the ``Idempotency-Key`` header.
 
-    Without the header the operation runs as before. Only a 2xx response is stored; an
-    error (raised or returned) stores nothing and the key may be used again.
+    Without the header the operation runs as before. Only a 2xx response (or a
+    ``RecordedRefusal``) is stored; any other error (raised or returned) stores nothing and
+    the key may be used again.
     """
 
     @wraps(method)
@@ -299,7 +306,9 @@ def idempotent_api(method: Callable[..., Response]) -> Callable[..., Response]:
             return method(view, request, *args, **kwargs)
 
         def result(response: Response) -> dict[str, Any] | None:
-            if not status.is_success(response.status_code):
+            if not (
+                status.is_success(response.status_code) or isinstance(response, RecordedRefusal)
+            ):
                 return None
             return {"status_code": response.status_code, "response_body": _plain(response.data)}
 

@@ -6,13 +6,20 @@
   it again from its page once it is stale (the import is all-or-nothing, CONV-5).
 - ``membership.resend_queued_imports()``: sends again the task of runs queued for ten minutes
   and not started (Redis was down when they were queued, D-TRUST-13); beat, every 10 min.
+- ``jobs.rate_annual(year, commit=False)``: the job command ``rate_annual YEAR [--commit]``
+  as a task with the same arguments (docs/interfaces.md): it runs the command itself, so the
+  preview is the calendar job's run and the commit the command's, refusals included (a
+  malformed year fails the task with the command's message); a second commit changes nothing
+  and says so (CONV-5). Returns the command's one-line summary.
 """
 
 from __future__ import annotations
 
+from io import StringIO
 from typing import Any
 
 from celery import shared_task
+from django.core.management import call_command
 
 from membership.services.imports import import_run_execute
 from membership.services.imports.runs import import_runs_resend
@@ -26,3 +33,10 @@ def run_import(run_id: int) -> dict[str, Any]:
 @shared_task(name="membership.resend_queued_imports")
 def resend_queued_imports() -> dict[str, int]:
     return import_runs_resend()
+
+
+@shared_task(name="jobs.rate_annual")
+def rate_annual(year: str | int, commit: bool = False) -> dict[str, Any]:
+    out = StringIO()
+    call_command("rate_annual", str(year), *(["--commit"] if commit else []), stdout=out)
+    return {"year": str(year), "commit": commit, "summary": out.getvalue().strip()}

@@ -74,6 +74,7 @@ def test_409_only_where_a_conflict_is_answered(schema: dict[str, Any]) -> None:
         ("/api/upgrade-requests/{id}/approve/", "post"),
         ("/api/upgrade-requests/{id}/reject/", "post"),
         ("/api/upgrade-requests/{id}/withdraw/", "post"),
+        ("/api/service-requests/", "post"),  # a rule refused (D-API-2)
     }
 
 

@@ -226,6 +226,7 @@ SPECTACULAR_SETTINGS = {
         "UpgradeStatusEnum": "membership.models.groups.UpgradeStatus",
         "SubscriptionStatusEnum": "plans.models.subscriptions.SubscriptionStatus",
         "RequestStatusEnum": "servicedesk.models.requests.RequestStatus",
+        "ServiceRequestKindEnum": "servicedesk.models.requests.RequestKind",
         "TicketStatusEnum": "servicedesk.models.queue.TicketStatus",
         "RedemptionStatusEnum": "points.models.Redemption.Status",
     },

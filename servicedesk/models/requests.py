@@ -106,6 +106,8 @@ class ServiceRequest(models.Model):
     )
     terms = models.CharField(_("terms"), max_length=300, blank=True)
     refusal_reason = models.CharField(_("reason refused"), max_length=300, blank=True)
+    # The rule's machine-readable reason (the API's 409 ``code``), e.g. "arrears_too_old".
+    refusal_code = models.CharField(_("refusal code"), max_length=40, blank=True)
     # Kind-specific details (empty where they do not apply).
     lounge_type = models.CharField(
         _("lounge"), max_length=8, choices=LoungeType.choices, blank=True

@@ -74,7 +74,9 @@ def service_request_create(
     last unit between the check and the reservation, this one is refused.
     """
     if kind not in RequestKind.values:
-        raise DomainError(_("Unknown kind of request “%(kind)s”.") % {"kind": kind})
+        raise DomainError(
+            _("Unknown kind of request “%(kind)s”.") % {"kind": kind}, code="unknown_kind"
+        )
     data = dict(data or {})
     extra = {
         "subject": str(data.pop("subject", "") or "")[:200],
@@ -95,7 +97,7 @@ def service_request_create(
             quota=check.quota,
         )
         if counter is None:
-            check.allowed = False
+            check.allowed, check.code = False, "quota_used"
             check.reason = _("The last unit of this privilege was just taken; nothing is left.")
         else:
             request.benefit = check.benefit
@@ -104,6 +106,7 @@ def service_request_create(
     if not check.allowed:
         request.status = RequestStatus.REFUSED
         request.refusal_reason = check.reason[:300]
+        request.refusal_code = check.code or "refused"
         request.terms = ""
         request.closed_at = request.created_at
     try:
@@ -111,7 +114,8 @@ def service_request_create(
             request.save()
     except IntegrityError as exc:  # request_one_open_reactivation, under a race
         raise DomainError(
-            _("An emergency reactivation is already open; they do not stack.")
+            _("An emergency reactivation is already open; they do not stack."),
+            code="reactivation_already_open",
         ) from exc
     _record(request, "", request.status, actor, request.refusal_reason)
     return request

@@ -51,6 +51,7 @@ def check_late_fee_waiver(standing: Standing, data: dict[str, Any]) -> Check:
     fee = Decimal(fee).quantize(CENT)
     if fee <= 0:
         check.allowed, check.reason = False, _("The late fee must be more than 0 yuan.")
+        check.code = "late_fee_not_positive"
         return check
     amount = (fee * best / 100).quantize(CENT, rounding=ROUND_HALF_UP)
     check.privilege = Privilege.LEVEL if key == "vip" else Privilege.SEGMENT
@@ -130,18 +131,20 @@ def check_emergency_reactivation(standing: Standing, data: dict[str, Any]) -> Ch
         customer.status == Status.SUSPENDED
         and customer.suspension_reason == SuspensionReason.ARREARS
     ):
-        check.allowed = False
+        check.allowed, check.code = False, "not_suspended_for_arrears"
         check.reason = _("The line is not suspended for arrears; nothing to reactivate.")
         return check
     if arrears is None:
         check.allowed, check.reason = False, _("Give the month the arrears are from.")
+        check.code = "arrears_month_missing"
         return check
     this_month = month_start(standing.on)
     if arrears > this_month:
         check.allowed, check.reason = False, _("The arrears month cannot be in the future.")
+        check.code = "arrears_month_in_future"
         return check
     if arrears < add_months(this_month, -1):
-        check.allowed = False
+        check.allowed, check.code = False, "arrears_too_old"
         check.reason = _(
             "Arrears from %(month)s are older than last month: emergency reactivation covers "
             "arrears of the current or the previous month only (SERVICE-3)."
@@ -150,12 +153,12 @@ def check_emergency_reactivation(standing: Standing, data: dict[str, Any]) -> Ch
     if ServiceRequest.objects.filter(
         customer=customer, kind=RequestKind.EMERGENCY_REACTIVATION, status__in=OPEN_STATUSES
     ).exists():
-        check.allowed = False
+        check.allowed, check.code = False, "reactivation_already_open"
         check.reason = _("An emergency reactivation is already open; they do not stack.")
         return check
     available = [option for option in check.options if option.available]
     if not available:
-        check.allowed = False
+        check.allowed, check.code = False, "no_reactivation_privilege"
         check.reason = (
             _("The customer has no emergency reactivation privilege left: %(why)s.")
             % {"why": "; ".join(f"{o.label}: {o.note}" for o in check.options)}
@@ -186,6 +189,7 @@ def check_holiday_opt_out(standing: Standing, data: dict[str, Any]) -> Check:
     check = Check(kind=RequestKind.HOLIDAY_OPT_OUT, allowed=True, values={"year": year})
     if year not in (standing.on.year, standing.on.year + 1):
         check.allowed, check.reason = False, _("Opt out for this year or next year only.")
+        check.code = "opt_out_year_not_allowed"
         return check
     start = date(year, 1, 1)
     used = counter_used(standing, COUNTER_HOLIDAY_OPT_OUT, start)
@@ -196,7 +200,7 @@ def check_holiday_opt_out(standing: Standing, data: dict[str, Any]) -> Check:
         used,
     )
     if used:
-        check.allowed = False
+        check.allowed, check.code = False, "already_opted_out"
         check.reason = _("The customer has already opted out for %(year)d.") % {"year": year}
         return check
     names = ", ".join(str(period["label"]) for period in holiday_periods(year))

@@ -34,6 +34,7 @@ class Check:
     kind: str
     allowed: bool
     reason: str = ""  # why not, in words a clerk can read out
+    code: str = ""  # why not, machine-readable (the API's 409 ``code``); "" while allowed
     terms: str = ""  # what the customer gets, in words
     benefit: str = ""  # the counter a unit is reserved on ("" = not counted)
     period_start: date | None = None
@@ -117,7 +118,7 @@ def _counted(
     used = counter_used(standing, row.benefit, start)
     check.benefit, check.period_start, check.quota, check.used = row.benefit, start, row.quota, used
     if used >= row.quota:
-        check.allowed = False
+        check.allowed, check.code = False, "quota_used"
         check.reason = _(
             "%(benefit)s: all %(quota)d of %(period)s are used (%(used)d used or reserved)."
         ) % {

@@ -42,6 +42,7 @@ def check_lounge_visit(standing: Standing, data: dict[str, Any], table: list[Ent
     rows = entitlements_for(standing, benefit, table=table)
     if not rows:
         check.allowed, check.reason = False, _not_entitled(standing, benefit)
+        check.code = "not_entitled"
         return check
     if location == Location.IN_PROVINCE:
         candidates = [r for r in rows if r.scope == Scope.IN_PROVINCE and r.free] or [
@@ -51,7 +52,7 @@ def check_lounge_visit(standing: Standing, data: dict[str, Any], table: list[Ent
         candidates = [r for r in rows if r.scope == Scope.NATIONAL]
     row = _best(candidates)
     if row is None:
-        check.allowed = False
+        check.allowed, check.code = False, "not_entitled"
         check.reason = _(
             "%(benefit)s at the %(level)s level is for lounges in the home province only."
         ) % {
@@ -83,6 +84,7 @@ def check_simple_benefit(
     row = _best(entitlements_for(standing, benefit, table=table))
     if row is None:
         check.allowed, check.reason = False, _not_entitled(standing, benefit)
+        check.code = "not_entitled"
         return check
     check.privilege = Privilege.GOTONE if row.audience == GOTONE_AUDIENCE else Privilege.LEVEL
     _counted(check, standing, row)
@@ -102,6 +104,7 @@ def check_roaming_pack(standing: Standing, table: list[Entitlement]) -> Check:
     row = _best(entitlements_for(standing, Benefit.ROAMING_PACK, table=table))
     if row is None:
         check.allowed, check.reason = False, _not_entitled(standing, Benefit.ROAMING_PACK)
+        check.code = "not_entitled"
         return check
     check.privilege = Privilege.LEVEL
     _counted(check, standing, row)

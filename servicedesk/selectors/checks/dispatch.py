@@ -42,4 +42,6 @@ def request_check(standing: Standing, kind: str, data: dict[str, Any] | None = N
         return check_emergency_reactivation(standing, data)
     if kind == RequestKind.HOLIDAY_OPT_OUT:
         return check_holiday_opt_out(standing, data)
-    return Check(kind=kind, allowed=False, reason=_("Unknown kind of request."))
+    return Check(
+        kind=kind, allowed=False, reason=_("Unknown kind of request."), code="unknown_kind"
+    )
