@@ -4,17 +4,12 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from membership.models import Bill, Customer
+from membership.models import Customer
 from points.models import RewardItem
-from tests.factories import BillFactory, CustomerFactory, RewardItemFactory, UserFactory
+from tests.builders import make_bill, make_customer
+from tests.factories import RewardItemFactory, UserFactory
 
-
-def make_customer(**kwargs: Any) -> Customer:
-    return cast(Customer, CustomerFactory(**kwargs))
-
-
-def make_bill(**kwargs: Any) -> Bill:
-    return cast(Bill, BillFactory(**kwargs))
+__all__ = ["earn", "make_bill", "make_customer", "make_item", "make_user"]
 
 
 def make_item(**kwargs: Any) -> RewardItem:

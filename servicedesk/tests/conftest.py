@@ -12,14 +12,10 @@ from membership.dates import add_months, month_start
 from membership.models import Customer, GrantSource, SnapshotList, SnapshotMember
 from membership.services.grants import grant_create
 from servicedesk.models import Hall
-from tests.factories import BillFactory, CreditRatingFactory, CustomerFactory, HallFactory
+from tests.builders import make_customer
+from tests.factories import BillFactory, CreditRatingFactory, HallFactory
 
 ON = date(2026, 3, 18)  # a Wednesday; the tests' "today" unless they say otherwise
-
-
-def make_customer(**fields: Any) -> Customer:
-    """CustomerFactory, typed."""
-    return cast(Customer, CustomerFactory(**fields))
 
 
 def make_hall(**fields: Any) -> Hall:
