@@ -21,6 +21,7 @@ from rest_framework.routers import DefaultRouter
 from rest_framework.views import APIView
 
 from core import clock
+from core.api_errors import api_domain_error
 from core.errors import DomainError
 from core.idempotency import IDEMPOTENCY_KEY_PARAMETER, IDEMPOTENCY_KEY_REUSED, idempotent_api
 from membership.access import customer_for_user
@@ -37,10 +38,6 @@ from plans.serializers import (
     PlanOutputSerializer,
 )
 from plans.services import subscription_cancel, subscription_order
-
-
-def _domain_error(exc: DomainError) -> ValidationError:
-    return ValidationError({"detail": exc.message, "code": exc.code})
 
 
 class PlanViewSet(viewsets.ReadOnlyModelViewSet):
@@ -96,7 +93,7 @@ class PlanOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
                 note=data["note"],
             )
         except DomainError as exc:
-            raise _domain_error(exc) from exc
+            raise api_domain_error(exc) from exc
         subscription = orders_list().get(pk=subscription.pk)
         return Response(OrderOutputSerializer(subscription).data, status=status.HTTP_201_CREATED)
 
@@ -111,7 +108,7 @@ class PlanOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
                 subscription=subscription, actor=request.user, note=data_in.validated_data["note"]
             )
         except DomainError as exc:
-            raise _domain_error(exc) from exc
+            raise api_domain_error(exc) from exc
         return Response(OrderOutputSerializer(orders_list().get(pk=subscription.pk)).data)
 
 

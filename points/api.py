@@ -29,6 +29,7 @@ from rest_framework.routers import DefaultRouter
 from rest_framework.views import APIView
 
 from core import clock
+from core.api_errors import api_domain_error
 from core.errors import DomainError
 from core.idempotency import IDEMPOTENCY_KEY_PARAMETER, IDEMPOTENCY_KEY_REUSED, idempotent_api
 from membership.access import customer_for_user
@@ -52,10 +53,6 @@ from points.services import (
     redemption_fulfil,
     transfer_create,
 )
-
-
-def _domain_error(exc: DomainError) -> ValidationError:
-    return ValidationError({"detail": exc.message, "code": exc.code})
 
 
 def _on(request: Request) -> date:
@@ -146,7 +143,7 @@ class RedemptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
                 customer=customer, item=data["item"], quantity=data["quantity"], actor=request.user
             )
         except DomainError as exc:
-            raise _domain_error(exc) from exc
+            raise api_domain_error(exc) from exc
         output = RedemptionOutputSerializer(_redemptions().get(pk=redemption.pk))
         return Response(output.data, status=status.HTTP_201_CREATED)
 
@@ -161,7 +158,7 @@ class RedemptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
                 redemption=redemption, actor=request.user, note=data_in.validated_data["note"]
             )
         except DomainError as exc:
-            raise _domain_error(exc) from exc
+            raise api_domain_error(exc) from exc
         return Response(RedemptionOutputSerializer(_redemptions().get(pk=redemption.pk)).data)
 
     @extend_schema(request=NoteInputSerializer, responses={200: RedemptionOutputSerializer})
@@ -175,7 +172,7 @@ class RedemptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
                 redemption=redemption, actor=request.user, note=data_in.validated_data["note"]
             )
         except DomainError as exc:
-            raise _domain_error(exc) from exc
+            raise api_domain_error(exc) from exc
         return Response(RedemptionOutputSerializer(_redemptions().get(pk=redemption.pk)).data)
 
 
@@ -213,7 +210,7 @@ class TransferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
                 sender=sender, recipient=recipient, points=data["points"], actor=request.user
             )
         except DomainError as exc:
-            raise _domain_error(exc) from exc
+            raise api_domain_error(exc) from exc
         output = TransferOutputSerializer(_transfers().get(pk=transfer.pk))
         return Response(output.data, status=status.HTTP_201_CREATED)
 

@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
+from core.api_errors import api_domain_error
 from core.errors import DomainError
 from core.filters import IdFilter
 from core.idempotency import IDEMPOTENCY_KEY_PARAMETER, IDEMPOTENCY_KEY_REUSED, idempotent_api
@@ -22,7 +23,7 @@ from membership.access_groups import (
     group_for_user,
     key_person_for_user,
 )
-from membership.api.groups import api_domain_error, staff_name
+from membership.api.groups import staff_name
 from membership.models import CareOccasion, ContactChannel, ContactLog
 from membership.selectors.groups import contact_timeline
 from membership.services import groups as group_services

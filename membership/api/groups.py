@@ -1,5 +1,5 @@
-"""The group API: groups (GROUP-1), and what the group API modules share (errors, staff
-names).
+"""The group API: groups (GROUP-1), and what the group API modules share (staff names;
+the errors are core/api_errors.py's).
 
 The rest of the group API: key persons (key_persons.py), the contact log
 (contact_logs.py) and upgrade requests (upgrades.py). Every object goes through the access
@@ -13,30 +13,13 @@ from typing import Any
 
 import django_filters
 from django.db.models import Q, QuerySet
-from django.utils.translation import gettext_lazy as _
-from rest_framework import serializers, status, viewsets
-from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
+from rest_framework import serializers, viewsets
 from rest_framework.routers import DefaultRouter
 
-from core.errors import DomainError
 from core.filters import IdFilter
 from membership.access_groups import group_for_user, groups_visible_to
 from membership.models import GroupClass, GroupCustomer
 from membership.selectors.groups import groups_annotated
-
-
-class Conflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = _("The object changed meanwhile.")
-    default_code = "conflict"
-
-
-def api_domain_error(exc: DomainError) -> APIException:
-    if exc.code == "forbidden":
-        return PermissionDenied(exc.message)
-    if exc.code == "conflict":
-        return Conflict(exc.message)
-    return ValidationError({"detail": exc.message, "code": exc.code})
 
 
 def staff_name(user: Any) -> str | None:

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from core import clock
+from core.api_errors import api_domain_error
 from core.errors import DomainError
 from core.filters import IdFilter
 from core.idempotency import IDEMPOTENCY_KEY_PARAMETER, IDEMPOTENCY_KEY_REUSED, idempotent_api
@@ -23,7 +24,7 @@ from membership.access_groups import (
     upgrade_request_for_user,
     upgrade_requests_visible_to,
 )
-from membership.api.groups import api_domain_error, staff_name
+from membership.api.groups import staff_name
 from membership.models import Level, UpgradeRequest, UpgradeStatus
 from membership.selectors.groups import upgrade_requests_annotated
 from membership.services import upgrades as upgrade_services
