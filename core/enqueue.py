@@ -28,9 +28,20 @@ logger = logging.getLogger(__name__)
 UNREACHABLE = (BrokerError, RedisError, OSError, RuntimeError)
 
 
+def task_named(name: str) -> Any:
+    """The registered Celery task called ``name``. Services send their app's tasks by name,
+    so a service never imports the tasks module that imports it (tasks are thin adapters
+    over the services; the app's registry has every app's tasks.py once finalised)."""
+    from celery import current_app
+
+    return current_app.tasks[name]
+
+
 def enqueue(task: Any, *, args: Sequence[Any] = (), what: str, **options: Any) -> bool:
-    """Send ``task`` (a Celery task) with ``args``; True once the broker has it, False when it
-    could not be reached (``what`` names the work in the log line)."""
+    """Send ``task`` (a Celery task, or its name) with ``args``; True once the broker has it,
+    False when it could not be reached (``what`` names the work in the log line)."""
+    if isinstance(task, str):
+        task = task_named(task)
     if task.app.conf.task_always_eager:  # in-process: the call it always was
         if options:
             task.apply_async(args=tuple(args), **options)

@@ -90,15 +90,15 @@ def _send_chunks(run: JobRun, pending: list[tuple[int, int]], *, inline: bool = 
             if job_chunk_run(run_id=run.pk, lo=lo) == "failed":
                 return
         return
-    from core.tasks import run_job_chunk  # late: core.tasks imports this module
-
     run_id = run.pk
 
     def send() -> None:
         # D-TRUST-13: a chunk the broker could not take stays missing; the sweeper sends it
         # again once the run has been silent for JOB_CHUNK_STALE_MINUTES (D-CORE-7).
         for lo, hi in pending:
-            enqueue(run_job_chunk, args=(run_id, lo, hi), what=f"job run {run_id} chunk {lo}")
+            enqueue(
+                "core.run_job_chunk", args=(run_id, lo, hi), what=f"job run {run_id} chunk {lo}"
+            )
 
     transaction.on_commit(send)
 

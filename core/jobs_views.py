@@ -24,6 +24,7 @@ from core.jobs import (
     JobOutcome,
     all_jobs,
     get_job,
+    job_run_is_stalled,
     job_run_request,
     job_run_resume,
     last_sign_of_life,
@@ -144,7 +145,7 @@ def job_run_resume_view(request: HttpRequest, pk: int) -> HttpResponse:
     second submit finds it no longer stalled and does nothing); its history says who did."""
     run = job_run_for_user(request.user, pk)
     if request.method != "POST":
-        if not run.is_stalled:
+        if not job_run_is_stalled(run):
             messages.warning(request, _("Only a stalled run can be resumed."))
             return redirect("core:job_run_detail", pk=run.pk)
         context = {
@@ -168,7 +169,7 @@ def job_run_resume_view(request: HttpRequest, pk: int) -> HttpResponse:
 def job_run_progress(request: HttpRequest, pk: int) -> JsonResponse:
     """The progress bar's poll (static/js/jobs.js)."""
     run = job_run_for_user(request.user, pk)
-    stalled = run.is_stalled
+    stalled = job_run_is_stalled(run)
     return JsonResponse(
         {
             "id": run.pk,

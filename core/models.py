@@ -85,14 +85,6 @@ class JobRun(models.Model):
         return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
 
     @property
-    def is_stalled(self) -> bool:
-        """Running, but silent for longer than the sweeper waits: shown as "stalled", where a
-        supervisor may resume it. Derived from the heartbeat, not a status (D-CORE-7)."""
-        from core.job_states import job_run_is_stalled  # late: job_states imports this module
-
-        return job_run_is_stalled(self)
-
-    @property
     def percent(self) -> int:
         """Progress in whole percent of the chunks done (100 once succeeded)."""
         if self.status == self.Status.SUCCEEDED:

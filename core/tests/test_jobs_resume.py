@@ -82,9 +82,9 @@ def test_conv_5_a_chunked_run_silent_longer_than_the_chunk_threshold_is_stalled(
     small_chunks: int,
 ) -> None:
     run = _half_done_run()
-    assert not run.is_stalled  # a chunk just finished
-    assert not _silent_for(run, CHUNK_STALE - timedelta(seconds=5)).is_stalled
-    assert _silent_for(run, CHUNK_STALE + timedelta(seconds=5)).is_stalled
+    assert not job_run_is_stalled(run)  # a chunk just finished
+    assert not job_run_is_stalled(_silent_for(run, CHUNK_STALE - timedelta(seconds=5)))
+    assert job_run_is_stalled(_silent_for(run, CHUNK_STALE + timedelta(seconds=5)))
     assert JobRun.objects.get(pk=run.pk).status == S.RUNNING  # derived: nothing was written
 
 
@@ -92,8 +92,8 @@ def test_conv_5_a_whole_run_is_stalled_only_after_the_longer_threshold() -> None
     run = JobRun.objects.create(job="probe_whole", period="2026-10-01")
     assert job_run_set_status(run, S.RUNNING)
     # a whole job reports nothing until it ends: 5 minutes of silence is normal
-    assert not _silent_for(run, CHUNK_STALE + timedelta(minutes=1)).is_stalled
-    assert _silent_for(run, WHOLE_STALE + timedelta(minutes=1)).is_stalled
+    assert not job_run_is_stalled(_silent_for(run, CHUNK_STALE + timedelta(minutes=1)))
+    assert job_run_is_stalled(_silent_for(run, WHOLE_STALE + timedelta(minutes=1)))
 
 
 @pytest.mark.parametrize("status", [S.PENDING, S.SUCCEEDED, S.FAILED])

@@ -35,7 +35,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from core import clock
-from core.enqueue import enqueue
+from core.enqueue import enqueue, task_named
 from core.programme import programme
 from membership.models import Customer, Level
 from servicedesk.gateways import GatewayError, GatewayRejected, OutgoingSms, SmsGateway, get_gateway
@@ -117,10 +117,9 @@ def outbox_kick(eta: datetime | None = None) -> None:
     that is down, the kick is dropped (logged): the message is stored, pending, and the
     periodic send (D-TRUST-13) sends it once Redis is back.
     """
-    from servicedesk.tasks import send_outbox  # late: tasks import the services
-
     if _held.get() is not None:
         return
+    send_outbox = task_named("servicedesk.send_outbox")
     if eta is not None and eta > clock.now():
         if not send_outbox.app.conf.task_always_eager:
             enqueue(send_outbox, eta=eta, what="outbox: the send at its hour")

@@ -222,9 +222,7 @@ def _send(run: ImportRun) -> None:
 def _send_now(run_id: int) -> bool:
     """Send the run's task; with Redis down the run stays queued (logged) for the resend
     below, and the upload page answers as usual (D-TRUST-13)."""
-    from membership.tasks import run_import  # late: membership.tasks imports this module
-
-    return enqueue(run_import, args=(run_id,), what=f"import run {run_id}")
+    return enqueue("membership.run_import", args=(run_id,), what=f"import run {run_id}")
 
 
 def import_runs_resend(*, now: datetime | None = None) -> dict[str, int]:

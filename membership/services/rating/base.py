@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from core import clock
 from core.actors import recorded_actor
 from core.errors import DomainError
-from core.programme import programme
 from membership.models import RANK_LEVEL, RatingRun
 from membership.signals import rating_committed
 
@@ -52,21 +51,6 @@ class RatingPolicy(Protocol):
     def preview(self, *, period: str, actor: Any = None, sample: int = 10) -> RatingPreview: ...
 
     def commit(self, *, period: str, actor: Any = None) -> RatingRun: ...
-
-
-def get_policy(key: str | None = None) -> RatingPolicy:
-    """TIER-11: the configured policy (the GoTone annual one by default)."""
-    from membership.services.rating.gotone import GoToneAnnualPolicy
-    from membership.services.rating.rolling import RollingAveragePolicy
-
-    policies: dict[str, RatingPolicy] = {
-        GoToneAnnualPolicy.key: GoToneAnnualPolicy(),
-        RollingAveragePolicy.key: RollingAveragePolicy(),
-    }
-    key = key or programme("RATING_POLICY")
-    if key not in policies:
-        raise DomainError(_("Unknown rating policy “%(key)s”.") % {"key": key})
-    return policies[key]
 
 
 def committed_run(policy: str, period: str) -> RatingRun | None:
