@@ -21,6 +21,7 @@ from core import clock
 from core.access import may_open
 from core.errors import DomainError
 from core.idempotency import idempotent_form
+from core.search import search_term
 from membership.access_groups import group_for_user, groups_visible_to, sees_all_groups
 from membership.forms.groups import GroupClassForm, GroupForm
 from membership.models import (
@@ -61,7 +62,7 @@ def care_choices() -> dict[str, Any]:
 
 def group_list(request: HttpRequest) -> HttpResponse:
     """GROUP-1: the groups the user may see, searchable, paginated."""
-    q = request.GET.get("q", "").strip()
+    q = search_term(request.GET)
     group_class = request.GET.get("class", "")
     groups = group_search(
         groups_visible_to(request.user),

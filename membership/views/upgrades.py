@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from core import clock
 from core.errors import DomainError
 from core.idempotency import idempotent_form
+from core.search import search_term
 from membership.access_groups import (
     key_person_for_user,
     sees_all_groups,
@@ -55,7 +56,7 @@ def upgrade_create(request: HttpRequest, key_person_id: int) -> HttpResponse:
 def upgrade_list(request: HttpRequest) -> HttpResponse:
     """TIER-7: the requests the user may see, by status, searchable, paginated."""
     status = request.GET.get("status", "")
-    q = request.GET.get("q", "").strip()
+    q = search_term(request.GET)
     requests = upgrade_search(
         upgrade_requests_visible_to(request.user),
         today=clock.today(),
@@ -83,14 +84,14 @@ def upgrade_inbox(request: HttpRequest) -> HttpResponse:
         upgrade_requests_visible_to(request.user),
         today=clock.today(),
         status=UpgradeStatus.PENDING,
-        q=request.GET.get("q", "").strip(),
+        q=search_term(request.GET),
     )
     page, query = page_of(request, requests)
     overdue = sum(1 for item in page if item.overdue)
     return render(
         request,
         "membership/upgrade_inbox.html",
-        {"page": page, "query": query, "overdue": overdue, "q": request.GET.get("q", "")},
+        {"page": page, "query": query, "overdue": overdue, "q": search_term(request.GET)},
     )
 
 
