@@ -34,6 +34,10 @@ def task_named(name: str) -> Any:
     over the services; the app's registry has every app's tasks.py once finalised)."""
     from celery import current_app
 
+    if name not in current_app.tasks:
+        # A web process has imported no tasks module: the apps' tasks.py are imported as a
+        # worker imports them (autodiscovery runs on this signal), once.
+        current_app.loader.import_default_modules()
     return current_app.tasks[name]
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from types import SimpleNamespace
 from typing import Any
 
@@ -66,3 +69,26 @@ def test_in_process_the_task_runs_as_before_and_its_errors_propagate() -> None:
     failing = Task(eager=True, fails=RuntimeError("a bug in the task"))
     with pytest.raises(RuntimeError, match="a bug in the task"):
         enqueue(failing, what="import run 7")
+
+
+def test_a_fresh_web_process_finds_every_apps_task_by_name() -> None:
+    """A web process imports no tasks module: sending by name must still find the task
+    (gunicorn answered 500 NotRegistered before task_named imported them as a worker does)."""
+    code = (
+        "import django; django.setup(); from core.enqueue import task_named; "
+        "print(task_named('servicedesk.send_outbox').name, task_named('core.run_job').name, "
+        "task_named('membership.run_import').name)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "servicedesk.send_outbox",
+        "core.run_job",
+        "membership.run_import",
+    ]
