@@ -15,6 +15,11 @@ from membership.validators import normalise_msisdn
 WRITE_ROLES = frozenset({CLERK, SUPERVISOR})
 
 
+def may_change_customers(user: Any) -> bool:
+    """Only counter clerks and supervisors (and superusers) change a customer."""
+    return bool(user.is_superuser or roles_of(user) & WRITE_ROLES)
+
+
 def customer_for_user(user: Any, msisdn: str, *, write: bool = False) -> Customer:
     """The customer with ``msisdn`` if ``user`` may see it (and change it, with ``write``).
 
@@ -27,7 +32,7 @@ def customer_for_user(user: Any, msisdn: str, *, write: bool = False) -> Custome
         raise NotFound(exc.messages[0]) from exc
     if not user.is_authenticated or not (roles_of(user) or user.is_superuser):
         raise PermissionDenied
-    if write and not (user.is_superuser or roles_of(user) & WRITE_ROLES):
+    if write and not may_change_customers(user):
         raise PermissionDenied
     try:
         return Customer.objects.get(msisdn=number)

@@ -35,8 +35,7 @@ from core.idempotency import (
     RecordedRefusal,
     idempotent_api,
 )
-from core.roles import roles_of
-from membership.access import WRITE_ROLES, customer_for_user
+from membership.access import customer_for_user, may_change_customers
 from membership.validators import normalise_msisdn
 from servicedesk.filters import EntitlementFilter, ServiceRequestFilter, TicketFilter
 from servicedesk.models import BirthdayWaiver, Entitlement, RequestStatus, ServiceRequest, Ticket
@@ -116,7 +115,7 @@ class ServiceRequestViewSet(
         # Who may register: those who may change a customer (the desk's role), checked
         # before the body so that other roles get 403 whatever they send.
         user = request.user
-        if not (user.is_superuser or roles_of(user) & WRITE_ROLES):
+        if not may_change_customers(user):
             raise PermissionDenied
         data_in = ServiceRequestInputSerializer(data=request.data)
         data_in.is_valid(raise_exception=True)
