@@ -36,7 +36,7 @@ from urllib.parse import urlencode
 import pytest
 from django.db import connection
 
-from tests.workers import database_url
+from tests.workers import database_url, stop_process
 
 ROOT = Path(__file__).resolve().parent.parent
 START_SECONDS = 30
@@ -251,12 +251,7 @@ def live_server(
             _wait_until_up(server, process)
             yield server
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop_process(process, timeout=30)
 
 
 def _wait_until_up(server: LiveServer, process: subprocess.Popen[bytes]) -> None:

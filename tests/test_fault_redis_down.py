@@ -39,7 +39,7 @@ from points.tests.builders import earn, make_bill, make_customer, make_item
 from servicedesk.models import OutboxMessage, OutboxStatus, ServiceRequest
 from tests.live import LiveServer, free_port, live_server, server_database, server_execute
 from tests.services import redis_url
-from tests.workers import ROOT, wait_for, worker_argv
+from tests.workers import ROOT, stop_process, wait_for, worker_argv
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -184,13 +184,7 @@ def worker_factory(tmp_path: Path) -> Iterator[Any]:
 
     yield start
     for process, log in started:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop_process(process)
         print(f"--- {log.name}\n{log.read_text(errors='replace')[-3000:]}")
 
 

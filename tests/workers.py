@@ -32,6 +32,19 @@ ROOT = Path(__file__).resolve().parent.parent
 WAIT_SECONDS = 45
 
 
+def stop_process(process: subprocess.Popen[Any], *, timeout: float = 20) -> None:
+    """Ask a process started by a test to stop (SIGTERM); kill it if it has not after
+    ``timeout`` seconds. Nothing happens to one that has already ended."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def worker_argv(
     queue: str, name: str, pool: str = "solo", concurrency: int | None = None
 ) -> list[str]:
@@ -173,13 +186,7 @@ class Workers:
 
     def stop(self) -> None:
         for process, log in self.processes:
-            if process.poll() is None:
-                process.terminate()
-                try:
-                    process.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
+            stop_process(process)
             print(f"--- {log.name}\n{log.read_text(errors='replace')[-3000:]}")
         self._forget_queue()
         self.client.close()
