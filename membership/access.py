@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 
 from core.errors import NotFound
 from core.roles import CLERK, SUPERVISOR, roles_of
+from core.validators import normalise_msisdn
 from membership.models import Customer
-from membership.validators import normalise_msisdn
 
 WRITE_ROLES = frozenset({CLERK, SUPERVISOR})
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import ProvinceTableAdmin, ReadOnlyAdmin
+from core.validators import normalise_msisdn
 from membership.filters import MsisdnSearchMixin
 from membership.models import (
     Bill,
@@ -17,7 +18,6 @@ from membership.models import (
     LevelGrant,
     RatingRun,
 )
-from membership.validators import normalise_msisdn
 
 
 class CustomerAdminForm(forms.ModelForm):

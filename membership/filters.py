@@ -9,7 +9,7 @@ import django_filters
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from membership.validators import msisdn_or_none
+from core.validators import msisdn_or_none
 
 
 class MsisdnFilter(django_filters.CharFilter):

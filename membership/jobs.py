@@ -17,8 +17,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from core.dates import parse_month
 from core.jobs import JobWork, chunked_job, register_periodic, whole_job
-from membership.dates import parse_month
 from membership.models import Customer, KeyPerson, UpgradeRequest, UpgradeStatus
 from membership.selectors.care import care_calendar
 from membership.selectors.groups import upgrade_overdue_before

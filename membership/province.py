@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from membership.dates import add_months, month_end
+from core.dates import add_months, month_end
 from membership.services.imports.feeds import BILLS, CUSTOMERS, USAGE
 
 # (value, weight) tables: the generator's choices, not programme rules.

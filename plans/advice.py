@@ -24,8 +24,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Avg, Sum
 
+from core.dates import add_months, month_start
 from core.programme import programme
-from membership.dates import add_months, month_start
 from membership.models import Bill, Customer, Usage, UsageCategory
 from plans.models import Availability, Plan
 from plans.selectors import (

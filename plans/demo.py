@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core import clock
-from membership.dates import add_months, month_start
+from core.dates import add_months, month_start
 from membership.models import Brand, Customer, Status
 from plans.models import (
     Availability,

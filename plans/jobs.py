@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.dates import add_months, parse_month
 from core.jobs import whole_job
-from membership.dates import add_months, parse_month
 from plans.services.effective import plans_make_effective
 
 

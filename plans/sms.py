@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from core import clock
 from core.errors import DomainError
 from core.programme import programme
+from core.validators import normalise_msisdn
 from membership.models import Customer
-from membership.validators import normalise_msisdn
 from plans.models import Channel, Plan, Subscription
 from plans.selectors import is_new_customer
 from plans.services import subscription_order

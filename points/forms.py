@@ -6,8 +6,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.validators import normalise_msisdn
 from membership.models import Customer
-from membership.validators import normalise_msisdn
 from points.models import EntryKind, RewardItem, TransferRecipient
 from points.selectors import catalogue, recipients_of
 

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.dates import parse_month
 from core.jobs import JobWork, chunked_job
-from membership.dates import parse_month
 from points.services.accrual import (
     accrual_bounds,
     accrual_close,

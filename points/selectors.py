@@ -9,8 +9,8 @@ from typing import Any
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
+from core.dates import add_months, month_start
 from core.programme import programme
-from membership.dates import add_months, month_start
 from membership.models import Brand, Customer, Status
 from points.models import (
     Entry,

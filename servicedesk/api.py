@@ -35,8 +35,8 @@ from core.idempotency import (
     RecordedRefusal,
     idempotent_api,
 )
+from core.validators import normalise_msisdn
 from membership.access import customer_for_user, may_change_customers
-from membership.validators import normalise_msisdn
 from servicedesk.filters import EntitlementFilter, ServiceRequestFilter, TicketFilter
 from servicedesk.models import BirthdayWaiver, Entitlement, RequestStatus, ServiceRequest, Ticket
 from servicedesk.selectors.desk import requests_list

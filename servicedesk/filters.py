@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from membership.validators import normalise_msisdn
+from core.validators import normalise_msisdn
 from servicedesk.models import (
     Entitlement,
     Hall,

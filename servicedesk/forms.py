@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core import clock
-from membership.validators import normalise_msisdn
+from core.validators import normalise_msisdn
 from servicedesk.models import Hall, Location, LoungeType, RequestKind
 
 

@@ -30,8 +30,8 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from core import clock
+from core.dates import add_months, month_end
 from core.programme import programme
-from membership.dates import add_months, month_end
 from membership.models import LEVEL_RANK, Bill, Customer, LevelGrant, Usage
 from membership.services.rating.gotone import thresholds
 from points.models import Entry, Lot

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import translation
 from rest_framework import serializers
 
-from membership.validators import normalise_msisdn
+from core.validators import normalise_msisdn
 from servicedesk.forms import REQUEST_FORMS, RequestForm
 from servicedesk.models import BirthdayWaiver, Entitlement, RequestKind, ServiceRequest, Ticket
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from django.db.backends.utils import CursorWrapper
 
-from membership.dates import add_months, month_start
+from core.dates import add_months, month_start
 from membership.models import (
     Bill,
     Brand,

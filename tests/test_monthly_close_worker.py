@@ -26,10 +26,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from core.dates import parse_month
 from core.jobs import get_job, run_job
 from core.models import JobChunk, JobRun
 from core.tasks import run_job_task
-from membership.dates import parse_month
 from membership.models import Bill, CreditRating, Customer, KpiFigure
 from membership.services.grants import grant_create
 from points.models import Entry, Lot, PointsRun

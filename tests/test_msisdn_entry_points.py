@@ -1,7 +1,7 @@
 """D-VALID-3 / CUST-1: a phone number is read the same wherever a person types it.
 
 Full-width digits (０-９), spaces (the ideographic one too), dashes and a leading
-+86 / 0086 / 86 are dropped by the one normaliser, ``membership.validators.normalise_msisdn``;
++86 / 0086 / 86 are dropped by the one normaliser, ``core.validators.normalise_msisdn``;
 each entry point below — lookup boxes, forms, API paths and bodies, filters, admin search —
 finds the line ``13900000001`` from the way a clerk may type it.
 """
@@ -17,13 +17,13 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from core.validators import msisdn_or_none, normalise_msisdn, validate_msisdn
 from membership.admin import CustomerAdminForm
 from membership.forms.groups import MemberAddForm
 from membership.forms.lifecycle import NumberChangeForm
 from membership.models import Customer
 from membership.services.groups import key_person_create
 from membership.services.upgrades import upgrade_request_create
-from membership.validators import msisdn_or_none, normalise_msisdn, validate_msisdn
 from points.forms import RecipientForm
 from points.services.redemptions import redemption_create
 from points.tests.builders import make_item

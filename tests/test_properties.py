@@ -27,9 +27,10 @@ from django.db.models import Sum
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from core.dates import add_months, month_end, tenure_months, tenure_years
 from core.errors import DomainError
 from core.programme import programme
-from membership.dates import add_months, month_end, tenure_months, tenure_years
+from core.validators import normalise_msisdn
 from membership.models import (
     LEVEL_RANK,
     RANK_LEVEL,
@@ -57,7 +58,6 @@ from membership.services.grants import grant_create
 from membership.services.rating import GoToneAnnualPolicy, RollingAveragePolicy
 from membership.services.rating.base import level_of_rank
 from membership.services.rating.gotone import rank_for_score
-from membership.validators import normalise_msisdn
 from points.models import Entry, EntryKind, Lot, Redemption
 from points.selectors import accrual_start, balances
 from points.services import points_accrue

@@ -11,10 +11,10 @@ from django.db.models import Count
 from django.test import RequestFactory
 
 from core import clock
+from core.dates import add_months, month_start
 from core.demo import DEMO_LOGINS, DEMO_PASSWORD
 from core.models import JobRun
 from core.roles import primary_role
-from membership.dates import add_months, month_start
 from membership.models import Bill, Brand, Customer, GroupCustomer, KeyPerson, LevelGrant
 from servicedesk.demo import DEMO_GATEWAY_ID
 from servicedesk.models import OutboxMessage, OutboxStatus

@@ -11,10 +11,10 @@ import signal
 
 import pytest
 
+from core.dates import parse_month
 from core.jobs import run_job
 from core.models import JobChunk, JobRun
 from core.tests.job_probes import WORKER_CHUNK_SIZE, ledger, make_customers
-from membership.dates import parse_month
 from membership.models import CreditRating
 from tests.workers import WAIT_SECONDS, Workers, run_status, wait_for
 

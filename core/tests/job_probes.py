@@ -21,8 +21,8 @@ from django.db.models import Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from core.dates import parse_month
 from core.jobs import JobWork, chunked_job, register_job, whole_job
-from membership.dates import parse_month
 from membership.models import Bill, CreditRating, Customer
 
 WHOLE_CALLS: list[str] = []

@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from membership.validators import normalise_msisdn
+from core.validators import normalise_msisdn
 
 
 class LookupForm(forms.Form):

@@ -12,8 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core import clock
+from core.dates import parse_month
 from core.roles import MANAGER
-from membership.dates import parse_month
+from core.validators import normalise_msisdn
 from membership.models import (
     LEVEL_RANK,
     CareOccasion,
@@ -26,7 +27,6 @@ from membership.models import (
     Level,
 )
 from membership.services.groups.contacts import CONTACT_NOTES_MAX, contact_entry_errors
-from membership.validators import normalise_msisdn
 
 
 class ManagerChoiceField(forms.ModelChoiceField):

@@ -13,9 +13,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.validators import normalise_msisdn
 from membership.models import Brand, Customer, Status, SuspensionReason
 from membership.services.customers import STATUS_TRANSITIONS
-from membership.validators import normalise_msisdn
 
 
 class CustomerStatusForm(forms.Form):

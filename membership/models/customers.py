@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from membership.validators import validate_msisdn
+from core.validators import validate_msisdn
 
 
 class Brand(models.TextChoices):  # CUST-2

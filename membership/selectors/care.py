@@ -21,9 +21,9 @@ from datetime import date, timedelta
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from core.dates import anniversary
 from core.programme import programme
 from membership.calendar_cn import greeting_dates
-from membership.dates import anniversary
 from membership.models import CareOccasion, ContactLog, GroupClass, KeyPerson
 from membership.selectors.groups import key_persons_with_care
 

@@ -17,6 +17,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.programme import programme
+from core.validators import msisdn_or_none
 from membership.calendar_cn import overdue_cutoff
 from membership.models import (
     ContactLog,
@@ -27,7 +28,6 @@ from membership.models import (
     UpgradeStatus,
 )
 from membership.selectors.levels import effective_rank_subquery
-from membership.validators import msisdn_or_none
 
 
 def day_end(day: date) -> datetime:

@@ -42,8 +42,8 @@ from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
 from core import clock
+from core.dates import add_months, month_end, month_start
 from core.programme import programme
-from membership.dates import add_months, month_end, month_start
 from membership.models import (
     Bill,
     Customer,

@@ -10,8 +10,8 @@ from typing import Any
 
 from django.db.models import Avg, BooleanField, Exists, OuterRef, Subquery
 
+from core.dates import add_months, month_start
 from core.programme import programme
-from membership.dates import add_months, month_start
 from membership.models import Bill, Brand, Customer, SnapshotList, SnapshotMember
 
 

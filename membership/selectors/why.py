@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
-from membership.dates import tenure_years
+from core.dates import tenure_years
 from membership.models import LEVEL_RANK, Bill, Brand, Customer, LevelGrant, Status
 from membership.scoring import consumption_points_sql, tenure_score
 from membership.selectors.levels import customer_grants_on

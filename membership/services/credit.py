@@ -25,9 +25,9 @@ from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from core import clock
+from core.dates import add_months, anniversary, month_end, month_start
 from core.errors import DomainError
 from core.programme import programme
-from membership.dates import add_months, anniversary, month_end, month_start
 from membership.models import Bill, Brand, CreditRating, Customer, Status, StatusChange
 
 # CREDIT-1: points by brand.

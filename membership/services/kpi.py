@@ -8,7 +8,7 @@ from datetime import date
 from django.db import transaction
 
 from core import clock
-from membership.dates import month_start
+from core.dates import month_start
 from membership.models import KpiFigure
 from membership.selectors.kpi import KpiRow, kpi_report
 

@@ -24,13 +24,13 @@ from django.utils.translation import gettext as _
 from core import clock
 from core.actors import recorded_actor
 from core.errors import DomainError
+from core.validators import normalise_msisdn
 from membership.masking import mask_id, mask_name
 from membership.models import Brand, Customer, CustomerEvent, GrantSource, LevelGrant, Status
 from membership.selectors.levels import customer_grants_on
 from membership.services.customers import customer_leave_gotone
 from membership.services.grants import grant_create
 from membership.signals import customer_moved
-from membership.validators import normalise_msisdn
 
 logger = logging.getLogger(__name__)
 

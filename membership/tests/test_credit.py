@@ -15,10 +15,10 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 from django.utils import timezone
 
+from core.dates import add_months, month_end, tenure_years
 from core.errors import DomainError
 from core.jobs import run_job
 from core.models import JobRun
-from membership.dates import add_months, month_end, tenure_years
 from membership.models import Brand, CreditRating, Customer, Status
 from membership.selectors.credit import credit_breakdown, credit_history, latest_credit
 from membership.services.credit import (

@@ -1,4 +1,4 @@
-"""membership.dates (CONV-2, CONV-3) and membership.scoring (POINTS-1, TIER-3 tenure score)."""
+"""core.dates (CONV-2, CONV-3) and membership.scoring (POINTS-1, TIER-3 tenure score)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from membership.dates import (
+from core.dates import (
     add_months,
     anniversary,
     month_end,

@@ -284,7 +284,7 @@ def test_tier_11_the_policy_is_chosen_by_configuration() -> None:
 
 
 def six_months(customer: Customer, total: str, last: date) -> None:
-    from membership.dates import add_months
+    from core.dates import add_months
 
     for n in range(6):
         make_bill(customer=customer, month=add_months(last, -n), total=Decimal(total))

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core import clock
-from membership.dates import add_months, month_start
+from core.dates import add_months, month_start
 from membership.forms.groups import KpiMonthForm
 from membership.models import KpiDimension, KpiFigure
 from membership.selectors.kpi import kpi_history, kpi_report, retention_chart, trend_chart

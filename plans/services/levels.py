@@ -8,8 +8,8 @@ from typing import Any
 
 from django.db.models import Q
 
+from core.dates import add_months, month_end, month_start
 from core.programme import programme
-from membership.dates import add_months, month_end, month_start
 from membership.models import GrantSource, LevelGrant
 from membership.services.grants import grant_create, grant_end, grants_for_cause
 from plans.models import Subscription

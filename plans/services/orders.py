@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 
 from core import clock
 from core.actors import recorded_actor
+from core.dates import add_months, month_start
 from core.errors import DomainError
-from membership.dates import add_months, month_start
 from membership.models import Customer, Status
 from plans.models import (
     Availability,

@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from membership.dates import add_months, month_start
+from core.dates import add_months, month_start
 from plans.tests.conftest import customer_in, plan
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from membership.dates import add_months, month_start
+from core.dates import add_months, month_start
 from membership.extensions import CUSTOMER_CARD_PANELS
 from plans.models import Subscription, SubscriptionStatus
 from plans.receivers import customer_panel_context

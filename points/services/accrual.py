@@ -50,9 +50,8 @@ from django.db.models import (
 )
 from django.db.models.functions import ExtractMonth, ExtractYear
 
-from core import clock
+from core import clock, dates
 from core.programme import programme
-from membership import dates
 from membership.models import LEVEL_RANK, Bill, Brand, Customer, Status
 from membership.scoring import consumption_points_sql
 from membership.selectors.levels import effective_rank_subquery
@@ -100,7 +99,7 @@ def tenure_months_sql(month_end: date, field: str = "joined_on") -> Expression:
 
     On a month's last day the monthly anniversary of any join day has been reached (a join
     on the 31st has it on the month's last day), so the whole months are just the
-    difference of the month indexes; equal to ``membership.dates.tenure_months``.
+    difference of the month indexes; equal to ``core.dates.tenure_months``.
     """
     if month_end != dates.month_end(month_end):
         raise ValueError("tenure_months_sql needs the last day of a month")

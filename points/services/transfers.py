@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 
 from core import clock
 from core.actors import recorded_actor
+from core.dates import month_start, tenure_months
 from core.errors import DomainError
 from core.programme import programme
-from membership.dates import month_start, tenure_months
 from membership.models import Customer, Status
 from points.models import EntryKind, Lot, Transfer, TransferRecipient
 from points.selectors import transferred_in_month

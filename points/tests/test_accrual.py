@@ -12,9 +12,9 @@ from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 
+from core import dates
 from core.models import JobRun
 from core.tasks import CALENDAR_TASKS
-from membership import dates
 from membership.models import Bill, Brand, Customer, Status
 from membership.scoring import consumption_points
 from membership.services.grants import grant_create

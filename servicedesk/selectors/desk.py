@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from membership.dates import month_start
+from core.dates import month_start
 from membership.models import Customer
 from servicedesk.models import (
     COUNTER_EMERGENCY_REACTIVATION,

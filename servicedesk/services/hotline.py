@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import clock
-from membership.validators import MSISDN_RE
+from core.validators import MSISDN_RE
 from servicedesk.models import HotlineCall, Transfer
 
 CALL_LOG_COLUMNS = (

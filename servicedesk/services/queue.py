@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from core import clock
 from core.actors import recorded_actor
 from core.errors import DomainError
+from core.validators import normalise_msisdn
 from membership.models import Customer
-from membership.validators import normalise_msisdn
 from servicedesk.models import (
     TICKET_LETTER,
     TICKET_PRIORITY,

@@ -8,7 +8,7 @@ from typing import Any, cast
 
 import pytest
 
-from membership.dates import add_months, month_start
+from core.dates import add_months, month_start
 from membership.models import Customer, GrantSource, SnapshotList, SnapshotMember
 from membership.services.grants import grant_create
 from servicedesk.models import Hall

@@ -22,7 +22,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 
 from core import clock
-from membership.dates import add_months
+from core.dates import add_months
 from membership.models import Bill, Customer
 from membership.services.imports import bills_import
 

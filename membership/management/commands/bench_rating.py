@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from core import clock
-from membership.dates import tenure_years
+from core.dates import tenure_years
 from membership.models import (
     LEVEL_RANK,
     Bill,

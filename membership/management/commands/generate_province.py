@@ -14,7 +14,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from core import clock
-from membership.dates import add_months, parse_month
+from core.dates import add_months, parse_month
 from membership.province import generate_province
 
 

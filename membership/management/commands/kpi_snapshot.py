@@ -8,8 +8,8 @@ from typing import Any
 
 from django.core.management.base import CommandError
 
+from core.dates import parse_month
 from core.job_commands import JobCommand
-from membership.dates import parse_month
 
 
 class Command(JobCommand):

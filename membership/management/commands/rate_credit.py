@@ -13,8 +13,8 @@ from typing import Any
 from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from core.dates import parse_month
 from core.job_commands import JobCommand
-from membership.dates import parse_month
 
 
 class Command(JobCommand):

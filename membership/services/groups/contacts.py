@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import clock
+from core.dates import anniversary
 from core.errors import DomainError
 from membership.calendar_cn import greeting_dates
-from membership.dates import anniversary
 from membership.models import CareOccasion, ContactChannel, ContactLog, GroupCustomer, KeyPerson
 from membership.services.groups.common import local_today
 

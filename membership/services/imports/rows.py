@@ -21,8 +21,8 @@ from typing import IO, Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from core.validators import MSISDN_RE, validate_msisdn
 from membership.models import Brand, Status, UsageCategory
-from membership.validators import MSISDN_RE, validate_msisdn
 
 ISO_DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")

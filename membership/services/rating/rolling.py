@@ -36,9 +36,9 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from core.dates import add_months, parse_month
 from core.errors import DomainError
 from core.programme import programme
-from membership.dates import add_months, parse_month
 from membership.models import (
     LEVEL_RANK,
     Bill,

@@ -11,8 +11,8 @@ from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 
+from core.dates import parse_month
 from core.job_commands import JobCommand
-from membership.dates import parse_month
 from points.services import accrual_summary
 
 

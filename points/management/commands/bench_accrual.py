@@ -16,9 +16,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 from django.db.models import Count, F, Max, Sum
 
-from core import clock
+from core import clock, dates
 from core.jobs import run_job
-from membership import dates
 from membership.models import Bill, Brand, Status
 from membership.scoring import consumption_points
 from membership.selectors.levels import effective_level

@@ -19,12 +19,12 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from core import clock
+from core.dates import add_months, month_start
 from core.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_staff
 from core.errors import DomainError
 from core.jobs import run_job
 from core.roles import MANAGER, ROLE_LABELS
 from membership import demo_groups
-from membership.dates import add_months, month_start
 from membership.demo import seed_province
 from membership.services.rating import GoToneAnnualPolicy
 from plans import demo as plans_demo

@@ -9,8 +9,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from core.dates import add_months, month_start
 from core.programme import programme
-from membership.dates import add_months, month_start
 from membership.models import Level, Status, SuspensionReason
 from servicedesk.models import (
     COUNTER_EMERGENCY_REACTIVATION,

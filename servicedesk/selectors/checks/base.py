@@ -10,7 +10,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from membership.dates import month_start
+from core.dates import month_start
 from membership.models import Level
 from servicedesk.models import GOTONE_AUDIENCE, Benefit, Entitlement, Period, UsageCounter
 from servicedesk.selectors.standing import Standing
