@@ -11,6 +11,10 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from core import checks  # noqa: F401  (registers the system checks)
+        from core.manifests import discover
+
+        # Every app's manifest.py: its URL access, navigation, tiles and settings.
+        discover()
         from core.roles import sync_role_permissions
 
         post_migrate.connect(sync_role_permissions, dispatch_uid="core.sync_role_permissions")

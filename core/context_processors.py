@@ -2,23 +2,10 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 
 from core.access import may_open
+from core.manifests import navigation
 from core.roles import ROLE_LABELS, primary_role
-
-# The header navigation: shown to a user only where the access matrix lets them in.
-NAVIGATION: tuple[tuple[str, Any], ...] = (
-    ("membership:lookup", _("Counter")),
-    ("servicedesk:desk_home", _("Desk")),
-    ("plans:catalogue", _("Plans")),
-    ("membership:manager_workspace", _("Accounts")),
-    ("membership:upgrade_inbox", _("Approvals")),
-    ("membership:kpi_report", _("KPI")),
-    ("core:supervisor_home", _("Supervision")),
-    ("api:api-root", _("API")),
-    ("admin:index", _("Admin")),
-)
 
 
 def staff_role(request: HttpRequest) -> dict[str, Any]:
@@ -28,9 +15,9 @@ def staff_role(request: HttpRequest) -> dict[str, Any]:
     role = primary_role(user)
     current = request.resolver_match.view_name if request.resolver_match else ""
     nav = [
-        {"url": reverse(name), "label": label, "active": current == name}
-        for name, label in NAVIGATION
-        if may_open(user, name)
+        {"url": reverse(item.url_name), "label": item.label, "active": current == item.url_name}
+        for item in navigation()  # each app declares its items in its manifest.py
+        if may_open(user, item.url_name)
     ]
     return {
         # Chinese order: family name first, no space.

@@ -57,7 +57,7 @@ def beat_sync() -> dict[str, int]:
             "interval": None,
             "description": (
                 f"{job.name} ({rules}) for the period due when it fires; written by sync_beat "
-                "from core/job_calendar.py (days in settings GOTONE)."
+                "from the job calendar in each app's jobs.py (days in settings GOTONE)."
             ),
         }
     # D-CORE-7: often enough that a chunk lost with its worker is sent again within minutes.

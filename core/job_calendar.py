@@ -1,10 +1,10 @@
 """The programme's calendar: which batch job runs when, and for which period (CONV-5).
 
-Declarative data only: each entry names a job, the app expected to provide it, the kind of
-period it is keyed by, which period a scheduled run picks (relative to the day it fires, in
-Asia/Shanghai, CONV-4) and its crontab. The days come from core/programme.py. The code of a
-job is registered by its app (``<app>/jobs.py``, see core/jobs.py); an entry nobody has
-registered yet fails its runs with "not available yet" instead of pretending to succeed.
+The vocabulary of the calendar: a job's period kind, its crontab (``Schedule``, in
+Asia/Shanghai, CONV-4; a day may name a programme setting) and its entry (``JobSpec``: the
+job, the app that provides it, its period kind, which period a scheduled run picks relative
+to the day it fires). Each app declares its own jobs, schedule included, where it registers
+their code (``<app>/jobs.py``, see core/jobs.py); ``core.job_registry.calendar()`` lists them.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
 from core import clock
 from core.errors import DomainError
@@ -143,123 +142,18 @@ class JobSpec:
         return period_of(self.period_kind, programme_today(now), self.period_offset)
 
 
-Y, M, D = PeriodKind.YEAR, PeriodKind.MONTH, PeriodKind.DAY
+_KIND_ORDER = {PeriodKind.MONTH: 0, PeriodKind.YEAR: 1, PeriodKind.DAY: 2}
 
-# The calendar. Times are local (Asia/Shanghai); the monthly close is staggered so its steps
-# run in this order: plan levels, accrual, credit, KPI-1.
-CALENDAR: tuple[JobSpec, ...] = (
-    # Monthly, after the bills are in (MONTHLY_CLOSE_DAY, default the 5th): last month.
-    JobSpec(
-        "plans_apply_changes",
-        "plans",
-        M,
-        _("Refresh plan-carried levels"),
-        ("TIER-5", "PLAN-6"),
-        Schedule(hour=1, minute=0, day_of_month="MONTHLY_CLOSE_DAY"),
-        period_offset=-1,
-    ),
-    JobSpec(
-        "accrue_points",
-        "points",
-        M,
-        _("Accrue the month's points"),
-        ("POINTS-1", "POINTS-4"),
-        Schedule(hour=1, minute=30, day_of_month="MONTHLY_CLOSE_DAY"),
-        period_offset=-1,
-    ),
-    JobSpec(
-        "rate_credit",
-        "membership",
-        M,
-        _("Rate credit stars"),
-        ("CREDIT-5",),
-        Schedule(hour=2, minute=30, day_of_month="MONTHLY_CLOSE_DAY"),
-        period_offset=-1,
-    ),
-    JobSpec(
-        "kpi_snapshot",
-        "membership",
-        M,
-        _("KPI-1 snapshot"),
-        ("KPI-1",),
-        Schedule(hour=3, minute=30, day_of_month="MONTHLY_CLOSE_DAY"),
-        period_offset=-1,
-    ),
-    # Yearly.
-    JobSpec(  # TIER-4: a preview only; the commit waits for a supervisor.
-        "rate_annual_preview",
-        "membership",
-        Y,
-        _("Annual rating preview"),
-        ("TIER-3", "TIER-4"),
-        Schedule(hour=4, minute=0, day_of_month="ANNUAL_RATING_DAY", month_of_year=1),
-        period_offset=-1,
-    ),
-    JobSpec(  # POINTS-6 / NOTICE-1: tell customers in November what expires on 31 December
-        # (an SMS through servicedesk's outbox, from points' selectors).
-        "expiry_reminders",
-        "servicedesk",
-        Y,
-        _("Points expiry reminders"),
-        ("POINTS-6", "NOTICE-1"),
-        Schedule(hour=9, minute=0, day_of_month="POINTS_EXPIRY_REMINDER_DAY", month_of_year=11),
-    ),
-    JobSpec(  # POINTS-6: `expire_points YEAR` on 31 December YEAR, late in the day.
-        "expire_points",
-        "points",
-        Y,
-        _("Points expiry"),
-        ("POINTS-6",),
-        Schedule(hour=23, minute=30, day_of_month="POINTS_EXPIRY_DAY", month_of_year=12),
-    ),
-    # Daily.
-    JobSpec(  # SERVICE-6: yesterday's birthdays.
-        "run_birthday_waivers",
-        "servicedesk",
-        D,
-        _("Birthday waivers"),
-        ("SERVICE-6", "NOTICE-1"),
-        Schedule(hour=0, minute=30),
-        period_offset=-1,
-    ),
-    JobSpec(  # GROUP-4 / SERVICE-2: account managers are told of coming birthdays.
-        "birthday_reminders",
-        "membership",
-        D,
-        _("Birthday reminders to account managers"),
-        ("GROUP-4",),
-        Schedule(hour=7, minute=0),
-    ),
-    JobSpec(  # GROUP-4 / NOTICE-1
-        "holiday_greetings",
-        "servicedesk",
-        D,
-        _("Holiday greeting tasks"),
-        ("GROUP-4", "NOTICE-1"),
-        Schedule(hour=7, minute=30),
-    ),
-    JobSpec(  # TIER-7
-        "overdue_approvals",
-        "membership",
-        D,
-        _("Overdue upgrade approvals"),
-        ("TIER-7",),
-        Schedule(hour=8, minute=0),
-    ),
-    JobSpec(  # CUST-9 / D-IMPORT-6: files kept by passed dry runs and never imported.
-        "import_files_cleanup",
-        "membership",
-        D,
-        _("Delete unused checked feed files"),
-        ("CUST-9",),
-        Schedule(hour=3, minute=45),
-    ),
-    JobSpec(  # NOTICE-1: the daily sweep of messages whose sending failed.
-        "outbox_retries",
-        "servicedesk",
-        D,
-        _("Outbox retries"),
-        ("NOTICE-1",),
-        Schedule(hour=9, minute=30),
-    ),
-)
+
+def calendar_order(spec: JobSpec) -> tuple[int, int, int, int, str]:
+    """Where a job stands in the calendar: monthly jobs, then yearly, then daily; each in
+    the order they fire (month of the year, then time of day)."""
+    assert spec.schedule is not None
+    month = spec.schedule.month_of_year
+    return (
+        _KIND_ORDER[spec.period_kind],
+        month if isinstance(month, int) else 0,
+        spec.schedule.hour,
+        spec.schedule.minute,
+        spec.name,
+    )

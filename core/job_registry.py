@@ -16,7 +16,7 @@ from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
-from core.job_calendar import CALENDAR, JobSpec, PeriodKind, Schedule
+from core.job_calendar import JobSpec, PeriodKind, Schedule, calendar_order
 
 Counts = dict[str, Any]
 
@@ -77,7 +77,7 @@ class Job:
         }
 
 
-_SPECS: dict[str, JobSpec] = {spec.name: spec for spec in CALENDAR}
+_SPECS: dict[str, JobSpec] = {}
 _REGISTRY: dict[str, Job] = {}
 _discovered = False
 
@@ -133,22 +133,27 @@ def register_job(
     title: str | None = None,
     rules: tuple[str, ...] = (),
     schedule: Schedule | None = None,
+    period_offset: int = 0,
 ) -> Job:
     """Register the code of job ``name`` (registering a name again replaces it).
 
-    A job of the calendar takes its period kind and schedule from there; any other job
-    (a one-off, a test probe) must give ``period_kind`` and has no schedule unless given.
+    The app gives the job's period kind, title, the rules it serves and, for a job of the
+    programme's calendar, its ``schedule`` and the period a scheduled run picks
+    (``period_offset``: -1 for the period before the one the run fires in). A job with no
+    schedule (a one-off, a test probe) only runs when asked.
     """
     if (run is None) == (chunk is None):
         raise ImproperlyConfigured(f"Job {name}: give exactly one of run= or chunk=.")
     if chunk is not None and model is None and bounds is None:
         raise ImproperlyConfigured(f"Chunked job {name}: give model= or bounds=.")
     spec = _SPECS.get(name)
-    if spec is None:
+    if period_kind is not None or spec is None:
         if period_kind is None:
-            raise ImproperlyConfigured(f"Job {name} is not in the calendar: give period_kind=.")
+            raise ImproperlyConfigured(f"Job {name}: give period_kind=.")
         owner = app or (getattr(run or chunk, "__module__", "") or "core").split(".")[0]
-        spec = JobSpec(name, owner, PeriodKind(period_kind), title or name, rules, schedule)
+        spec = JobSpec(
+            name, owner, PeriodKind(period_kind), title or name, rules, schedule, period_offset
+        )
         _SPECS[name] = spec
     if chunk is not None and bounds is None and model is not None:
         bounds = pk_bounds(model)
@@ -208,9 +213,15 @@ def get_job(name: str) -> Job:
     raise DomainError(_("There is no job called “%(name)s”.") % {"name": name}, code="no_job")
 
 
+def calendar() -> list[JobSpec]:
+    """The programme's calendar: every job with a schedule, monthly ones first, then yearly,
+    then daily, each in the order they fire."""
+    _discover()
+    return sorted((spec for spec in _SPECS.values() if spec.schedule), key=calendar_order)
+
+
 def all_jobs() -> list[Job]:
     """Every job: the calendar's in its order, then the other registered ones by name."""
-    _discover()
-    names = [spec.name for spec in CALENDAR]
+    names = [spec.name for spec in calendar()]
     names += sorted(set(_SPECS) - set(names))
     return [get_job(name) for name in names]

@@ -1,11 +1,13 @@
 """Batch jobs: the registry (every job is one registered function) and the runner (CONV-5).
 
 Registering a job
-    The calendar (core/job_calendar.py) names every job of the programme. The app that owns
-    a job registers its code in ``<app>/jobs.py`` (imported on first use of the registry,
-    like admin.py), so core never imports a domain app::
+    The app that owns a job declares it, schedule included, and registers its code in
+    ``<app>/jobs.py`` (imported on first use of the registry, like admin.py), so core never
+    imports a domain app; the calendar (``calendar()``) is every job with a schedule::
 
-        @whole_job("rate_credit")
+        @whole_job("rate_credit", period_kind=PeriodKind.MONTH, title=_("Rate credit stars"),
+                   rules=("CREDIT-5",), period_offset=-1,
+                   schedule=Schedule(hour=2, minute=30, day_of_month="MONTHLY_CLOSE_DAY"))
         def rate_credit(period: str) -> dict: ...           # fn(period) -> counts
 
         @chunked_job("accrue_points", bounds=billed_customers, finish=accrual_finish)
@@ -13,8 +15,8 @@ Registering a job
 
     A chunk function handles the primary keys ``work.lo <= pk < work.hi``; it runs inside the chunk's
     transaction together with the chunk's "done" mark, so it must only write to the
-    database (no SMS, no outside call) and must be idempotent. A job of the calendar that
-    no app registered fails its runs with "not available yet".
+    database (no SMS, no outside call) and must be idempotent. A job whose entry is known
+    but whose code nobody registered fails its runs with "not available yet".
 
 Running a job
     ``run_job(name, period)`` keys the run by (job, period): it claims the run with a
@@ -46,13 +48,14 @@ from core import clock
 from core.actors import recorded_actor
 from core.enqueue import enqueue
 from core.errors import DomainError
-from core.job_calendar import period_clean
+from core.job_calendar import PeriodKind, Schedule, period_clean
 from core.job_chunks import job_chunk_run, job_run_finalise, resume_chunks, start_chunks
 from core.job_registry import (
     Job,
     JobWork,
     all_jobs,
     all_periodic,
+    calendar,
     chunked_job,
     get_job,
     pk_bounds,
@@ -85,8 +88,11 @@ __all__ = [
     "Job",
     "JobOutcome",
     "JobWork",
+    "PeriodKind",
+    "Schedule",
     "all_jobs",
     "all_periodic",
+    "calendar",
     "chunked_job",
     "get_job",
     "job_chunk_run",

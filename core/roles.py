@@ -12,6 +12,8 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, Permission
 from django.utils.translation import gettext_lazy as _
 
+from core.manifests import PERMISSIONS, discover
+
 CLERK = "counter_clerk"
 MANAGER = "account_manager"
 SUPERVISOR = "supervisor"
@@ -24,88 +26,10 @@ ROLE_LABELS = {
     SUPERVISOR: _("Supervisor"),
 }
 
-# "app_label.codename" per role. Codenames of models that do not exist yet are skipped and
-# picked up by the next migrate that creates them.
-ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
-    CLERK: (
-        "membership.view_customer",
-        "membership.view_bill",
-        # plans
-        "plans.view_plan",
-        "plans.view_subscription",
-    ),
-    MANAGER: (
-        "membership.view_customer",
-        # plans
-        "plans.view_plan",
-        "plans.view_subscription",
-        # groups (membership): the pages and API do the writing, through the services
-        "membership.view_groupcustomer",
-        "membership.view_keyperson",
-        "membership.view_groupmember",
-        "membership.view_contactlog",
-        "membership.view_upgraderequest",
-    ),
-    SUPERVISOR: (
-        "membership.view_customer",
-        "membership.change_customer",
-        "membership.view_bill",
-        # groups (membership): view only in the admin; a class, role or rank changed there
-        # would bypass the TIER-6 re-grant, so changes go through the group pages.
-        "membership.view_groupcustomer",
-        "membership.view_keyperson",
-        "membership.view_groupmember",
-        "membership.view_contactlog",
-        "membership.view_upgraderequest",
-        "membership.view_upgraderequestevent",
-        "membership.view_kpifigure",
-        "django_celery_beat.view_periodictask",
-        "django_celery_beat.change_periodictask",
-        "django_celery_beat.view_crontabschedule",
-        "django_celery_beat.add_crontabschedule",
-        "django_celery_beat.change_crontabschedule",
-        # plans: supervisors edit the catalogue (PLAN-1..4) and see subscriptions
-        "plans.view_planfamily",
-        "plans.change_planfamily",
-        "plans.view_plan",
-        "plans.add_plan",
-        "plans.change_plan",
-        "plans.view_bundledservice",
-        "plans.add_bundledservice",
-        "plans.change_bundledservice",
-        "plans.view_familyavailability",
-        "plans.add_familyavailability",
-        "plans.change_familyavailability",
-        "plans.view_designatedstore",
-        "plans.add_designatedstore",
-        "plans.change_designatedstore",
-        "plans.view_subscription",
-        # points: supervisors edit the reward catalogue (POINTS-7) and can see the ledger
-        "points.view_rewarditem",
-        "points.add_rewarditem",
-        "points.change_rewarditem",
-        "points.view_redemption",
-        "points.view_pointsrun",
-        # servicedesk: supervisors edit the entitlements (SERVICE-2, with history) and the
-        # halls; everything else is read-only in the admin (the services do the writing).
-        "servicedesk.view_entitlement",
-        "servicedesk.add_entitlement",
-        "servicedesk.change_entitlement",
-        "servicedesk.view_hall",
-        "servicedesk.add_hall",
-        "servicedesk.change_hall",
-        "servicedesk.view_servicerequest",
-        "servicedesk.view_ticket",
-        "servicedesk.view_usagecounter",
-        "servicedesk.view_outboxmessage",
-        "servicedesk.view_birthdaywaiver",
-        "servicedesk.view_hotlinecall",
-        # core: job runs, read-only in the admin (runs and re-runs go through /jobs/)
-        "core.view_jobrun",
-        "core.view_jobrunevent",
-        "core.view_jobchunk",
-    ),
-}
+# "app_label.codename" per role, declared by each app in its manifest.py
+# (``declare_permissions``, core/manifests.py). Codenames of models that do not exist yet are
+# skipped and picked up by the next migrate that creates them.
+ROLE_PERMISSIONS: dict[str, list[str]] = PERMISSIONS
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -131,7 +55,8 @@ def primary_role(user: Any) -> str | None:
 
 
 def sync_role_permissions(**kwargs: Any) -> None:
-    """Give each role group exactly the permissions declared above (post_migrate)."""
+    """Give each role group exactly the permissions its apps declare (post_migrate)."""
+    discover()
     for role, perms in ROLE_PERMISSIONS.items():
         group, _created = Group.objects.get_or_create(name=role)
         wanted = []

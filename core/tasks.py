@@ -22,8 +22,7 @@ from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
-from core.job_calendar import CALENDAR
-from core.jobs import get_job, job_chunk_run, job_runs_sweep, run_job
+from core.jobs import calendar, get_job, job_chunk_run, job_runs_sweep, run_job
 from core.models import JobRun
 
 
@@ -83,8 +82,9 @@ def _calendar_task(name: str) -> Any:
     def task(period: str | None = None) -> dict[str, Any]:
         return scheduled(name, period)
 
-    task.__doc__ = f"The calendar job {name} (core/job_calendar.py)."
+    task.__doc__ = f"The calendar job {name} (declared in its app's jobs.py)."
     return task
 
 
-CALENDAR_TASKS: dict[str, Any] = {spec.name: _calendar_task(spec.name) for spec in CALENDAR}
+# One task per job of the calendar; calendar() imports every app's jobs.py first.
+CALENDAR_TASKS: dict[str, Any] = {spec.name: _calendar_task(spec.name) for spec in calendar()}

@@ -1,22 +1,14 @@
-from typing import Any
-
 from django.contrib.auth.views import LoginView, LogoutView
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
 from core.access import NO_ROLE_MESSAGE, may_open
 from core.errors import Forbidden
-from core.roles import CLERK, MANAGER, SUPERVISOR, primary_role
-
-WORKSPACES = {
-    SUPERVISOR: "core:supervisor_home",
-    MANAGER: "membership:manager_workspace",
-    CLERK: "membership:lookup",
-}
+from core.manifests import tiles, workspace_of
+from core.roles import primary_role
 
 
 class StaffLoginView(LoginView):
@@ -33,7 +25,7 @@ def home(request: HttpRequest) -> HttpResponse:
     role = primary_role(request.user)
     if role is None:
         raise Forbidden(NO_ROLE_MESSAGE)
-    return redirect(WORKSPACES[role])
+    return redirect(workspace_of(role))  # declared by each app's manifest.py
 
 
 @never_cache
@@ -51,44 +43,10 @@ def health(request: HttpRequest) -> JsonResponse:
     )
 
 
-# The supervisor's workspace: one tile per area (URL names only: core imports no app).
-SUPERVISOR_TILES: tuple[tuple[str, Any, Any], ...] = (
-    ("membership:upgrade_inbox", _("Approvals"), _("VIP upgrade requests waiting for a decision.")),
-    (
-        "membership:rating_runs",
-        _("Annual rating"),
-        _("Preview and commit the rating; history of runs."),
-    ),
-    (
-        "core:job_runs",
-        _("Jobs"),
-        _("The programme's calendar: every run, its progress, run a failed one again."),
-    ),
-    (
-        "servicedesk:service_levels",
-        _("Service levels"),
-        _("Today's waits and breaches per hall, hotline figures."),
-    ),
-    (
-        "membership:kpi_report",
-        _("KPI"),
-        _("Mid-high-end customers and snapshot retention by region and manager."),
-    ),
-    (
-        "points:overview",
-        _("Points"),
-        _("Points outstanding, expiring next December, redeemed per month."),
-    ),
-    ("membership:import_upload", _("Billing feeds"), _("Import customers, bills and usage.")),
-    ("plans:catalogue", _("Tariff plans"), _("The catalogue and where each family is offered.")),
-    ("admin:index", _("Admin"), _("Entitlements, catalogues, the beat schedule.")),
-)
-
-
 def supervisor_home(request: HttpRequest) -> HttpResponse:
-    tiles = [
-        {"url": reverse(name), "title": title, "text": text}
-        for name, title, text in SUPERVISOR_TILES
-        if may_open(request.user, name)
+    shown = [
+        {"url": reverse(tile.url_name), "title": tile.title, "text": tile.text}
+        for tile in tiles()  # each app declares its tiles in its manifest.py
+        if may_open(request.user, tile.url_name)
     ]
-    return render(request, "core/workspace_supervisor.html", {"tiles": tiles})
+    return render(request, "core/workspace_supervisor.html", {"tiles": shown})

@@ -1,4 +1,4 @@
-"""membership's jobs of the programme's calendar (core/job_calendar.py), for the runner in
+"""membership's jobs of the programme's calendar (with their schedules), for the runner in
 core/jobs.py, which imports this module on first use. Each takes the period as the command
 of docs/interfaces.md does and returns the counts the JobRun keeps.
 
@@ -17,8 +17,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from core.dates import parse_month
-from core.jobs import JobWork, chunked_job, register_periodic, whole_job
+from core.jobs import JobWork, PeriodKind, Schedule, chunked_job, register_periodic, whole_job
 from membership.models import Customer, KeyPerson, UpgradeRequest, UpgradeStatus
 from membership.selectors.care import care_calendar
 from membership.selectors.groups import upgrade_overdue_before
@@ -40,20 +42,44 @@ def rate_credit_finish(work: JobWork, counts: dict[str, Any]) -> dict[str, Any]:
     return credit_rate_finish(month=parse_month(work.period), changed=int(counts.get("changed", 0)))
 
 
-@chunked_job("rate_credit", model=Customer, prepare=rate_credit_prepare, finish=rate_credit_finish)
+@chunked_job(
+    "rate_credit",
+    period_kind=PeriodKind.MONTH,
+    title=_("Rate credit stars"),
+    rules=("CREDIT-5",),
+    schedule=Schedule(hour=2, minute=30, day_of_month="MONTHLY_CLOSE_DAY"),
+    period_offset=-1,
+    model=Customer,
+    prepare=rate_credit_prepare,
+    finish=rate_credit_finish,
+)
 def rate_credit(work: JobWork) -> dict[str, Any]:
     """CREDIT-1..5 as of the month's last day (`rate_credit YYYY-MM`) for the customers
     ``work.lo <= pk < work.hi``; idempotent (CONV-5): a chunk done again changes nothing."""
     return credit_rate_range(month=parse_month(work.period), lo=work.lo, hi=work.hi)
 
 
-@whole_job("rate_annual_preview")
+@whole_job(  # TIER-4: a preview only; the commit waits for a supervisor.
+    "rate_annual_preview",
+    period_kind=PeriodKind.YEAR,
+    title=_("Annual rating preview"),
+    rules=("TIER-3", "TIER-4"),
+    schedule=Schedule(hour=4, minute=0, day_of_month="ANNUAL_RATING_DAY", month_of_year=1),
+    period_offset=-1,
+)
 def rate_annual_preview(period: str) -> dict[str, Any]:
     """TIER-4: the preview of the annual rating of YEAR (`rate_annual YEAR`); never commits."""
     return GoToneAnnualPolicy().preview(period=period, actor=None).as_counts()
 
 
-@whole_job("kpi_snapshot")
+@whole_job(
+    "kpi_snapshot",
+    period_kind=PeriodKind.MONTH,
+    title=_("KPI-1 snapshot"),
+    rules=("KPI-1",),
+    schedule=Schedule(hour=3, minute=30, day_of_month="MONTHLY_CLOSE_DAY"),
+    period_offset=-1,
+)
 def kpi_snapshot_month(period: str) -> dict[str, Any]:
     """KPI-1: the month's figures."""
     result = kpi_snapshot(month=parse_month(period))
@@ -66,7 +92,13 @@ def kpi_snapshot_month(period: str) -> dict[str, Any]:
     }
 
 
-@whole_job("birthday_reminders")
+@whole_job(  # GROUP-4 / SERVICE-2: account managers are told of coming birthdays.
+    "birthday_reminders",
+    period_kind=PeriodKind.DAY,
+    title=_("Birthday reminders to account managers"),
+    rules=("GROUP-4",),
+    schedule=Schedule(hour=7, minute=0),
+)
 def birthday_reminders(period: str) -> dict[str, Any]:
     """GROUP-4: key-person birthdays in the next 7 days (gift 3 days before), per manager."""
     today = date.fromisoformat(period)
@@ -81,13 +113,25 @@ def birthday_reminders(period: str) -> dict[str, Any]:
     return {"birthdays": sum(per_manager.values()), "per_manager": per_manager}
 
 
-@whole_job("import_files_cleanup")
+@whole_job(  # CUST-9 / D-IMPORT-6: files kept by passed dry runs and never imported.
+    "import_files_cleanup",
+    period_kind=PeriodKind.DAY,
+    title=_("Delete unused checked feed files"),
+    rules=("CUST-9",),
+    schedule=Schedule(hour=3, minute=45),
+)
 def import_files_cleanup(period: str) -> dict[str, Any]:
     """D-IMPORT-6: delete the files of passed dry runs nobody imported within the day."""
     return import_checked_files_expire()
 
 
-@whole_job("overdue_approvals")
+@whole_job(
+    "overdue_approvals",
+    period_kind=PeriodKind.DAY,
+    title=_("Overdue upgrade approvals"),
+    rules=("TIER-7",),
+    schedule=Schedule(hour=8, minute=0),
+)
 def overdue_approvals(period: str) -> dict[str, Any]:
     """TIER-7: pending upgrade requests older than the decision limit (working days)."""
     cutoff = upgrade_overdue_before(date.fromisoformat(period))

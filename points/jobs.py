@@ -1,4 +1,4 @@
-"""points' jobs of the programme's calendar (core/job_calendar.py), for the runner in
+"""points' jobs of the programme's calendar (with their schedules), for the runner in
 core/jobs.py, which imports this module on first use. Each takes the period as the command
 of docs/interfaces.md does and returns the counts the JobRun keeps.
 
@@ -17,8 +17,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from core.dates import parse_month
-from core.jobs import JobWork, chunked_job
+from core.jobs import JobWork, PeriodKind, Schedule, chunked_job
 from points.services.accrual import (
     accrual_bounds,
     accrual_close,
@@ -47,6 +49,11 @@ def _accrual_finish(work: JobWork, counts: dict[str, Any]) -> dict[str, Any]:
 
 @chunked_job(
     "accrue_points",
+    period_kind=PeriodKind.MONTH,
+    title=_("Accrue the month's points"),
+    rules=("POINTS-1", "POINTS-4"),
+    schedule=Schedule(hour=1, minute=30, day_of_month="MONTHLY_CLOSE_DAY"),
+    period_offset=-1,
     bounds=lambda period: accrual_bounds(parse_month(period)),
     prepare=_accrual_open,
     finish=_accrual_finish,
@@ -70,8 +77,12 @@ def _expiry_finish(work: JobWork, counts: dict[str, Any]) -> dict[str, Any]:
     return {**expiry_close(run).counts, "chunks": counts.get("chunks", 0)}
 
 
-@chunked_job(
+@chunked_job(  # POINTS-6: `expire_points YEAR` on 31 December YEAR, late in the day.
     "expire_points",
+    period_kind=PeriodKind.YEAR,
+    title=_("Points expiry"),
+    rules=("POINTS-6",),
+    schedule=Schedule(hour=23, minute=30, day_of_month="POINTS_EXPIRY_DAY", month_of_year=12),
     bounds=lambda period: expiry_bounds(int(period)),
     prepare=_expiry_prepare,
     finish=_expiry_finish,

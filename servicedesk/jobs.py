@@ -1,4 +1,4 @@
-"""servicedesk's jobs of the programme's calendar (core/job_calendar.py), for the runner in
+"""servicedesk's jobs of the programme's calendar (with their schedules), for the runner in
 core/jobs.py, which imports this module on first use. Each takes its period as the command
 of docs/interfaces.md does and returns the counts the JobRun keeps.
 
@@ -12,32 +12,61 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from core.jobs import register_periodic, whole_job
+from django.utils.translation import gettext_lazy as _
+
+from core.jobs import PeriodKind, Schedule, register_periodic, whole_job
 from points.selectors import expiring_by_customer
 from servicedesk.services.notices import notice_expiry_reminders, notice_holiday_greetings
 from servicedesk.services.outbox import outbox_send_due
 from servicedesk.services.waivers import birthday_waivers_run
 
 
-@whole_job("run_birthday_waivers")
+@whole_job(  # SERVICE-6: yesterday's birthdays.
+    "run_birthday_waivers",
+    period_kind=PeriodKind.DAY,
+    title=_("Birthday waivers"),
+    rules=("SERVICE-6", "NOTICE-1"),
+    schedule=Schedule(hour=0, minute=30),
+    period_offset=-1,
+)
 def run_birthday_waivers(period: str) -> dict[str, Any]:
     """SERVICE-6 for the birthdays of the day (`run_birthday_waivers --date YYYY-MM-DD`)."""
     return birthday_waivers_run(day=date.fromisoformat(period)).as_counts()
 
 
-@whole_job("holiday_greetings")
+@whole_job(
+    "holiday_greetings",
+    period_kind=PeriodKind.DAY,
+    title=_("Holiday greeting tasks"),
+    rules=("GROUP-4", "NOTICE-1"),
+    schedule=Schedule(hour=7, minute=30),
+)
 def holiday_greetings(period: str) -> dict[str, Any]:
     """GROUP-4 / NOTICE-1: greetings to key persons if the day is 元旦, 春节, 端午 or 中秋."""
     return {"greetings": notice_holiday_greetings(day=date.fromisoformat(period))}
 
 
-@whole_job("outbox_retries")
+@whole_job(  # NOTICE-1: the daily sweep of messages whose sending failed.
+    "outbox_retries",
+    period_kind=PeriodKind.DAY,
+    title=_("Outbox retries"),
+    rules=("NOTICE-1",),
+    schedule=Schedule(hour=9, minute=30),
+)
 def outbox_retries(period: str) -> dict[str, Any]:
     """NOTICE-1: send what is due and take back sends whose worker died."""
     return dict(outbox_send_due())
 
 
-@whole_job("expiry_reminders")
+@whole_job(  # points' selectors, servicedesk's outbox
+    "expiry_reminders",
+    period_kind=PeriodKind.YEAR,
+    title=_("Points expiry reminders"),
+    rules=("POINTS-6", "NOTICE-1"),
+    schedule=Schedule(
+        hour=9, minute=0, day_of_month="POINTS_EXPIRY_REMINDER_DAY", month_of_year=11
+    ),
+)
 def expiry_reminders(period: str) -> dict[str, Any]:
     """POINTS-6 / NOTICE-1: in November, tell each customer what expires on 31 December."""
     year = int(period)

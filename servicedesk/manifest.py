@@ -1,0 +1,110 @@
+"""What servicedesk declares about itself: its URLs, navigation, tile and programme
+settings (core/manifests.py)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from core.access import ANY_STAFF, COUNTER, SUPERVISORS
+from core.manifests import (
+    declare_access,
+    declare_navigation,
+    declare_permissions,
+    declare_settings,
+    declare_tile,
+)
+from core.roles import SUPERVISOR
+
+declare_access(
+    {
+        "servicedesk:desk_home": COUNTER,
+        "servicedesk:desk_card": COUNTER,
+        "servicedesk:request_create": COUNTER,
+        "servicedesk:request_list": COUNTER,
+        "servicedesk:request_detail": COUNTER,
+        "servicedesk:request_transition": COUNTER,
+        "servicedesk:hall_list": COUNTER,
+        "servicedesk:hall_desk": COUNTER,
+        "servicedesk:ticket_issue": COUNTER,
+        "servicedesk:ticket_call_next": COUNTER,
+        "servicedesk:ticket_action": COUNTER,
+        "servicedesk:hall_board": COUNTER,
+        "servicedesk:hall_board_data": COUNTER,
+        "servicedesk:service_levels": SUPERVISORS,
+        # list for everybody; registering (POST) needs a counter role, checked by the view
+        # (D-API-2)
+        "api:service-request-list": ANY_STAFF,
+        "api:service-request-detail": ANY_STAFF,
+        "api:ticket-list": ANY_STAFF,
+        "api:ticket-detail": ANY_STAFF,
+        "api:entitlement-list": ANY_STAFF,
+        "api:entitlement-detail": ANY_STAFF,
+        "api:fee-waivers": ANY_STAFF,
+    }
+)
+
+declare_navigation("servicedesk:desk_home", _("Desk"), order=20)
+declare_tile(
+    "servicedesk:service_levels",
+    _("Service levels"),
+    _("Today's waits and breaches per hall, hotline figures."),
+    order=40,
+)
+
+declare_settings(
+    {
+        # SERVICE-1: the longest wait from identification (ticket) to service, in minutes, by
+        # ticket class; the hall board turns a wait amber from QUEUE_WARN_PERCENT of its
+        # limit.
+        "QUEUE_WAIT_LIMITS": {"vip": 10, "gotone": 15, "other": 30},
+        "QUEUE_WARN_PERCENT": 75,
+        # SERVICE-3 (source): hours of the level privilege of gotone levels; the segment
+        # privilege (times a month and hours each); Decision D-DESK-3: the credit-star one,
+        # hours by stars.
+        "REACTIVATION_LEVEL_HOURS": {"diamond": 72, "platinum": 72, "gold": 72, "silver": 48},
+        "REACTIVATION_SEGMENT_HOURS": 24,
+        "REACTIVATION_SEGMENT_TIMES": {"vip_or_snapshot": 3, "gotone_or_50": 1},
+        "REACTIVATION_CREDIT_HOURS": {5: 72, 4: 48, 3: 24},
+        # SERVICE-4 (source): late-fee waiver rates in percent; the best applicable one
+        # applies.
+        "LATE_FEE_WAIVER_PERCENT": {
+            "vip": 100,
+            "mid_high_end": 80,
+            "gotone_or_50": 50,
+            "mass_market": 30,
+        },
+        # SERVICE-6 / NOTICE-1: the birthday SMS goes out the next day from this hour (local
+        # time).
+        "BIRTHDAY_SMS_HOUR": 9,
+        # NOTICE-1: outbox retries: attempts before giving up, first back-off (doubling each
+        # time), and how long a message may stay "sending" before the sweep treats its worker
+        # as dead.
+        "OUTBOX_MAX_ATTEMPTS": 5,
+        "OUTBOX_BACKOFF_SECONDS": 60,
+        "OUTBOX_SENDING_LEASE_SECONDS": 300,
+        # SERVICE-7 (source): hotline service-level targets (reported, not enforced).
+        "HOTLINE_VIP_ANSWER_SECONDS": 20,
+        "HOTLINE_VIP_ANSWER_MIN_PERCENT": "90",
+        "HOTLINE_TRANSFER_ERROR_MAX_PERCENT": "0.5",
+        "HOTLINE_SELF_SERVICE_MIN_PERCENT": "99",
+    }
+)
+
+# Supervisors edit the entitlements (SERVICE-2, with history) and the halls; everything else
+# is read-only in the admin (the services do the writing).
+declare_permissions(
+    {
+        SUPERVISOR: (
+            "servicedesk.view_entitlement",
+            "servicedesk.add_entitlement",
+            "servicedesk.change_entitlement",
+            "servicedesk.view_hall",
+            "servicedesk.add_hall",
+            "servicedesk.change_hall",
+            "servicedesk.view_servicerequest",
+            "servicedesk.view_ticket",
+            "servicedesk.view_usagecounter",
+            "servicedesk.view_outboxmessage",
+            "servicedesk.view_birthdaywaiver",
+            "servicedesk.view_hotlinecall",
+        ),
+    }
+)
