@@ -11,6 +11,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from core import clock
+from core.chunks import pk_ranges
 from core.enqueue import enqueue
 from core.errors import DomainError
 from core.job_registry import Counts, Job, JobWork, get_job
@@ -42,10 +43,8 @@ def plan_chunks(job: Job, run: JobRun) -> int:
     first = run.chunks.order_by("lo").values_list("lo", "hi").first()
     size = (first[1] - first[0]) if first else int(job.chunk_size or programme("JOB_CHUNK_SIZE"))
     if found is not None:
-        low, high = found
-        start = (low // size) * size
         JobChunk.objects.bulk_create(
-            [JobChunk(run=run, lo=lo, hi=lo + size) for lo in range(start, high + 1, size)],
+            [JobChunk(run=run, lo=lo, hi=hi) for lo, hi in pk_ranges(found, size)],
             ignore_conflicts=True,
         )
     return run.chunks.count()

@@ -13,11 +13,13 @@ from membership.models import (
     SnapshotMember,
     StatusChange,
 )
+from servicedesk.models import Hall
 from tests.factories import (
     BillFactory,
     CustomerFactory,
     GroupCustomerFactory,
     GroupMemberFactory,
+    HallFactory,
     SnapshotListFactory,
     SnapshotMemberFactory,
     StatusChangeFactory,
@@ -50,3 +52,7 @@ def make_snapshot_member(**kwargs: Any) -> SnapshotMember:
 
 def make_status_change(**kwargs: Any) -> StatusChange:
     return cast(StatusChange, StatusChangeFactory(**kwargs))
+
+
+def make_hall(**kwargs: Any) -> Hall:
+    return cast(Hall, HallFactory(**kwargs))

@@ -34,8 +34,8 @@ from points.services import transfer_recipient_register
 from points.tests.builders import earn, make_item
 from servicedesk.models import ServiceRequest, Ticket, UsageCounter
 from servicedesk.services.queue import ticket_issue
-from servicedesk.tests.conftest import give_level, make_hall
-from tests.builders import make_customer, make_group
+from servicedesk.tests.conftest import give_level
+from tests.builders import make_customer, make_group, make_hall
 
 pytestmark = [pytest.mark.django_db, pytest.mark.now("2026-11-25 10:00")]
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import inspect
 import json
-from typing import Any, cast
+from typing import Any
 from urllib.parse import quote
 
 import pytest
@@ -39,16 +39,12 @@ from membership.services.groups import contact_log_create, key_person_create, ke
 from membership.services.upgrades import upgrade_request_create, upgrade_request_reject
 from points.services.redemptions import redemption_create
 from points.tests.builders import make_item
-from servicedesk.models import Hall, ServiceRequest, ServiceRequestEvent, Ticket
-from tests.builders import make_customer, make_group, make_member
-from tests.factories import HallFactory, points_earned
+from servicedesk.models import ServiceRequest, ServiceRequestEvent, Ticket
+from tests.builders import make_customer, make_group, make_hall, make_member
+from tests.factories import points_earned
 from tests.test_access_matrix import SAMPLE_KWARGS, WILDCARD_SAMPLES
 
 pytestmark = pytest.mark.django_db
-
-
-def make_hall(**kwargs: Any) -> Hall:
-    return cast(Hall, HallFactory(**kwargs))
 
 
 ON_POSTGRES = connection.vendor == "postgresql"

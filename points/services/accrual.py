@@ -51,6 +51,7 @@ from django.db.models import (
 from django.db.models.functions import ExtractMonth, ExtractYear
 
 from core import clock, dates
+from core.chunks import pk_ranges
 from core.programme import programme
 from membership.models import LEVEL_RANK, Bill, Brand, Customer, Status
 from membership.scoring import consumption_points_sql
@@ -440,18 +441,17 @@ def points_accrue(*, month: date, chunk: int | None = None) -> PointsRun:
     """POINTS-1..4: accrue ``month``'s bills in this process; safe to run again (CONV-5).
 
     The calendar job ``accrue_points`` (points/jobs.py) runs the same ranges as chunks on
-    the workers; this is the direct call (the demo, the benchmark, the tests). Each chunk
-    of customers is one transaction: a run that died halfway finishes the same when run
-    again, since every part is written once per (customer, month).
+    the workers; this is the direct call (the demo, the benchmark, the tests), over the
+    ranges of ``chunk`` customer ids (``core.chunks.pk_ranges``, the job's plan's loop).
+    Each chunk of customers is one transaction: a run that died halfway finishes the same
+    when run again, since every part is written once per (customer, month).
     """
     size = int(chunk or programme("POINTS_BATCH_CUSTOMERS"))
     run = accrual_run_open(month=month)
     totals: dict[str, int] = {}
-    bounds = accrual_bounds(month)
-    if bounds is not None:
-        for lo in range(bounds[0], bounds[1] + 1, size):
-            for key, value in accrue_range(run, lo=lo, hi=lo + size).items():
-                totals[key] = totals.get(key, 0) + value
+    for lo, hi in pk_ranges(accrual_bounds(month), size):
+        for key, value in accrue_range(run, lo=lo, hi=hi).items():
+            totals[key] = totals.get(key, 0) + value
     return accrual_close(run, totals)
 
 

@@ -10,6 +10,7 @@ from django.db.models import Count, Max, Min, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from core import clock
+from core.chunks import pk_ranges
 from core.errors import DomainError
 from core.programme import programme
 from points.models import Entry, EntryKind, Lot, PointsRun
@@ -125,14 +126,13 @@ def points_expire(*, year: int, today: date | None = None, chunk: int | None = N
     """POINTS-6: on 31 December ``year``, clear what is left of the lots earned in
     ``year - 2`` and before; easyown lots are exempt (POINTS-3 Decision). Safe to run
     again: a cleared lot holds nothing more to clear (CONV-5). The calendar job
-    ``expire_points`` (points/jobs.py) runs the same ranges as chunks on the workers."""
+    ``expire_points`` (points/jobs.py) runs the same ranges as chunks on the workers; this
+    walks the ranges of ``chunk`` lot ids here (``core.chunks.pk_ranges``)."""
     expiry_check(year=year, today=today)
     size = int(chunk or programme("POINTS_BATCH_CUSTOMERS"))
     run = expiry_run_open(year=year)
-    bounds = expiry_bounds(year)
-    if bounds is not None:
-        for lo in range(bounds[0], bounds[1] + 1, size):
-            expire_range(run, lo=lo, hi=lo + size)
+    for lo, hi in pk_ranges(expiry_bounds(year), size):
+        expire_range(run, lo=lo, hi=hi)
     return expiry_close(run)
 
 

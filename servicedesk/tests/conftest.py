@@ -4,23 +4,17 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
 import pytest
 
 from core.dates import add_months, month_start
 from membership.models import Customer, GrantSource, SnapshotList, SnapshotMember
 from membership.services.grants import grant_create
-from servicedesk.models import Hall
 from tests.builders import make_customer
-from tests.factories import BillFactory, CreditRatingFactory, HallFactory
+from tests.factories import BillFactory, CreditRatingFactory
 
 ON = date(2026, 3, 18)  # a Wednesday; the tests' "today" unless they say otherwise
-
-
-def make_hall(**fields: Any) -> Hall:
-    """HallFactory, typed."""
-    return cast(Hall, HallFactory(**fields))
 
 
 def give_level(

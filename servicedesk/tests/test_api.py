@@ -9,7 +9,8 @@ from django.test import Client
 
 from servicedesk.services.queue import ticket_issue
 from servicedesk.services.requests import service_request_create
-from servicedesk.tests.conftest import give_level, make_customer, make_hall
+from servicedesk.tests.conftest import give_level, make_customer
+from tests.builders import make_hall
 
 pytestmark = pytest.mark.django_db
 

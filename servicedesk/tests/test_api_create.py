@@ -12,7 +12,8 @@ from rest_framework.test import APIClient
 
 from core.models import IdempotencyKey
 from servicedesk.models import Privilege, RequestStatus, ServiceRequest
-from servicedesk.tests.conftest import give_level, make_customer, make_hall
+from servicedesk.tests.conftest import give_level, make_customer
+from tests.builders import make_hall
 
 pytestmark = [pytest.mark.django_db, pytest.mark.now("2026-03-18 10:00")]
 

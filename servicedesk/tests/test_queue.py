@@ -12,7 +12,8 @@ from core.errors import DomainError
 from servicedesk.models import Ticket, TicketClass, TicketStatus
 from servicedesk.selectors.queue import hall_board, queue_daily_report, wait_state
 from servicedesk.services.queue import ticket_call_next, ticket_issue, ticket_set_status
-from servicedesk.tests.conftest import give_level, make_customer, make_hall, put_on_snapshot
+from servicedesk.tests.conftest import give_level, make_customer, put_on_snapshot
+from tests.builders import make_hall
 
 pytestmark = pytest.mark.django_db
 

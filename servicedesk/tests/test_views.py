@@ -13,7 +13,8 @@ from django.utils import timezone
 from servicedesk.models import RequestStatus, ServiceRequest, Ticket, TicketStatus
 from servicedesk.services.queue import ticket_issue
 from servicedesk.services.requests import service_request_create
-from servicedesk.tests.conftest import give_level, make_customer, make_hall
+from servicedesk.tests.conftest import give_level, make_customer
+from tests.builders import make_hall
 
 pytestmark = pytest.mark.django_db
 

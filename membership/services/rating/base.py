@@ -1,21 +1,23 @@
-"""What every rating policy shares: the preview shape, run bookkeeping, set-based inserts."""
+"""What every rating policy shares: the preview (assembled once, here, from each policy's
+SQL), run bookkeeping, set-based inserts."""
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import clock
 from core.actors import recorded_actor
 from core.errors import DomainError
-from membership.models import RANK_LEVEL, RatingRun
+from membership.models import LEVEL_RANK, RANK_LEVEL, RatingRun
 from membership.signals import rating_committed
 
 
@@ -153,6 +155,130 @@ def commit_run(
         refuse_second_commit(policy, period)
         raise DomainError(_("The rating could not be committed; try again.")) from exc
     return run
+
+
+PeriodT = TypeVar("PeriodT")
+
+
+class RatingPolicyBase(ABC, Generic[PeriodT]):
+    """A rating policy: the preview and the commit are assembled here, once; a policy gives
+    only what differs: its period (``parse``: the text "YYYY" or "YYYY-MM" as it reads it;
+    ``window``: the grants' first and last day), its SQL for who gets which level
+    (``scores``: the rated lines with ``new_rank``, counted per rank by ``level_counts``;
+    ``with_movement``: the same lines with the rank held before (``before_rank``) and after
+    (``after_field``) the new window, for the movers), its recorded ``parameters`` and the
+    grants its commit writes (``write``).
+
+    A sample row has the policy's ``sample_fields``, its ``score`` (the ``score_field``)
+    and the levels ``before`` and ``after``."""
+
+    key: str
+    sample_fields: ClassVar[tuple[str, ...]]
+    score_field: ClassVar[str] = "score"
+    after_field: ClassVar[str] = "after_rank"
+
+    @abstractmethod
+    def parse(self, period: str) -> PeriodT: ...
+
+    @abstractmethod
+    def window(self, rated: PeriodT) -> tuple[date, date]: ...
+
+    @abstractmethod
+    def scores(self, rated: PeriodT) -> QuerySet[Any]: ...
+
+    @abstractmethod
+    def with_movement(self, rated: PeriodT) -> QuerySet[Any]: ...
+
+    @abstractmethod
+    def parameters(self, rated: PeriodT) -> dict[str, Any]: ...
+
+    @abstractmethod
+    def write(self, rated: PeriodT, run: RatingRun, now: datetime, user: Any) -> dict[str, Any]:
+        """The grants of the committed ``run``, in its transaction (see ``commit_run``)."""
+
+    def level_counts(self, rated: PeriodT) -> dict[int, int]:
+        """How many rated lines reach each rank (0: none), in one statement: counts filtered
+        by rank over ``scores``. A grouped ``scores`` (the annual one) is counted as a derived
+        table, each line's rank computed once; a policy whose ``scores`` is not grouped
+        counts its own way (rolling.py)."""
+        ranks = sorted({0, *LEVEL_RANK.values()})
+        found = (
+            self.scores(rated)
+            .order_by()
+            .aggregate(**{f"r{rank}": Count("id", filter=Q(new_rank=rank)) for rank in ranks})
+        )
+        return {rank: found[f"r{rank}"] for rank in ranks}
+
+    def preview(
+        self, *, period: str, actor: Any = None, sample: int = 10, record: bool = True
+    ) -> RatingPreview:
+        """TIER-4 / TIER-11: what a run of ``period`` would do, set-based: the counts per new
+        level (``level_counts``), the movers up and down in one aggregate over
+        ``with_movement``, a sample of each (the highest scores up, the lowest down); kept as
+        a RatingRun unless ``record`` is False."""
+        rated = self.parse(period)
+        start, end = self.window(rated)
+        per_level = dict.fromkeys(LEVEL_RANK, 0)
+        per_level["none"] = 0
+        for rank, count in self.level_counts(rated).items():
+            per_level[level_of_rank(rank)] += count
+        moved = self.with_movement(rated)
+        up = Q(**{f"{self.after_field}__gt": F("before_rank")})
+        down = Q(**{f"{self.after_field}__lt": F("before_rank")})
+        movers = moved.order_by().aggregate(
+            ups=Count("id", filter=up), downs=Count("id", filter=down)
+        )
+        score = self.score_field
+        ups = moved.filter(up).order_by(f"-{score}", "msisdn").values(*self.sample_fields)
+        downs = moved.filter(down).order_by(score, "msisdn").values(*self.sample_fields)
+        preview = RatingPreview(
+            policy=self.key,
+            period=period,
+            valid_from=start,
+            valid_until=end,
+            rated=sum(per_level.values()),
+            per_level=per_level,
+            upgrades=movers["ups"],
+            downgrades=movers["downs"],
+            upgrade_sample=self._sample(ups[:sample]),
+            downgrade_sample=self._sample(downs[:sample]),
+        )
+        if record:
+            preview_record(
+                policy=self.key,
+                period=period,
+                preview=preview,
+                parameters=self.parameters(rated),
+                actor=actor,
+            )
+        return preview
+
+    def _sample(self, rows: Any) -> list[dict[str, Any]]:
+        return [
+            {
+                **row,
+                "score": row[self.score_field],
+                "before": level_of_rank(row["before_rank"]),
+                "after": level_of_rank(row[self.after_field]),
+            }
+            for row in rows
+        ]
+
+    def commit(self, *, period: str, actor: Any = None) -> RatingRun:
+        """TIER-4 / TIER-11: write the grants of ``period`` (``write``) in one transaction;
+        refused the second time (CONV-5) and for a period older than a committed one, before
+        the preview's counts are computed."""
+        rated = self.parse(period)
+        refuse_second_commit(self.key, period)
+        refuse_older_than_committed(self.key, period)
+        return commit_run(
+            policy=self.key,
+            period=period,
+            parameters=self.parameters(rated),
+            preview=self.preview(period=period, sample=0, record=False),
+            actor=actor,
+            write=lambda run, now, user: self.write(rated, run, now, user),
+        )
 
 
 def insert_grants_from(

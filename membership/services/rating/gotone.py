@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import (
     Case,
     CharField,
-    Count,
     F,
     FilteredRelation,
     IntegerField,
@@ -36,15 +35,7 @@ from membership.models import (
 )
 from membership.scoring import consumption_points_sql, tenure_score_sql
 from membership.selectors.levels import effective_rank_subquery, grants_valid_on
-from membership.services.rating.base import (
-    RatingPreview,
-    commit_run,
-    insert_grants_from,
-    level_of_rank,
-    preview_record,
-    refuse_older_than_committed,
-    refuse_second_commit,
-)
+from membership.services.rating.base import RatingPolicyBase, insert_grants_from
 
 
 def year_bills(year: int) -> FilteredRelation:
@@ -71,8 +62,22 @@ def rank_for_score(score: int) -> int:
     return 0
 
 
-class GoToneAnnualPolicy:
+class GoToneAnnualPolicy(RatingPolicyBase[int]):
+    """TIER-3 / TIER-4: the period is a year; the preview and commit are the base's."""
+
     key = "gotone_annual"
+    sample_fields = (
+        "msisdn",
+        "name",
+        "score",
+        "consumption",
+        "tenure_points",
+        "before_rank",
+        "after_rank",
+    )
+
+    def parse(self, period: str) -> int:
+        return _parse_year(period)
 
     @staticmethod
     def window(year: int) -> tuple[date, date]:
@@ -150,59 +155,6 @@ class GoToneAnnualPolicy:
             )
         )
 
-    def preview(
-        self, *, period: str, actor: Any = None, sample: int = 10, record: bool = True
-    ) -> RatingPreview:
-        year = _parse_year(period)
-        start, end = self.window(year)
-        ranks = sorted({0, *LEVEL_RANK.values()})
-        found = (
-            self.scores(year)
-            .order_by()
-            .aggregate(**{f"r{rank}": Count("id", filter=Q(new_rank=rank)) for rank in ranks})
-        )
-        per_level = dict.fromkeys(LEVEL_RANK, 0)
-        per_level["none"] = 0
-        for rank in ranks:
-            per_level[level_of_rank(rank)] += found[f"r{rank}"]
-        moved = self.with_movement(year)
-        ups = moved.filter(after_rank__gt=F("before_rank"))
-        downs = moved.filter(after_rank__lt=F("before_rank"))
-        movers = moved.order_by().aggregate(
-            ups=Count("id", filter=Q(after_rank__gt=F("before_rank"))),
-            downs=Count("id", filter=Q(after_rank__lt=F("before_rank"))),
-        )
-        fields = (
-            "msisdn",
-            "name",
-            "score",
-            "consumption",
-            "tenure_points",
-            "before_rank",
-            "after_rank",
-        )
-        preview = RatingPreview(
-            policy=self.key,
-            period=period,
-            valid_from=start,
-            valid_until=end,
-            rated=sum(per_level.values()),
-            per_level=per_level,
-            upgrades=movers["ups"],
-            downgrades=movers["downs"],
-            upgrade_sample=_sample(ups.order_by("-score", "msisdn").values(*fields)[:sample]),
-            downgrade_sample=_sample(downs.order_by("score", "msisdn").values(*fields)[:sample]),
-        )
-        if record:
-            preview_record(
-                policy=self.key,
-                period=period,
-                preview=preview,
-                parameters=self.parameters(year),
-                actor=actor,
-            )
-        return preview
-
     def parameters(self, year: int) -> dict[str, Any]:
         return {
             "year": year,
@@ -210,54 +162,30 @@ class GoToneAnnualPolicy:
             "tenure_score": [list(pair) for pair in programme("TENURE_SCORE")],
         }
 
-    def commit(self, *, period: str, actor: Any = None) -> RatingRun:
-        """TIER-4: write the grants of ``period`` in one transaction; refused the second time."""
-        year = _parse_year(period)
+    def write(self, year: int, run: RatingRun, now: datetime, user: Any) -> dict[str, Any]:
+        """TIER-4: one grant of the new level, valid for the window of ``year``, for every
+        rated line that reaches a level (the base's ``commit`` runs this in its transaction)."""
         start, end = self.window(year)
-
-        def write(run: RatingRun, now: Any, user: Any) -> dict[str, Any]:
-            rows = (
-                self.scores(year)
-                .filter(new_rank__gt=0)
-                .order_by()
-                .values("id", "new_level", "new_rank")
-            )
-            granted = insert_grants_from(
-                rows,
-                source=GrantSource.ANNUAL,
-                valid_from=start,
-                valid_until=end,
-                run=run,
-                reason=f"TIER-3 annual rating {year}",
-                now=now,
-                actor_id=getattr(user, "pk", None),
-            )
-            return {"granted": granted}
-
-        refuse_second_commit(self.key, period)
-        refuse_older_than_committed(self.key, period)
-        return commit_run(
-            policy=self.key,
-            period=period,
-            parameters=self.parameters(year),
-            preview=self.preview(period=period, sample=0, record=False),
-            actor=actor,
-            write=write,
+        rows = (
+            self.scores(year)
+            .filter(new_rank__gt=0)
+            .order_by()
+            .values("id", "new_level", "new_rank")
         )
+        granted = insert_grants_from(
+            rows,
+            source=GrantSource.ANNUAL,
+            valid_from=start,
+            valid_until=end,
+            run=run,
+            reason=f"TIER-3 annual rating {year}",
+            now=now,
+            actor_id=getattr(user, "pk", None),
+        )
+        return {"granted": granted}
 
 
 def _parse_year(period: str) -> int:
     if not (len(period) == 4 and period.isdigit()):
         raise DomainError(_("“%(period)s” is not a year (YYYY).") % {"period": period})
     return int(period)
-
-
-def _sample(rows: Any) -> list[dict[str, Any]]:
-    return [
-        {
-            **row,
-            "before": level_of_rank(row["before_rank"]),
-            "after": level_of_rank(row["after_rank"]),
-        }
-        for row in rows
-    ]

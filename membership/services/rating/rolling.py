@@ -16,7 +16,7 @@ Within validity a level only rises. Cancellation ends the grant (TIER-9, status 
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import (
@@ -51,15 +51,7 @@ from membership.models import (
     Status,
 )
 from membership.selectors.levels import grants_valid_on
-from membership.services.rating.base import (
-    RatingPreview,
-    commit_run,
-    insert_grants_from,
-    level_of_rank,
-    preview_record,
-    refuse_older_than_committed,
-    refuse_second_commit,
-)
+from membership.services.rating.base import RatingPolicyBase, insert_grants_from
 
 
 def rolling_grants() -> QuerySet[LevelGrant]:
@@ -68,8 +60,22 @@ def rolling_grants() -> QuerySet[LevelGrant]:
     )
 
 
-class RollingAveragePolicy:
+class RollingAveragePolicy(RatingPolicyBase[date]):
+    """TIER-11: the period is a month of bills; the preview and commit are the base's. A
+    sample shows the mean bill as its score and the new level as the one after."""
+
     key = "rolling_average"
+    sample_fields = ("msisdn", "name", "average", "before_rank", "new_rank")
+    score_field = "average"
+    after_field = "new_rank"
+
+    def parse(self, period: str) -> date:
+        return _parse_period(period)
+
+    def window(self, month: date) -> tuple[date, date]:
+        """(start, end) of a new grant for the bills of ``month``."""
+        start, end, _renew_start, _renew_end = self.windows(month)
+        return start, end
 
     @staticmethod
     def windows(month: date) -> tuple[date, date, date, date]:
@@ -119,41 +125,19 @@ class RollingAveragePolicy:
             output_field=IntegerField(),
         )
 
-    def preview(
-        self, *, period: str, actor: Any = None, sample: int = 10, record: bool = True
-    ) -> RatingPreview:
-        month = _parse_period(period)
-        start, end, _renew_start, _renew_end = self.windows(month)
-        scored = self.scores(month).annotate(before_rank=self._current_rank(start - timedelta(1)))
-        per_level = dict.fromkeys(LEVEL_RANK, 0) | {"none": 0}
-        for row in scored.order_by().values("new_rank").annotate(n=Count("id")):
-            per_level[level_of_rank(row["new_rank"])] += row["n"]
-        ups = scored.filter(new_rank__gt=F("before_rank"))
-        downs = scored.filter(new_rank__lt=F("before_rank"))
-        fields = ("msisdn", "name", "average", "before_rank", "new_rank")
-        preview = RatingPreview(
-            policy=self.key,
-            period=period,
-            valid_from=start,
-            valid_until=end,
-            rated=sum(per_level.values()),
-            per_level=per_level,
-            upgrades=ups.count(),
-            downgrades=downs.count(),
-            upgrade_sample=_sample(ups.order_by("-average", "msisdn").values(*fields)[:sample]),
-            downgrade_sample=_sample(downs.order_by("average", "msisdn").values(*fields)[:sample]),
-        )
-        if record:
-            preview_record(
-                policy=self.key,
-                period=period,
-                preview=preview,
-                parameters=self.parameters(),
-                actor=actor,
-            )
-        return preview
+    def level_counts(self, month: date) -> dict[int, int]:
+        """Grouped by the new rank: each line's mean is computed once (counts filtered by
+        rank would repeat the rank's CASE, and its subqueries, for every rank)."""
+        rows = self.scores(month).order_by().values("new_rank").annotate(n=Count("id"))
+        return {row["new_rank"]: row["n"] for row in rows}
 
-    def parameters(self) -> dict[str, Any]:
+    def with_movement(self, month: date) -> QuerySet[Any]:
+        """Scores plus the rank of the rolling grant held the day before the new window
+        (``before_rank``); the rank after is the new one (``new_rank``)."""
+        start, _end = self.window(month)
+        return self.scores(month).annotate(before_rank=self._current_rank(start - timedelta(1)))
+
+    def parameters(self, month: date) -> dict[str, Any]:
         return {
             key: programme(key)
             for key in (
@@ -164,91 +148,79 @@ class RollingAveragePolicy:
             )
         }
 
-    def commit(self, *, period: str, actor: Any = None) -> RatingRun:
-        """TIER-11: the three set-based steps of the module docstring, in one transaction."""
-        month = _parse_period(period)
+    def write(self, month: date, run: RatingRun, now: datetime, user: Any) -> dict[str, Any]:
+        """TIER-11: the three set-based steps of the module docstring (the base's ``commit``
+        runs this in its transaction)."""
         start, end, renew_start, renew_end = self.windows(month)
-
-        def write(run: RatingRun, now: Any, user: Any) -> dict[str, Any]:
-            actor_id = getattr(user, "pk", None)
-            # 1. rises end the current grant the day before the new window.
-            risers = (
-                self.scores(month)
-                .annotate(current=self._current_rank(start))
-                .filter(current__gt=0, new_rank__gt=F("current"))
-            )
-            rising = (
-                rolling_grants()
-                .filter(grants_valid_on(start))
-                .filter(customer_id__in=risers.values("pk"))
-            )
-            rising_ids = list(rising.values_list("pk", flat=True))
-            LevelGrant.objects.filter(pk__in=rising_ids).update(
-                valid_until=start - timedelta(days=1),
-                ended_at=now,
-                ended_by=user,
-                end_reason="TIER-11: level rose",
-            )
-            GrantEvent.objects.bulk_create(
-                GrantEvent(
-                    grant_id=pk,
-                    action=GrantEvent.Action.ENDED,
-                    at=now,
-                    actor=user,
-                    rating_run=run,
-                    reason="TIER-11: level rose",
-                )
-                for pk in rising_ids
-            )
-            # 2. new grants for everyone with a level and no rolling grant on ``start``.
-            holding = rolling_grants().filter(grants_valid_on(start), customer_id=OuterRef("pk"))
-            fresh = self.scores(month).filter(new_rank__gt=0).exclude(Exists(holding))
-            granted = insert_grants_from(
-                fresh.values("id", "new_level", "new_rank"),
-                source=GrantSource.ANNUAL,
-                valid_from=start,
-                valid_until=end,
-                run=run,
-                now=now,
-                actor_id=actor_id,
-                reason=f"TIER-11 rolling average to {period}",
-            )
-            # 3. re-rating in the month before expiry.
-            expiring = rolling_grants().filter(
-                customer_id=OuterRef("pk"), valid_until=renew_start - timedelta(days=1)
-            )
-            following = rolling_grants().filter(
-                grants_valid_on(renew_start), customer_id=OuterRef("pk")
-            )
-            renewals = (
-                self.scores(month)
-                .filter(new_rank__gt=0)
-                .filter(Exists(expiring))
-                .exclude(Exists(following))
-                .exclude(pk__in=fresh.values("pk"))
-            )
-            renewed = insert_grants_from(
-                renewals.values("id", "new_level", "new_rank"),
-                source=GrantSource.ANNUAL,
-                valid_from=renew_start,
-                valid_until=renew_end,
-                run=run,
-                now=now,
-                actor_id=actor_id,
-                reason=f"TIER-11 re-rated before expiry ({period})",
-            )
-            return {"granted": granted, "renewed": renewed, "rises": len(rising_ids)}
-
-        refuse_second_commit(self.key, period)
-        refuse_older_than_committed(self.key, period)
-        return commit_run(
-            policy=self.key,
-            period=period,
-            parameters=self.parameters(),
-            preview=self.preview(period=period, sample=0, record=False),
-            actor=actor,
-            write=write,
+        period = run.period
+        actor_id = getattr(user, "pk", None)
+        # 1. rises end the current grant the day before the new window.
+        risers = (
+            self.scores(month)
+            .annotate(current=self._current_rank(start))
+            .filter(current__gt=0, new_rank__gt=F("current"))
         )
+        rising = (
+            rolling_grants()
+            .filter(grants_valid_on(start))
+            .filter(customer_id__in=risers.values("pk"))
+        )
+        rising_ids = list(rising.values_list("pk", flat=True))
+        LevelGrant.objects.filter(pk__in=rising_ids).update(
+            valid_until=start - timedelta(days=1),
+            ended_at=now,
+            ended_by=user,
+            end_reason="TIER-11: level rose",
+        )
+        GrantEvent.objects.bulk_create(
+            GrantEvent(
+                grant_id=pk,
+                action=GrantEvent.Action.ENDED,
+                at=now,
+                actor=user,
+                rating_run=run,
+                reason="TIER-11: level rose",
+            )
+            for pk in rising_ids
+        )
+        # 2. new grants for everyone with a level and no rolling grant on ``start``.
+        holding = rolling_grants().filter(grants_valid_on(start), customer_id=OuterRef("pk"))
+        fresh = self.scores(month).filter(new_rank__gt=0).exclude(Exists(holding))
+        granted = insert_grants_from(
+            fresh.values("id", "new_level", "new_rank"),
+            source=GrantSource.ANNUAL,
+            valid_from=start,
+            valid_until=end,
+            run=run,
+            now=now,
+            actor_id=actor_id,
+            reason=f"TIER-11 rolling average to {period}",
+        )
+        # 3. re-rating in the month before expiry.
+        expiring = rolling_grants().filter(
+            customer_id=OuterRef("pk"), valid_until=renew_start - timedelta(days=1)
+        )
+        following = rolling_grants().filter(
+            grants_valid_on(renew_start), customer_id=OuterRef("pk")
+        )
+        renewals = (
+            self.scores(month)
+            .filter(new_rank__gt=0)
+            .filter(Exists(expiring))
+            .exclude(Exists(following))
+            .exclude(pk__in=fresh.values("pk"))
+        )
+        renewed = insert_grants_from(
+            renewals.values("id", "new_level", "new_rank"),
+            source=GrantSource.ANNUAL,
+            valid_from=renew_start,
+            valid_until=renew_end,
+            run=run,
+            now=now,
+            actor_id=actor_id,
+            reason=f"TIER-11 re-rated before expiry ({period})",
+        )
+        return {"granted": granted, "renewed": renewed, "rises": len(rising_ids)}
 
 
 def _parse_period(period: str) -> date:
@@ -256,15 +228,3 @@ def _parse_period(period: str) -> date:
         return parse_month(period)
     except ValueError as exc:
         raise DomainError(_("“%(period)s” is not a month (YYYY-MM).") % {"period": period}) from exc
-
-
-def _sample(rows: Any) -> list[dict[str, Any]]:
-    return [
-        {
-            **row,
-            "score": row["average"],
-            "before": level_of_rank(row["before_rank"]),
-            "after": level_of_rank(row["new_rank"]),
-        }
-        for row in rows
-    ]
