@@ -17,9 +17,7 @@ from core.errors import DomainError
 from core.job_registry import Counts, Job, JobWork, get_job
 from core.job_states import (
     JobOutcome,
-    S,
     as_counts,
-    error_text,
     fail_run,
     failed_outcome,
     job_run_resume_claim,
@@ -29,6 +27,7 @@ from core.job_states import (
 )
 from core.models import JobChunk, JobRun
 from core.programme import programme
+from core.runs import error_text
 
 logger = logging.getLogger(__name__)
 
@@ -104,9 +103,9 @@ def _send_chunks(run: JobRun, pending: list[tuple[int, int]], *, inline: bool = 
 
 def _chunks_outcome(run: JobRun, action: str, sent: int) -> JobOutcome:
     run.refresh_from_db()
-    if run.status == S.SUCCEEDED:  # in-process (no broker): the chunks ran already
+    if run.status == JobRun.Status.SUCCEEDED:  # in-process (no broker): the chunks ran already
         return JobOutcome(run, "ran", summary(run))
-    if run.status == S.FAILED:
+    if run.status == JobRun.Status.FAILED:
         return failed_outcome(run)
     return JobOutcome(
         run,
@@ -160,7 +159,7 @@ def job_chunk_run(*, run_id: int, lo: int) -> str:
     run = JobRun.objects.filter(pk=run_id).first()
     if run is None:
         return "gone"
-    if run.status != S.RUNNING:
+    if run.status != JobRun.Status.RUNNING:
         return f"skipped: the run is {run.status}"
     job = get_job(run.job)
     if job.chunk is None:
@@ -217,7 +216,7 @@ def job_run_finalise(run_id: int) -> bool:
     from the order tasks finished in — add up the counts and mark the run succeeded."""
     with transaction.atomic():
         run = JobRun.objects.select_for_update().filter(pk=run_id).first()
-        if run is None or run.status != S.RUNNING:
+        if run is None or run.status != JobRun.Status.RUNNING:
             return False
         if run.chunks.filter(done_at__isnull=True).exists():
             return False
@@ -233,9 +232,9 @@ def job_run_finalise(run_id: int) -> bool:
             except Exception as exc:
                 logger.exception("job %s %s: the final step failed", run.job, run.period)
                 text = error_text(exc)
-                job_run_set_status(run, S.FAILED, error=text)
+                job_run_set_status(run, JobRun.Status.FAILED, error=text)
                 return False
         total = len(chunk_counts)
         return job_run_set_status(
-            run, S.SUCCEEDED, counts=counts, chunks_total=total, chunks_done=total
+            run, JobRun.Status.SUCCEEDED, counts=counts, chunks_total=total, chunks_done=total
         )

@@ -21,8 +21,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from core.errors import DomainError
 from core.job_registry import Counts
-from core.job_states import S
 from core.jobs import run_job
+from core.models import JobRun
 
 
 class JobCommand(BaseCommand):
@@ -49,6 +49,6 @@ class JobCommand(BaseCommand):
                 f"run_job {run.job} {run.period} --resume",
                 returncode=1,
             )
-        if not outcome.ok or run.status != S.SUCCEEDED:
+        if not outcome.ok or run.status != JobRun.Status.SUCCEEDED:
             raise CommandError(run.error or outcome.message, returncode=1)
         self.stdout.write(self.job_summary(run.period, run.counts))

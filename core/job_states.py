@@ -9,7 +9,6 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,9 +18,7 @@ from core.errors import DomainError
 from core.job_registry import Counts, get_job
 from core.models import JobRun, JobRunEvent
 from core.programme import programme
-from core.states import status_move
-
-S = JobRun.Status
+from core.runs import error_text, run_is_stale, run_set_status
 
 # --- Outcomes and the state machine ------------------------------------------------------------
 
@@ -59,46 +56,20 @@ def as_counts(counts: Any) -> Counts:
     return dict(json.loads(json.dumps(counts, cls=DjangoJSONEncoder)))
 
 
-def error_text(exc: BaseException) -> str:
-    if isinstance(exc, DomainError):
-        return str(exc.message)
-    text = str(exc)
-    return f"{exc.__class__.__name__}: {text}" if text else exc.__class__.__name__
-
-
 def job_run_set_status(
     run: JobRun, to: str, *, actor: Any = None, note: str = "", **fields: Any
 ) -> bool:
-    """Move ``run`` to status ``to``: refused (DomainError) when the move is not allowed,
-    False when somebody else moved the run meanwhile (the update is conditional on the
-    status we read), True when moved. Each move writes a history row."""
-    origin = run.status
-    if to not in JobRun.TRANSITIONS.get(origin, frozenset()):
-        raise DomainError(
-            _("A run that is %(origin)s cannot become %(to)s.") % {"origin": origin, "to": to},
-            code="bad_transition",
-        )
-    now = clock.now()
-    values: dict[str, Any] = {"status": to, **fields}
-    if to == S.RUNNING:
-        values.setdefault("started_at", now)
-        values.update(finished_at=None, heartbeat_at=now, attempts=F("attempts") + 1)
-        values.setdefault("error", "")
-    else:
-        values["finished_at"] = now
-    return status_move(
+    """Move ``run`` to status ``to`` (core.runs.run_set_status): refused (DomainError) when
+    the move is not allowed, False when somebody else moved the run meanwhile, True when
+    moved, with its history row. A start is also the run's first heartbeat."""
+    return run_set_status(
         run,
-        origin=origin,
-        values=values,
-        history=lambda: JobRunEvent.objects.create(
-            run=run,
-            from_status=origin,
-            to_status=to,
-            at=now,
-            actor=recorded_actor(actor),
-            note=(note or fields.get("error", ""))[:2000],
-            counts=fields.get("counts", {}) if to == S.SUCCEEDED else {},
-        ),
+        to,
+        refusal=_("A run that is %(origin)s cannot become %(to)s.")
+        % {"origin": run.status, "to": to},
+        actor=actor,
+        note=note,
+        **fields,
     )
 
 
@@ -111,14 +82,14 @@ def job_run_resume_claim(run: JobRun, *, actor: Any = None, note: str = "") -> b
     now = clock.now()
     with transaction.atomic():
         claimed = JobRun.objects.filter(
-            pk=run.pk, status=S.RUNNING, heartbeat_at=run.heartbeat_at
+            pk=run.pk, status=JobRun.Status.RUNNING, heartbeat_at=run.heartbeat_at
         ).update(heartbeat_at=now)
         if not claimed:
             return False
         JobRunEvent.objects.create(
             run=run,
-            from_status=S.RUNNING,
-            to_status=S.RUNNING,
+            from_status=JobRun.Status.RUNNING,
+            to_status=JobRun.Status.RUNNING,
             at=now,
             actor=recorded_actor(actor),
             note=note[:2000],
@@ -145,17 +116,15 @@ def stale_after(job: str) -> timedelta:
 
 def last_sign_of_life(run: JobRun) -> datetime:
     """The run's last heartbeat (a chunk done, a resume), else its start, else its creation."""
-    return run.heartbeat_at or run.started_at or run.created_at
+    return run.last_sign_of_life()
 
 
 def job_run_is_stalled(run: JobRun, *, now: datetime | None = None) -> bool:
-    """CONV-5 (D-CORE-7): running, but silent for longer than its job's ``stale_after``:
-    its worker most likely died. Shown as "stalled" on the jobs page (not a status of the
-    state machine: nothing records it, so it is true as soon as it is, even without beat);
-    the sweeper resumes such a run, and a supervisor may."""
-    if run.status != S.RUNNING:
-        return False
-    return last_sign_of_life(run) < (now or clock.now()) - stale_after(run.job)
+    """CONV-5 (D-CORE-7): running, but silent for longer than its job's ``stale_after``
+    (core.runs.run_is_stale): its worker most likely died. Shown as "stalled" on the jobs
+    page (not a status of the state machine: nothing records it, so it is true as soon as
+    it is, even without beat); the sweeper resumes such a run, and a supervisor may."""
+    return run_is_stale(run, after=lambda: stale_after(run.job), now=now)
 
 
 def resumed_meanwhile_message(run: JobRun) -> str:
@@ -177,8 +146,8 @@ def fail_run(run: JobRun, exc_or_text: BaseException | str, *, note: str = "") -
     """Record a failure on a running run (if it still is running) and say so."""
     text = exc_or_text if isinstance(exc_or_text, str) else error_text(exc_or_text)
     run.refresh_from_db()
-    if run.status == S.RUNNING:
-        job_run_set_status(run, S.FAILED, error=text, note=note or text)
+    if run.status == JobRun.Status.RUNNING:
+        job_run_set_status(run, JobRun.Status.FAILED, error=text, note=note or text)
     return failed_outcome(run, text)
 
 

@@ -65,7 +65,6 @@ from core.job_registry import (
 )
 from core.job_states import (
     JobOutcome,
-    S,
     as_counts,
     busy_message,
     done_message,
@@ -144,9 +143,9 @@ def run_job(
     run, _created = JobRun.objects.get_or_create(
         job=job.name, period=period, defaults={"trigger": trigger, "triggered_by": actor}
     )
-    if run.status == S.SUCCEEDED and not rerun:
+    if run.status == JobRun.Status.SUCCEEDED and not rerun:
         return JobOutcome(run, "already_done", done_message(run))
-    if run.status == S.RUNNING:
+    if run.status == JobRun.Status.RUNNING:
         if not resume:
             return JobOutcome(run, "already_running", running_message(run))
         if job.chunked:
@@ -154,15 +153,22 @@ def run_job(
             return resume_chunks(job, run, inline=inline, actor=actor, why=why)
         # A whole run whose process died (the operator says so with --resume): record the
         # interruption, then run it again below like any failed run.
-        job_run_set_status(run, S.FAILED, actor=actor, error=_("Interrupted; resumed by hand."))
+        job_run_set_status(
+            run, JobRun.Status.FAILED, actor=actor, error=_("Interrupted; resumed by hand.")
+        )
     origin = run.status
     notes: dict[str, str] = {
-        S.PENDING: "started",
-        S.FAILED: "run again",
-        S.SUCCEEDED: "re-run on request",
+        JobRun.Status.PENDING: "started",
+        JobRun.Status.FAILED: "run again",
+        JobRun.Status.SUCCEEDED: "re-run on request",
     }
     claimed = job_run_set_status(
-        run, S.RUNNING, actor=actor, note=notes[origin], trigger=trigger, triggered_by=actor
+        run,
+        JobRun.Status.RUNNING,
+        actor=actor,
+        note=notes[origin],
+        trigger=trigger,
+        triggered_by=actor,
     )
     if not claimed:  # a concurrent run won the conditional update
         run.refresh_from_db()
@@ -170,7 +176,7 @@ def run_job(
     if not job.available:
         return fail_run(run, job.unavailable_message())
     if job.chunked:
-        return start_chunks(job, run, fresh=origin == S.SUCCEEDED, inline=inline)
+        return start_chunks(job, run, fresh=origin == JobRun.Status.SUCCEEDED, inline=inline)
     return _run_whole(job, run)
 
 
@@ -186,14 +192,14 @@ def _run_whole(job: Job, run: JobRun) -> JobOutcome:
         logger.exception("job %s %s failed", run.job, run.period)
         return fail_run(run, exc)
     finished: dict[str, Any] = {"counts": counts, "chunks_total": 1, "chunks_done": 1}
-    if not job_run_set_status(run, S.SUCCEEDED, **finished):
+    if not job_run_set_status(run, JobRun.Status.SUCCEEDED, **finished):
         # The sweeper flagged the run as interrupted while it was still working: record
         # that it did finish, through the allowed moves.
         run.refresh_from_db()
-        if run.status == S.FAILED and job_run_set_status(
-            run, S.RUNNING, note="finished after being flagged interrupted"
+        if run.status == JobRun.Status.FAILED and job_run_set_status(
+            run, JobRun.Status.RUNNING, note="finished after being flagged interrupted"
         ):
-            job_run_set_status(run, S.SUCCEEDED, **finished)
+            job_run_set_status(run, JobRun.Status.SUCCEEDED, **finished)
     return JobOutcome(run, "ran", summary(run))
 
 
@@ -213,7 +219,7 @@ def job_runs_sweep(*, now: datetime | None = None) -> dict[str, int]:
     )
     cutoff = now - soonest
     swept = {"resumed": 0, "interrupted": 0, "never_started": 0}
-    silent = JobRun.objects.filter(status=S.RUNNING).filter(
+    silent = JobRun.objects.filter(status=JobRun.Status.RUNNING).filter(
         Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
     )
     for run in silent:
@@ -234,12 +240,12 @@ def job_runs_sweep(*, now: datetime | None = None) -> dict[str, int]:
             text = _("Interrupted: no sign of life since %(at)s; run it again.") % {
                 "at": local_time(run.heartbeat_at or run.started_at)
             }
-            if job_run_set_status(run, S.FAILED, error=text):
+            if job_run_set_status(run, JobRun.Status.FAILED, error=text):
                 swept["interrupted"] += 1
     pending_cutoff = now - timedelta(minutes=float(programme("JOB_STALE_MINUTES")))
-    for run in JobRun.objects.filter(status=S.PENDING, created_at__lt=pending_cutoff):
+    for run in JobRun.objects.filter(status=JobRun.Status.PENDING, created_at__lt=pending_cutoff):
         text = _("Never started (its task was lost); run it again.")
-        if job_run_set_status(run, S.FAILED, error=text):
+        if job_run_set_status(run, JobRun.Status.FAILED, error=text):
             swept["never_started"] += 1
     return swept
 
@@ -264,9 +270,9 @@ def job_run_request(*, name: str, period: str, actor: Any) -> JobOutcome:
         period=period,
         defaults={"trigger": JobRun.Trigger.PAGE, "triggered_by": user},
     )
-    if run.status == S.SUCCEEDED:
+    if run.status == JobRun.Status.SUCCEEDED:
         return JobOutcome(run, "already_done", done_message(run))
-    if run.status == S.RUNNING:
+    if run.status == JobRun.Status.RUNNING:
         return JobOutcome(run, "already_running", running_message(run))
     user_id = getattr(user, "pk", None)
     attempts = run.attempts
@@ -276,14 +282,14 @@ def job_run_request(*, name: str, period: str, actor: Any) -> JobOutcome:
         # why, so "run again" is offered instead of a run pending until the sweeper.
         what = f"job {job.name} {period}"
         if not enqueue("core.run_job", args=(job.name, period, user_id), what=what):
-            job_run_set_status(run, S.FAILED, error=str(NOT_SENT_MESSAGE))
+            job_run_set_status(run, JobRun.Status.FAILED, error=str(NOT_SENT_MESSAGE))
 
     transaction.on_commit(send)
     run.refresh_from_db()
     ran_here = run.attempts > attempts  # in-process: the task ran on commit, just now
-    if ran_here and run.status == S.SUCCEEDED:
+    if ran_here and run.status == JobRun.Status.SUCCEEDED:
         return JobOutcome(run, "ran", summary(run))
-    if ran_here and run.status == S.FAILED:
+    if ran_here and run.status == JobRun.Status.FAILED:
         return failed_outcome(run)
     return JobOutcome(
         run,
@@ -310,7 +316,7 @@ def job_run_resume(*, run: JobRun, actor: Any) -> JobOutcome:
     text = _("Interrupted: no sign of life since %(at)s; resumed by hand.") % {
         "at": local_time(last_sign_of_life(run))
     }
-    if not job_run_set_status(run, S.FAILED, actor=user, error=text):
+    if not job_run_set_status(run, JobRun.Status.FAILED, actor=user, error=text):
         run.refresh_from_db()
         return JobOutcome(run, "busy", resumed_meanwhile_message(run))
     return job_run_request(name=run.job, period=run.period, actor=user)

@@ -1,4 +1,5 @@
-"""Job runs: one row per (job, period), its chunks and the history of its status (CONV-5).
+"""Job runs: one row per (job, period), its chunks and the history of its status (CONV-5),
+and the run base they share with feed import runs (membership.ImportRun).
 
 The runner (core/jobs.py) is the only writer; these models only declare the shape and the
 allowed status transitions.
@@ -6,7 +7,9 @@ allowed status transitions.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -14,7 +17,79 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
-class JobRun(models.Model):
+class RunBase(models.Model):
+    """What a job run and a feed import run share (CONV-5): when it started and finished,
+    how many attempts, its counts and its error, and how its status moves — one mover for
+    both, ``core.runs.run_set_status`` (the shared bookkeeping of a start, an end, a run
+    sent again), and one test of a dead worker, ``core.runs.run_is_stale``.
+
+    A subclass declares its ``Status`` (with RUNNING = "running"), its ``TRANSITIONS``
+    (core/states.py), which statuses are ``FINISHED``, in which a silent run is ``STALLS``
+    (stuck), a ``created_at`` and a history model (``RunEventBase``) whose ``run`` has
+    ``related_name="events"``. Only fields the two declare alike live here, so that no
+    migration follows.
+    """
+
+    RUNNING: ClassVar[str] = "running"
+    TRANSITIONS: ClassVar[dict[str, frozenset[str]]]
+    FINISHED: ClassVar[frozenset[str]]
+    STALLS: ClassVar[frozenset[str]]
+
+    status: str
+    created_at: datetime
+
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in self.FINISHED
+
+    def last_sign_of_life(self) -> datetime:
+        """When the run last showed it was alive: its start while it runs, else its
+        creation (a queued run has not started this time, whatever an earlier try did)."""
+        if self.status == self.RUNNING and self.started_at:
+            return self.started_at
+        return self.created_at
+
+    def move_values(self, to: str, now: datetime) -> dict[str, Any]:
+        """What a move to ``to`` writes besides the shared bookkeeping (none here)."""
+        return {}
+
+    def event_values(self, to: str, fields: Mapping[str, Any]) -> dict[str, Any]:
+        """What the history row of a move to ``to`` records besides the shared columns."""
+        return {}
+
+
+class RunEventBase(models.Model):
+    """One row per status move of a run, with who and why; a subclass adds ``run`` (a
+    foreign key with ``related_name="events"``) and its ``from_status``/``to_status``."""
+
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    note = models.TextField(blank=True)
+
+    run_id: int
+    from_status: str
+    to_status: str
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}: {self.from_status} → {self.to_status}"
+
+
+class JobRun(RunBase):
     """CONV-5: one run of a batch job for one period; unique per (job, period)."""
 
     class Status(models.TextChoices):
@@ -38,6 +113,8 @@ class JobRun(models.Model):
         Status.FAILED: frozenset({Status.RUNNING}),
         Status.SUCCEEDED: frozenset({Status.RUNNING}),
     }
+    FINISHED: ClassVar[frozenset[str]] = frozenset({Status.SUCCEEDED, Status.FAILED})
+    STALLS: ClassVar[frozenset[str]] = frozenset({Status.RUNNING})  # a pending run: the sweeper
 
     job = models.CharField(_("job"), max_length=64)
     period = models.CharField(
@@ -59,14 +136,9 @@ class JobRun(models.Model):
         help_text=_("Empty: the schedule or a command."),
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
-    started_at = models.DateTimeField(_("started"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
-    attempts = models.PositiveIntegerField(_("attempts"), default=0)
     chunks_total = models.PositiveIntegerField(_("chunks"), default=0)
     chunks_done = models.PositiveIntegerField(_("chunks done"), default=0)
-    counts = models.JSONField(_("counts"), default=dict, blank=True)
-    error = models.TextField(_("error"), blank=True)
 
     class Meta:
         verbose_name = _("job run")
@@ -81,10 +153,6 @@ class JobRun(models.Model):
         return f"{self.job} {self.period} ({self.status})"
 
     @property
-    def is_finished(self) -> bool:
-        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
-
-    @property
     def percent(self) -> int:
         """Progress in whole percent of the chunks done (100 once succeeded)."""
         if self.status == self.Status.SUCCEEDED:
@@ -93,27 +161,31 @@ class JobRun(models.Model):
             return 0
         return min(100, self.chunks_done * 100 // self.chunks_total)
 
+    def last_sign_of_life(self) -> datetime:
+        """The run's last heartbeat (a chunk done, a resume), else its start, else its
+        creation (D-CORE-7)."""
+        return self.heartbeat_at or super().last_sign_of_life()
 
-class JobRunEvent(models.Model):
+    def move_values(self, to: str, now: datetime) -> dict[str, Any]:
+        """A start is the run's first sign of life."""
+        return {"heartbeat_at": now} if to == self.Status.RUNNING else {}
+
+    def event_values(self, to: str, fields: Mapping[str, Any]) -> dict[str, Any]:
+        """The history of a success keeps its counts."""
+        return {"counts": fields.get("counts", {})} if to == self.Status.SUCCEEDED else {}
+
+
+class JobRunEvent(RunEventBase):
     """The history of a run: one row per status move, with who and why."""
 
     run = models.ForeignKey(JobRun, on_delete=models.CASCADE, related_name="events")
     from_status = models.CharField(max_length=10, choices=JobRun.Status.choices)
     to_status = models.CharField(max_length=10, choices=JobRun.Status.choices)
-    at = models.DateTimeField(default=timezone.now)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    note = models.TextField(blank=True)
     counts = models.JSONField(default=dict, blank=True)
 
-    class Meta:
+    class Meta(RunEventBase.Meta):
         verbose_name = _("job run event")
         verbose_name_plural = _("job run events")
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.run_id}: {self.from_status} → {self.to_status}"
 
 
 class JobChunk(models.Model):

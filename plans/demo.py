@@ -24,7 +24,6 @@ from plans.models import (
 from plans.selectors import availability_map, normalise_city
 from plans.services.levels import plan_grant_create
 
-S = SubscriptionStatus
 # Plan code → weight among subscribed lines.
 PLAN_WEIGHTS = {
     "bt-58": 6,
@@ -94,7 +93,7 @@ def seed(*, today: date, rng_seed: int = 1) -> dict[str, int]:
             Subscription(
                 customer_id=customer_id,
                 plan=plan,
-                status=S.EFFECTIVE,
+                status=SubscriptionStatus.EFFECTIVE,
                 channel=rng.choices(list(CHANNEL_WEIGHTS), list(CHANNEL_WEIGHTS.values()))[0],
                 ordered_on=ordered,
                 effective_from=start,
@@ -110,7 +109,9 @@ def seed(*, today: date, rng_seed: int = 1) -> dict[str, int]:
         )
     Subscription.objects.bulk_create(rows, batch_size=1000)
     effective = list(
-        Subscription.objects.filter(status=S.EFFECTIVE).select_related("plan", "customer")
+        Subscription.objects.filter(status=SubscriptionStatus.EFFECTIVE).select_related(
+            "plan", "customer"
+        )
     )
     pending_rows: list[Subscription] = []
     next_month = add_months(this_month, 1)
@@ -127,7 +128,7 @@ def seed(*, today: date, rng_seed: int = 1) -> dict[str, int]:
             Subscription(
                 customer_id=sub.customer_id,
                 plan=other,
-                status=S.SCHEDULED,
+                status=SubscriptionStatus.SCHEDULED,
                 channel=Channel.COUNTER,
                 ordered_on=today,
                 effective_from=next_month,
@@ -150,7 +151,7 @@ def seed(*, today: date, rng_seed: int = 1) -> dict[str, int]:
             SubscriptionEvent(
                 subscription_id=sub.pk,
                 from_status="",
-                to_status=S.REQUESTED,
+                to_status=SubscriptionStatus.REQUESTED,
                 at=_at(sub.ordered_on, 10),
                 note=f"demo: {sub.channel}",
             )
@@ -158,18 +159,18 @@ def seed(*, today: date, rng_seed: int = 1) -> dict[str, int]:
         events.append(
             SubscriptionEvent(
                 subscription_id=sub.pk,
-                from_status=S.REQUESTED,
-                to_status=S.SCHEDULED,
+                from_status=SubscriptionStatus.REQUESTED,
+                to_status=SubscriptionStatus.SCHEDULED,
                 at=_at(sub.ordered_on, 10),
                 note=f"in force from {sub.effective_from.isoformat()}",
             )
         )
-        if sub.status == S.EFFECTIVE:
+        if sub.status == SubscriptionStatus.EFFECTIVE:
             events.append(
                 SubscriptionEvent(
                     subscription_id=sub.pk,
-                    from_status=S.SCHEDULED,
-                    to_status=S.EFFECTIVE,
+                    from_status=SubscriptionStatus.SCHEDULED,
+                    to_status=SubscriptionStatus.EFFECTIVE,
                     at=_at(sub.effective_from, 0),
                     note="demo: in force",
                 )

@@ -20,8 +20,6 @@ from core.tests.job_probes import make_customers
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-S = JobRun.Status
-
 
 @pytest.fixture
 def broker_down() -> Iterator[None]:
@@ -49,7 +47,7 @@ def test_conv_5_run_now_with_the_broker_down_fails_the_run_and_says_why(
     )
     assert response.status_code == 200
     run = JobRun.objects.get(job="probe_whole", period="2026-10-02")
-    assert run.status == S.FAILED
+    assert run.status == JobRun.Status.FAILED
     assert "could not be reached" in run.error
     assert "could not be reached" in response.content.decode()
 
@@ -60,6 +58,6 @@ def test_conv_5_unsent_chunks_wait_for_the_sweeper(small_chunks: int, broker_dow
     make_customers(small_chunks * 3)
     outcome = run_job("probe_ledger", "2026-10")
     run = JobRun.objects.get(pk=outcome.run.pk)
-    assert run.status == S.RUNNING  # planned; no chunk reached a worker
+    assert run.status == JobRun.Status.RUNNING  # planned; no chunk reached a worker
     assert JobChunk.objects.filter(run=run).count() >= 3
     assert JobChunk.objects.filter(run=run, done_at__isnull=False).count() == 0

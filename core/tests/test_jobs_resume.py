@@ -39,7 +39,6 @@ from core.tests.job_probes import ledger, make_customers
 
 pytestmark = pytest.mark.django_db
 
-S = JobRun.Status
 CHUNK_STALE = timedelta(minutes=DEFAULTS["JOB_CHUNK_STALE_MINUTES"])
 WHOLE_STALE = timedelta(minutes=DEFAULTS["JOB_STALE_MINUTES"])
 
@@ -60,7 +59,7 @@ def _half_done_run(customers: int = 25) -> JobRun:
     """A running chunked run of the probe whose worker died after its first chunk."""
     make_customers(customers)
     run = JobRun.objects.create(job="probe_ledger", period="2026-09")
-    assert job_run_set_status(run, S.RUNNING)
+    assert job_run_set_status(run, JobRun.Status.RUNNING)
     total = plan_chunks(get_job("probe_ledger"), run)
     JobRun.objects.filter(pk=run.pk).update(chunks_total=total)
     first = run.chunks.order_by("lo")[0]
@@ -71,7 +70,9 @@ def _half_done_run(customers: int = 25) -> JobRun:
 
 def _resumes(run: JobRun) -> list[tuple[Any, str]]:
     """The run's resume rows (running → running): who, and the note."""
-    events = JobRunEvent.objects.filter(run=run, from_status=S.RUNNING, to_status=S.RUNNING)
+    events = JobRunEvent.objects.filter(
+        run=run, from_status=JobRun.Status.RUNNING, to_status=JobRun.Status.RUNNING
+    )
     return list(events.values_list("actor", "note"))
 
 
@@ -85,18 +86,22 @@ def test_conv_5_a_chunked_run_silent_longer_than_the_chunk_threshold_is_stalled(
     assert not job_run_is_stalled(run)  # a chunk just finished
     assert not job_run_is_stalled(_silent_for(run, CHUNK_STALE - timedelta(seconds=5)))
     assert job_run_is_stalled(_silent_for(run, CHUNK_STALE + timedelta(seconds=5)))
-    assert JobRun.objects.get(pk=run.pk).status == S.RUNNING  # derived: nothing was written
+    assert (
+        JobRun.objects.get(pk=run.pk).status == JobRun.Status.RUNNING
+    )  # derived: nothing was written
 
 
 def test_conv_5_a_whole_run_is_stalled_only_after_the_longer_threshold() -> None:
     run = JobRun.objects.create(job="probe_whole", period="2026-10-01")
-    assert job_run_set_status(run, S.RUNNING)
+    assert job_run_set_status(run, JobRun.Status.RUNNING)
     # a whole job reports nothing until it ends: 5 minutes of silence is normal
     assert not job_run_is_stalled(_silent_for(run, CHUNK_STALE + timedelta(minutes=1)))
     assert job_run_is_stalled(_silent_for(run, WHOLE_STALE + timedelta(minutes=1)))
 
 
-@pytest.mark.parametrize("status", [S.PENDING, S.SUCCEEDED, S.FAILED])
+@pytest.mark.parametrize(
+    "status", [JobRun.Status.PENDING, JobRun.Status.SUCCEEDED, JobRun.Status.FAILED]
+)
 def test_conv_5_only_a_running_run_can_be_stalled(status: str) -> None:
     old = clock.now() - timedelta(days=2)
     run = JobRun.objects.create(
@@ -112,7 +117,7 @@ def test_conv_5_the_list_and_the_detail_show_a_stalled_run_with_a_way_to_resume_
     alive = JobRun.objects.create(
         job="probe_ledger",
         period="2026-10",
-        status=S.RUNNING,
+        status=JobRun.Status.RUNNING,
         started_at=clock.now(),
         heartbeat_at=clock.now(),
     )
@@ -169,7 +174,7 @@ def test_conv_5_the_sweeper_resumes_a_chunked_run_after_minutes_not_an_hour(
     with django_capture_on_commit_callbacks(execute=True):
         assert job_runs_sweep()["resumed"] == 1
     run.refresh_from_db()
-    assert run.status == S.SUCCEEDED
+    assert run.status == JobRun.Status.SUCCEEDED
     assert len(ledger("2026-09")) == 25
     assert set(run.chunks.values_list("attempts", flat=True)) == {1}  # nothing done twice
     ((actor, note),) = _resumes(run)
@@ -180,10 +185,10 @@ def test_conv_5_the_sweeper_resumes_a_chunked_run_after_minutes_not_an_hour(
 
 def test_conv_5_the_sweeper_leaves_a_whole_run_alone_until_the_longer_threshold() -> None:
     run = JobRun.objects.create(job="probe_whole", period="2026-10-01")
-    assert job_run_set_status(run, S.RUNNING)
+    assert job_run_set_status(run, JobRun.Status.RUNNING)
     _silent_for(run, CHUNK_STALE + timedelta(minutes=10))
     assert job_runs_sweep() == {"resumed": 0, "interrupted": 0, "never_started": 0}
-    assert JobRun.objects.get(pk=run.pk).status == S.RUNNING
+    assert JobRun.objects.get(pk=run.pk).status == JobRun.Status.RUNNING
 
 
 def test_conv_5_two_resumes_of_the_same_silence_send_the_chunks_once(
@@ -202,13 +207,15 @@ def test_conv_5_a_run_that_died_before_its_chunks_were_planned_is_planned_on_res
 ) -> None:
     make_customers(15)
     run = JobRun.objects.create(job="probe_ledger", period="2026-09")
-    assert job_run_set_status(run, S.RUNNING)  # claimed, then the worker died: no chunk rows
+    assert job_run_set_status(
+        run, JobRun.Status.RUNNING
+    )  # claimed, then the worker died: no chunk rows
     _silent_for(run, CHUNK_STALE + timedelta(minutes=1))
     with django_capture_on_commit_callbacks(execute=True):
         assert job_runs_sweep()["resumed"] == 1
     run.refresh_from_db()
     # not "succeeded with 0 chunks": the chunks were planned and done
-    assert (run.status, run.counts["customers"]) == (S.SUCCEEDED, 15)
+    assert (run.status, run.counts["customers"]) == (JobRun.Status.SUCCEEDED, 15)
     assert run.chunks_total == run.counts["chunks"] >= 2
     assert len(ledger("2026-09")) == 15
 
@@ -248,10 +255,12 @@ def test_conv_5_a_supervisor_resumes_a_stalled_run_once_and_the_history_says_who
     detail = reverse("core:job_run_detail", kwargs={"pk": run.pk})
     assert first["Location"] == second["Location"] == detail
     run.refresh_from_db()
-    assert run.status == S.SUCCEEDED
+    assert run.status == JobRun.Status.SUCCEEDED
     assert len(ledger("2026-09")) == 25
     assert set(run.chunks.values_list("attempts", flat=True)) == {1}
-    resumes = JobRunEvent.objects.filter(run=run, from_status=S.RUNNING, to_status=S.RUNNING)
+    resumes = JobRunEvent.objects.filter(
+        run=run, from_status=JobRun.Status.RUNNING, to_status=JobRun.Status.RUNNING
+    )
     (event,) = resumes  # once
     assert event.actor == supervisor
     assert before <= event.at <= clock.now()
@@ -274,7 +283,7 @@ def test_conv_5_resume_refuses_a_run_that_is_not_stalled(
         client.post(url)
     assert sent == []
     run.refresh_from_db()
-    assert (run.status, run.chunks_done, _resumes(run)) == (S.RUNNING, 1, [])
+    assert (run.status, run.chunks_done, _resumes(run)) == (JobRun.Status.RUNNING, 1, [])
     assert job_run_resume(run=run, actor=supervisor).action == "not_stalled"
 
 
@@ -294,7 +303,7 @@ def test_conv_5_resuming_a_stalled_whole_run_records_the_interruption_and_runs_i
     supervisor: Any, probe_faults: Path, django_capture_on_commit_callbacks: Any
 ) -> None:
     run = JobRun.objects.create(job="probe_whole", period="2026-10-01")
-    assert job_run_set_status(run, S.RUNNING)
+    assert job_run_set_status(run, JobRun.Status.RUNNING)
     _silent_for(run, WHOLE_STALE + timedelta(minutes=1))
     url = reverse("core:job_run_resume", kwargs={"pk": run.pk})
     client = _client(supervisor)
@@ -303,16 +312,16 @@ def test_conv_5_resuming_a_stalled_whole_run_records_the_interruption_and_runs_i
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url)
     run.refresh_from_db()
-    assert run.status == S.SUCCEEDED
+    assert run.status == JobRun.Status.SUCCEEDED
     assert job_probes.WHOLE_CALLS == ["2026-10-01"]  # run again once
     moves = list(run.events.values_list("from_status", "to_status", "actor"))
     assert moves == [
-        (S.PENDING, S.RUNNING, None),
-        (S.RUNNING, S.FAILED, supervisor.pk),
-        (S.FAILED, S.RUNNING, supervisor.pk),
-        (S.RUNNING, S.SUCCEEDED, None),
+        (JobRun.Status.PENDING, JobRun.Status.RUNNING, None),
+        (JobRun.Status.RUNNING, JobRun.Status.FAILED, supervisor.pk),
+        (JobRun.Status.FAILED, JobRun.Status.RUNNING, supervisor.pk),
+        (JobRun.Status.RUNNING, JobRun.Status.SUCCEEDED, None),
     ]
-    assert run.events.get(to_status=S.FAILED).note.endswith("resumed by hand.")
+    assert run.events.get(to_status=JobRun.Status.FAILED).note.endswith("resumed by hand.")
 
 
 def test_conv_5_the_command_resume_is_recorded_in_the_history_too(
@@ -320,7 +329,7 @@ def test_conv_5_the_command_resume_is_recorded_in_the_history_too(
 ) -> None:
     run = _half_done_run()
     outcome = run_now("probe_ledger", "2026-09", resume=True)
-    assert outcome.run.status == S.SUCCEEDED
+    assert outcome.run.status == JobRun.Status.SUCCEEDED
     ((actor, note),) = _resumes(run)
     total = run.chunks_total
     assert (actor, note) == (

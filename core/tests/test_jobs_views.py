@@ -14,7 +14,6 @@ from core.tests.job_probes import make_customers
 
 pytestmark = pytest.mark.django_db
 
-S = JobRun.Status
 DENIED = ("counter_clerk", "account_manager", "outsider")
 
 
@@ -42,30 +41,34 @@ def _urls(run: JobRun) -> list[tuple[str, str]]:
 def test_conv_5_the_jobs_pages_are_refused_to_other_roles(
     persona: str, personas: dict[str, Any], probe_faults: Path
 ) -> None:
-    run = JobRun.objects.create(job="probe_whole", period="2026-10-01", status=S.FAILED)
+    run = JobRun.objects.create(job="probe_whole", period="2026-10-01", status=JobRun.Status.FAILED)
     client = _client(personas[persona])
     for method, url in _urls(run):
         response = getattr(client, method)(url, {"job": "probe_whole", "period": "2026-10-02"})
         assert response.status_code == 403, (url, persona)
-    assert list(JobRun.objects.values_list("period", "status")) == [("2026-10-01", S.FAILED)]
+    assert list(JobRun.objects.values_list("period", "status")) == [
+        ("2026-10-01", JobRun.Status.FAILED)
+    ]
     assert probe_faults.exists()
     assert not list(probe_faults.iterdir())
 
 
 def test_conv_5_the_jobs_pages_send_anonymous_users_to_the_login() -> None:
-    run = JobRun.objects.create(job="probe_whole", period="2026-10-01", status=S.FAILED)
+    run = JobRun.objects.create(job="probe_whole", period="2026-10-01", status=JobRun.Status.FAILED)
     client = Client()
     for method, url in _urls(run):
         response = getattr(client, method)(url, {"job": "probe_whole", "period": "2026-10-02"})
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login"))
-    assert JobRun.objects.get().status == S.FAILED
+    assert JobRun.objects.get().status == JobRun.Status.FAILED
     assert JobRun.objects.count() == 1
 
 
 @pytest.mark.parametrize("persona", ["supervisor", "superuser"])
 def test_conv_5_supervisors_open_the_jobs_pages(persona: str, personas: dict[str, Any]) -> None:
-    run = JobRun.objects.create(job="probe_whole", period="2026-10-01", status=S.SUCCEEDED)
+    run = JobRun.objects.create(
+        job="probe_whole", period="2026-10-01", status=JobRun.Status.SUCCEEDED
+    )
     client = _client(personas[persona])
     for url in (
         reverse("core:job_runs"),
@@ -81,9 +84,15 @@ def test_conv_5_the_list_shows_runs_with_a_live_progress_bar_in_a_fixed_number_o
     supervisor: Any, django_assert_num_queries: Any
 ) -> None:
     for day in range(1, 31):
-        JobRun.objects.create(job="probe_whole", period=f"2026-09-{day:02d}", status=S.SUCCEEDED)
+        JobRun.objects.create(
+            job="probe_whole", period=f"2026-09-{day:02d}", status=JobRun.Status.SUCCEEDED
+        )
     running = JobRun.objects.create(
-        job="probe_ledger", period="2026-10", status=S.RUNNING, chunks_total=8, chunks_done=3
+        job="probe_ledger",
+        period="2026-10",
+        status=JobRun.Status.RUNNING,
+        chunks_total=8,
+        chunks_done=3,
     )
     client = _client(supervisor)
     client.get(reverse("core:job_runs"))  # warm the session
@@ -100,9 +109,11 @@ def test_conv_5_the_list_shows_runs_with_a_live_progress_bar_in_a_fixed_number_o
 
 
 def test_conv_5_the_list_filters_by_job_and_status(supervisor: Any) -> None:
-    JobRun.objects.create(job="probe_whole", period="2026-10-01", status=S.FAILED, error="boom")
-    JobRun.objects.create(job="probe_whole", period="2026-10-02", status=S.SUCCEEDED)
-    JobRun.objects.create(job="probe_ledger", period="2026-10", status=S.FAILED)
+    JobRun.objects.create(
+        job="probe_whole", period="2026-10-01", status=JobRun.Status.FAILED, error="boom"
+    )
+    JobRun.objects.create(job="probe_whole", period="2026-10-02", status=JobRun.Status.SUCCEEDED)
+    JobRun.objects.create(job="probe_ledger", period="2026-10", status=JobRun.Status.FAILED)
     client = _client(supervisor)
     page = client.get(reverse("core:job_runs"), {"job": "probe_whole", "status": "failed"})
     runs = list(page.context["page"].object_list)
@@ -112,7 +123,11 @@ def test_conv_5_the_list_filters_by_job_and_status(supervisor: Any) -> None:
 
 def test_conv_5_the_progress_json_follows_the_run(supervisor: Any) -> None:
     run = JobRun.objects.create(
-        job="probe_ledger", period="2026-10", status=S.RUNNING, chunks_total=4, chunks_done=1
+        job="probe_ledger",
+        period="2026-10",
+        status=JobRun.Status.RUNNING,
+        chunks_total=4,
+        chunks_done=1,
     )
     client = _client(supervisor)
     data = client.get(reverse("core:job_run_progress", kwargs={"pk": run.pk})).json()
@@ -123,7 +138,7 @@ def test_conv_5_the_progress_json_follows_the_run(supervisor: Any) -> None:
         "percent": 25,
         "finished": False,
     }
-    JobRun.objects.filter(pk=run.pk).update(status=S.SUCCEEDED, chunks_done=4)
+    JobRun.objects.filter(pk=run.pk).update(status=JobRun.Status.SUCCEEDED, chunks_done=4)
     response = client.get(reverse("core:job_run_progress", kwargs={"pk": run.pk}))
     assert response.json()["finished"] is True
     assert response.json()["percent"] == 100
@@ -143,7 +158,7 @@ def test_conv_5_run_now_runs_the_job_and_shows_its_result(
     assert response.status_code == 302
     assert response["Location"] == reverse("core:job_run_detail", kwargs={"pk": run.pk})
     assert (run.status, run.trigger, run.triggered_by, run.counts) == (
-        S.SUCCEEDED,
+        JobRun.Status.SUCCEEDED,
         "page",
         supervisor,
         {"customers": 3},
@@ -196,7 +211,7 @@ def test_conv_5_a_supervisor_sees_a_failed_run_and_runs_it_again(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("core:job_run_start"), {"job": "probe_whole", "period": "2026-10-01"})
     run = JobRun.objects.get()
-    assert run.status == S.FAILED
+    assert run.status == JobRun.Status.FAILED
 
     listing = client.get(reverse("core:job_runs"), {"status": "failed"}).content.decode()
     assert "the probe was told to fail" in listing
@@ -205,31 +220,33 @@ def test_conv_5_a_supervisor_sees_a_failed_run_and_runs_it_again(
     assert again_url in detail
     confirm = client.get(again_url)  # the confirmation step
     assert confirm.status_code == 200
-    assert JobRun.objects.get().status == S.FAILED  # a GET changes nothing
+    assert JobRun.objects.get().status == JobRun.Status.FAILED  # a GET changes nothing
 
     (probe_faults / "fail-2026-10-01-all").unlink()  # the cause is fixed
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(again_url)
     assert response["Location"] == reverse("core:job_run_detail", kwargs={"pk": run.pk})
     run.refresh_from_db()
-    assert (run.status, run.attempts, run.error) == (S.SUCCEEDED, 2, "")
+    assert (run.status, run.attempts, run.error) == (JobRun.Status.SUCCEEDED, 2, "")
     assert list(run.events.values_list("to_status", "actor")) == [
-        (S.RUNNING, supervisor.pk),
-        (S.FAILED, None),
-        (S.RUNNING, supervisor.pk),
-        (S.SUCCEEDED, None),
+        (JobRun.Status.RUNNING, supervisor.pk),
+        (JobRun.Status.FAILED, None),
+        (JobRun.Status.RUNNING, supervisor.pk),
+        (JobRun.Status.SUCCEEDED, None),
     ]
 
 
 def test_conv_5_only_a_failed_run_can_be_run_again(
     supervisor: Any, probe_faults: Path, django_capture_on_commit_callbacks: Any
 ) -> None:
-    run = JobRun.objects.create(job="probe_whole", period="2026-10-01", status=S.SUCCEEDED)
+    run = JobRun.objects.create(
+        job="probe_whole", period="2026-10-01", status=JobRun.Status.SUCCEEDED
+    )
     with django_capture_on_commit_callbacks(execute=True):
         response = _client(supervisor).post(reverse("core:job_run_again", kwargs={"pk": run.pk}))
     assert response.status_code == 302
     run.refresh_from_db()
-    assert (run.status, run.attempts) == (S.SUCCEEDED, 0)
+    assert (run.status, run.attempts) == (JobRun.Status.SUCCEEDED, 0)
     assert not run.events.exists()
 
 
@@ -239,7 +256,7 @@ def test_conv_5_the_supervisor_workspace_links_to_the_jobs_page(supervisor: Any)
 
 
 def test_conv_5_supervisors_see_job_runs_read_only_in_the_admin(supervisor: Any) -> None:
-    run = JobRun.objects.create(job="probe_whole", period="2026-10-01", status=S.FAILED)
+    run = JobRun.objects.create(job="probe_whole", period="2026-10-01", status=JobRun.Status.FAILED)
     client = _client(supervisor)
     assert client.get(reverse("admin:core_jobrun_changelist")).status_code == 200
     change = client.get(reverse("admin:core_jobrun_change", args=[run.pk]))
@@ -247,4 +264,4 @@ def test_conv_5_supervisors_see_job_runs_read_only_in_the_admin(supervisor: Any)
     assert change.context["has_change_permission"] is False
     assert client.get(reverse("admin:core_jobrun_add")).status_code == 403
     assert client.post(reverse("admin:core_jobrun_delete", args=[run.pk])).status_code == 403
-    assert JobRun.objects.filter(pk=run.pk, status=S.FAILED).exists()
+    assert JobRun.objects.filter(pk=run.pk, status=JobRun.Status.FAILED).exists()

@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy as _
 
 from core.validators import normalise_msisdn
 from membership.models import Brand, Customer, Status, SuspensionReason
-from membership.services.customers import STATUS_TRANSITIONS
 
 
 class CustomerStatusForm(forms.Form):
@@ -32,7 +31,7 @@ class CustomerStatusForm(forms.Form):
 
     def __init__(self, *args: Any, customer: Customer, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        allowed = STATUS_TRANSITIONS[customer.status]
+        allowed = Customer.TRANSITIONS[customer.status]
         self.fields["status"].choices = [  # type: ignore[attr-defined]
             (value, label) for value, label in Status.choices if value in allowed
         ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -33,6 +35,15 @@ class SuspensionReason(models.TextChoices):  # CUST-4
 
 class Customer(models.Model):
     """CUST-1: one subscription line, identified by its MSISDN."""
+
+    # CUST-4: which status may follow which (membership.services.customers.
+    # customer_set_status moves it). A cancelled line stays cancelled.
+    TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {
+        Status.ACTIVE: frozenset({Status.SUSPENDED, Status.PRE_CANCEL, Status.CANCELLED}),
+        Status.SUSPENDED: frozenset({Status.ACTIVE, Status.PRE_CANCEL, Status.CANCELLED}),
+        Status.PRE_CANCEL: frozenset({Status.ACTIVE, Status.CANCELLED}),
+        Status.CANCELLED: frozenset(),
+    }
 
     msisdn = models.CharField(
         _("phone number"), max_length=11, unique=True, validators=[validate_msisdn]

@@ -7,6 +7,7 @@ declares the shape and the allowed status transitions.
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -15,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import clock
+from core.models import RunBase, RunEventBase
 
 
 class ImportFeed(models.TextChoices):  # the names of membership.services.imports.FEEDS
@@ -29,8 +31,8 @@ def import_upload_to(instance: Any, filename: str) -> str:
     return clock.now().strftime(f"imports/%Y/%m/{uuid.uuid4().hex}.csv")
 
 
-class ImportRun(models.Model):
-    """One uploaded feed file and what its import did."""
+class ImportRun(RunBase):
+    """One uploaded feed file and what its import did (the run base: core.models.RunBase)."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -50,6 +52,8 @@ class ImportRun(models.Model):
         Status.FAILED: frozenset(),
     }
     FINISHED: ClassVar[frozenset[str]] = frozenset({Status.SUCCEEDED, Status.FAILED, Status.ERROR})
+    # Stuck once silent too long: its worker or its task is gone (import_run_is_stale).
+    STALLS: ClassVar[frozenset[str]] = frozenset({Status.QUEUED, Status.RUNNING})
 
     feed = models.CharField(_("feed"), max_length=16, choices=ImportFeed.choices)
     file = models.FileField(
@@ -77,11 +81,7 @@ class ImportRun(models.Model):
         verbose_name=_("uploaded by"),
     )
     created_at = models.DateTimeField(_("uploaded"), default=timezone.now)
-    started_at = models.DateTimeField(_("started"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
-    attempts = models.PositiveIntegerField(_("attempts"), default=0)
     bytes_read = models.PositiveBigIntegerField(_("bytes read"), default=0)
-    counts = models.JSONField(_("counts"), default=dict, blank=True)
     error_count = models.PositiveIntegerField(_("bad rows"), default=0)
     errors = models.JSONField(
         _("first bad rows"),
@@ -89,7 +89,6 @@ class ImportRun(models.Model):
         blank=True,
         help_text=_("The first 200 bad rows, as {line, message}."),
     )
-    error = models.TextField(_("error"), blank=True)
     # The dry run whose checked file this run imports ("Import this file", D-IMPORT-6).
     checked_by = models.ForeignKey(
         "self",
@@ -107,10 +106,6 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.feed} {self.original_name} ({self.status})"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in self.FINISHED
 
     @property
     def percent(self) -> int:
@@ -131,23 +126,18 @@ class ImportRun(models.Model):
         """The contract's one-line summary (as the command prints it)."""
         return f"created {self.counts.get('created', 0)}, updated {self.counts.get('updated', 0)}"
 
+    def move_values(self, to: str, now: datetime) -> dict[str, Any]:
+        """A start, or a run sent again, reads the file from its first byte."""
+        return {"bytes_read": 0} if to in (self.Status.RUNNING, self.Status.QUEUED) else {}
 
-class ImportRunEvent(models.Model):
+
+class ImportRunEvent(RunEventBase):
     """The history of an import run: one row per status move, with who and why."""
 
     run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="events")
     from_status = models.CharField(max_length=10, choices=ImportRun.Status.choices)
     to_status = models.CharField(max_length=10, choices=ImportRun.Status.choices)
-    at = models.DateTimeField(default=timezone.now)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    note = models.TextField(blank=True)
 
-    class Meta:
+    class Meta(RunEventBase.Meta):
         verbose_name = _("feed import event")
         verbose_name_plural = _("feed import events")
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.run_id}: {self.from_status} → {self.to_status}"

@@ -12,17 +12,10 @@ from django.utils.translation import gettext as _
 from core import clock
 from core.actors import recorded_actor
 from core.errors import DomainError
+from core.states import state_check, state_move
 from membership.models import Customer, GrantSource, Status, StatusChange, SuspensionReason
 from membership.services.grants import grants_end_for_customer
 from membership.signals import customer_left_gotone, customer_status_changed
-
-# CUST-4: which status may follow which. A cancelled line stays cancelled.
-STATUS_TRANSITIONS: dict[str, frozenset[str]] = {
-    Status.ACTIVE: frozenset({Status.SUSPENDED, Status.PRE_CANCEL, Status.CANCELLED}),
-    Status.SUSPENDED: frozenset({Status.ACTIVE, Status.PRE_CANCEL, Status.CANCELLED}),
-    Status.PRE_CANCEL: frozenset({Status.ACTIVE, Status.CANCELLED}),
-    Status.CANCELLED: frozenset(),
-}
 
 
 @transaction.atomic
@@ -36,7 +29,8 @@ def customer_set_status(
     at: datetime | None = None,
     reason_unknown: bool = False,
 ) -> StatusChange:
-    """CUST-4: move ``customer`` to ``status``, recorded with time, reason and actor.
+    """CUST-4: move ``customer`` to ``status`` (Customer.TRANSITIONS), recorded with time,
+    reason and actor (core.states.state_move, on the row locked here).
 
     A suspension needs a reason (SuspensionReason), unless the caller only knows that the
     line is suspended (``reason_unknown``: the billing feed, D-IMPORT-2). Cancellation ends every grant from the
@@ -50,27 +44,35 @@ def customer_set_status(
         raise DomainError(
             _("The line is already %(status)s.") % {"status": customer.get_status_display()}
         )
-    if status not in STATUS_TRANSITIONS[customer.status]:
-        raise DomainError(
-            _("A %(current)s line cannot become %(target)s.")
-            % {"current": customer.get_status_display(), "target": Status(status).label}
-        )
+    refusal = _("A %(current)s line cannot become %(target)s.") % {
+        "current": customer.get_status_display(),
+        "target": Status(status).label,
+    }
+    state_check(customer, status, refusal=refusal, code="invalid")
     if status == Status.SUSPENDED and reason not in SuspensionReason.values and not reason_unknown:
         raise DomainError(_("A suspension needs a reason."))
     at = at or clock.now()
     actor = recorded_actor(actor)
-    change = StatusChange.objects.create(
-        customer=customer,
-        from_status=customer.status,
-        to_status=status,
-        reason=reason if status == Status.SUSPENDED else "",
-        note=note,
-        changed_at=at,
-        actor=actor,
+    origin = customer.status
+    suspension = reason if status == Status.SUSPENDED else ""
+    # A save, not an UPDATE: the line's own history (django-simple-history) records it.
+    change = state_move(
+        customer,
+        status,
+        values={"suspension_reason": suspension},
+        locked=True,
+        refusal=refusal,
+        code="invalid",
+        history=lambda: StatusChange.objects.create(
+            customer=customer,
+            from_status=origin,
+            to_status=status,
+            reason=suspension,
+            note=note,
+            changed_at=at,
+            actor=actor,
+        ),
     )
-    customer.status = status
-    customer.suspension_reason = reason if status == Status.SUSPENDED else ""
-    customer.save(update_fields=["status", "suspension_reason", "updated_at"])
     if status == Status.CANCELLED:  # TIER-9
         day = timezone.localdate(at)
         grants_end_for_customer(

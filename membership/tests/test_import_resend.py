@@ -15,10 +15,10 @@ from membership.tasks import run_import
 
 pytestmark = pytest.mark.django_db
 
-R = ImportRun.Status
 
-
-def make_run(*, status: str = R.QUEUED, age: timedelta, supervisor: Any) -> ImportRun:
+def make_run(
+    *, status: str = ImportRun.Status.QUEUED, age: timedelta, supervisor: Any
+) -> ImportRun:
     run = ImportRun.objects.create(
         feed="bills", file="imports/x.csv", original_name="x.csv", size=1, created_by=supervisor
     )
@@ -29,8 +29,12 @@ def make_run(*, status: str = R.QUEUED, age: timedelta, supervisor: Any) -> Impo
 def test_a_run_queued_longer_than_the_wait_is_sent_again(supervisor: Any) -> None:
     old = make_run(age=RESEND_QUEUED_AFTER + timedelta(minutes=1), supervisor=supervisor)
     make_run(age=timedelta(minutes=1), supervisor=supervisor)  # its task may still come
-    make_run(status=R.RUNNING, age=timedelta(hours=2), supervisor=supervisor)  # taken
-    make_run(status=R.ERROR, age=timedelta(hours=2), supervisor=supervisor)  # a human's call
+    make_run(
+        status=ImportRun.Status.RUNNING, age=timedelta(hours=2), supervisor=supervisor
+    )  # taken
+    make_run(
+        status=ImportRun.Status.ERROR, age=timedelta(hours=2), supervisor=supervisor
+    )  # a human's call
 
     with mock.patch.object(run_import, "delay") as delay:
         assert import_runs_resend() == {"waiting": 1, "sent": 1}
@@ -41,7 +45,10 @@ def test_a_run_queued_longer_than_the_wait_is_sent_again(supervisor: Any) -> Non
 def test_a_run_queued_again_recently_waits_from_its_new_queueing(supervisor: Any) -> None:
     run = make_run(age=timedelta(hours=3), supervisor=supervisor)  # uploaded long ago …
     ImportRunEvent.objects.create(  # … and sent to run again a minute ago
-        run=run, from_status=R.ERROR, to_status=R.QUEUED, at=timezone.now() - timedelta(minutes=1)
+        run=run,
+        from_status=ImportRun.Status.ERROR,
+        to_status=ImportRun.Status.QUEUED,
+        at=timezone.now() - timedelta(minutes=1),
     )
 
     with mock.patch.object(run_import, "delay") as delay:

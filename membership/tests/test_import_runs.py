@@ -33,7 +33,6 @@ from membership.services.imports import runs as runs_module
 from membership.tasks import run_import
 from tests.factories import CustomerFactory
 
-R = ImportRun.Status
 UPLOAD = reverse("membership:import_upload")
 HEADER = "msisdn,month,total\n"
 GOOD = HEADER + "13900000001,2025-01,128.50\n13900000002,2025-01,66.00\n"
@@ -119,7 +118,7 @@ def test_cust_9_an_upload_runs_in_process_and_its_page_shows_the_summary(
     assert response.status_code == 302
     assert response["Location"] == detail(run)
     assert (run.status, run.feed, run.original_name, run.dry_run) == (
-        R.SUCCEEDED,
+        ImportRun.Status.SUCCEEDED,
         "bills",
         "bills.csv",
         False,
@@ -151,14 +150,14 @@ def test_cust_9_the_upload_sends_the_task_only_when_it_commits(
         run = queued_run(GOOD, supervisor)
 
     run.refresh_from_db()
-    assert (run.status, Bill.objects.count(), len(callbacks)) == (R.QUEUED, 0, 1)
+    assert (run.status, Bill.objects.count(), len(callbacks)) == (ImportRun.Status.QUEUED, 0, 1)
     assert len(stored_files(media)) == 1
     assert stored_files(media)[0].read_text() == GOOD
 
     callbacks[0]()  # the commit: the task runs (in-process, no broker in the tests)
 
     run.refresh_from_db()
-    assert run.status == R.SUCCEEDED
+    assert run.status == ImportRun.Status.SUCCEEDED
     assert Bill.objects.count() == 2
 
 
@@ -171,7 +170,7 @@ def test_cust_9_a_file_with_bad_rows_fails_the_run_with_every_bad_line_and_impor
     run = on_commit(lambda: queued_run(content, supervisor))
 
     run.refresh_from_db()
-    assert run.status == R.FAILED
+    assert run.status == ImportRun.Status.FAILED
     assert run.error_count == 230
     assert len(run.errors) == 200
     assert run.hidden_errors == 30
@@ -193,7 +192,7 @@ def test_cust_9_a_dry_run_counts_and_writes_nothing(
     run = on_commit(lambda: queued_run(GOOD, supervisor, dry_run=True))
 
     run.refresh_from_db()
-    assert (run.status, run.dry_run) == (R.SUCCEEDED, True)
+    assert (run.status, run.dry_run) == (ImportRun.Status.SUCCEEDED, True)
     assert run.counts == {"rows": 2, "created": 2, "updated": 0}
     assert Bill.objects.count() == 0
     page = client_for(supervisor).get(detail(run)).content.decode()
@@ -217,7 +216,7 @@ def test_a_run_that_crashes_is_an_error_keeps_its_file_and_imports_nothing(
     run = on_commit(lambda: queued_run(GOOD, supervisor))
 
     run.refresh_from_db()
-    assert (run.status, run.error) == (R.ERROR, "RuntimeError: disk on fire")
+    assert (run.status, run.error) == (ImportRun.Status.ERROR, "RuntimeError: disk on fire")
     assert run.file
     assert len(stored_files(media)) == 1
     assert Bill.objects.count() == 0
@@ -234,7 +233,7 @@ def test_a_duplicate_delivery_of_the_task_does_nothing(
 
     outcome = run_import.apply(args=(run.pk,)).get()
 
-    assert outcome == {"run": run.pk, "action": "skipped", "status": R.SUCCEEDED}
+    assert outcome == {"run": run.pk, "action": "skipped", "status": ImportRun.Status.SUCCEEDED}
     assert ImportRunEvent.objects.filter(run=run).count() == 2  # queued→running→succeeded
     assert import_run_execute(run_id=999999) == {"run": 999999, "action": "missing"}
 
@@ -270,7 +269,11 @@ def test_feed_import_without_progress_reads_the_same(customers: None, tmp_path: 
 
 def test_the_progress_json_reports_bytes_read_size_and_status(supervisor: Any) -> None:
     run = ImportRun.objects.create(
-        feed="bills", original_name="b.csv", size=2048, bytes_read=512, status=R.RUNNING
+        feed="bills",
+        original_name="b.csv",
+        size=2048,
+        bytes_read=512,
+        status=ImportRun.Status.RUNNING,
     )
     client = client_for(supervisor)
 
@@ -296,7 +299,7 @@ def test_the_progress_json_reports_bytes_read_size_and_status(supervisor: Any) -
     ImportRun.objects.filter(pk=run.pk).update(bytes_read=2048)
     assert client.get(progress(run)).json()["text"] == "File read; checking and writing…"
 
-    ImportRun.objects.filter(pk=run.pk).update(status=R.FAILED, error_count=3)
+    ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.FAILED, error_count=3)
     data = client.get(progress(run)).json()
     assert (data["status"], data["percent"], data["finished"], data["badge"]) == (
         "failed",
@@ -309,7 +312,11 @@ def test_the_progress_json_reports_bytes_read_size_and_status(supervisor: Any) -
 
 def test_the_upload_page_lists_a_running_run_with_its_live_progress_bar(supervisor: Any) -> None:
     run = ImportRun.objects.create(
-        feed="usage", original_name="u.csv", size=100, status=R.QUEUED, created_by=supervisor
+        feed="usage",
+        original_name="u.csv",
+        size=100,
+        status=ImportRun.Status.QUEUED,
+        created_by=supervisor,
     )
 
     page = client_for(supervisor).get(UPLOAD).content.decode()
@@ -324,7 +331,7 @@ def test_the_upload_page_lists_a_running_run_with_its_live_progress_bar(supervis
 
 def stuck(run: ImportRun, *, minutes: int = 120) -> ImportRun:
     """The run as a worker that died mid-import leaves it: running, started long ago."""
-    import_run_set_status(run, R.RUNNING, note="started")
+    import_run_set_status(run, ImportRun.Status.RUNNING, note="started")
     ImportRun.objects.filter(pk=run.pk).update(
         started_at=timezone.now() - timedelta(minutes=minutes), bytes_read=10
     )
@@ -346,14 +353,17 @@ def test_conv_5_a_stuck_run_runs_again_after_confirmation_with_the_same_result(
     assert confirm.status_code == 200
     assert b"Run the import again?" in confirm.content
     run.refresh_from_db()
-    assert (run.status, Bill.objects.count()) == (R.RUNNING, 0)  # the GET changed nothing
+    assert (run.status, Bill.objects.count()) == (
+        ImportRun.Status.RUNNING,
+        0,
+    )  # the GET changed nothing
 
     response = on_commit(lambda: client.post(again(run)))
 
     assert response.status_code == 302
     assert response["Location"] == detail(run)
     run.refresh_from_db()
-    assert run.status == R.SUCCEEDED
+    assert run.status == ImportRun.Status.SUCCEEDED
     assert run.counts == {"rows": 2, "created": 2, "updated": 0}
     assert run.attempts == 2
     assert run.created_by == supervisor  # still the uploader's import
@@ -382,7 +392,7 @@ def test_conv_5_a_run_whose_worker_died_after_committing_comes_out_the_same(
     on_commit(lambda: client_for(supervisor).post(again(run)))
 
     run.refresh_from_db()
-    assert run.status == R.SUCCEEDED
+    assert run.status == ImportRun.Status.SUCCEEDED
     assert run.counts == {"rows": 2, "created": 0, "updated": 2}
     assert bills() == before
 
@@ -397,12 +407,12 @@ def test_conv_5_a_crashed_run_runs_again(
         patch.setattr(runs_module, "feed_import", lambda **kwargs: 1 / 0)
         run = on_commit(lambda: queued_run(GOOD, supervisor))
     run.refresh_from_db()
-    assert run.status == R.ERROR
+    assert run.status == ImportRun.Status.ERROR
 
     on_commit(lambda: client_for(supervisor).post(again(run)))
 
     run.refresh_from_db()
-    assert (run.status, run.error, run.attempts) == (R.SUCCEEDED, "", 2)
+    assert (run.status, run.error, run.attempts) == (ImportRun.Status.SUCCEEDED, "", 2)
     assert Bill.objects.count() == 2
 
 
@@ -418,7 +428,7 @@ def test_conv_5_a_running_run_that_is_not_stale_does_not_run_again(
         assert response["Location"] == detail(run)
 
     run.refresh_from_db()
-    assert (run.status, run.attempts, Bill.objects.count()) == (R.RUNNING, 1, 0)
+    assert (run.status, run.attempts, Bill.objects.count()) == (ImportRun.Status.RUNNING, 1, 0)
     page = client.get(detail(run)).content.decode()
     assert "This import is still in progress; it can run again once it looks stuck." in page
 
@@ -432,7 +442,7 @@ def test_conv_5_a_run_with_bad_rows_does_not_run_again(
     response = on_commit(lambda: client.post(again(run), follow=True))
 
     run.refresh_from_db()
-    assert (run.status, run.attempts) == (R.FAILED, 1)
+    assert (run.status, run.attempts) == (ImportRun.Status.FAILED, 1)
     assert "upload a corrected file" in response.content.decode()
 
 
@@ -445,7 +455,7 @@ def test_conv_5_a_queued_run_whose_task_was_lost_is_sent_again(
     on_commit(lambda: client_for(supervisor).post(again(run)))
 
     run.refresh_from_db()
-    assert (run.status, Bill.objects.count()) == (R.SUCCEEDED, 2)
+    assert (run.status, Bill.objects.count()) == (ImportRun.Status.SUCCEEDED, 2)
 
 
 @pytest.mark.parametrize("persona", ["counter_clerk", "account_manager", "outsider"])
@@ -458,7 +468,7 @@ def test_only_supervisors_run_an_import_again(
 
     assert response.status_code == 403
     run.refresh_from_db()
-    assert (run.status, Bill.objects.count()) == (R.RUNNING, 0)
+    assert (run.status, Bill.objects.count()) == (ImportRun.Status.RUNNING, 0)
 
 
 # --- The list ------------------------------------------------------------------------------------
@@ -473,7 +483,7 @@ def test_the_upload_page_lists_the_runs_newest_first_with_who_uploaded_25_a_page
             feed="bills",
             original_name=f"bills-{i:02d}.csv",
             size=10,
-            status=R.SUCCEEDED,
+            status=ImportRun.Status.SUCCEEDED,
             counts={"created": i, "updated": 0},
             created_by=clerk if i == 29 else supervisor,
             created_at=start + timedelta(minutes=i),
@@ -496,8 +506,8 @@ def test_the_upload_page_lists_the_runs_newest_first_with_who_uploaded_25_a_page
 
 REFUSED = [
     (origin, to)
-    for origin in R.values
-    for to in R.values
+    for origin in ImportRun.Status.values
+    for to in ImportRun.Status.values
     if to not in ImportRun.TRANSITIONS[origin]
 ]
 
@@ -516,18 +526,18 @@ def test_the_import_state_machine_refuses_the_moves_it_does_not_list(origin: str
 
 
 def test_the_finished_statuses_are_final_and_only_a_crash_runs_again() -> None:
-    assert ImportRun.TRANSITIONS[R.SUCCEEDED] == frozenset()
-    assert ImportRun.TRANSITIONS[R.FAILED] == frozenset()
-    assert ImportRun.TRANSITIONS[R.ERROR] == frozenset({R.QUEUED})
-    assert R.QUEUED in ImportRun.TRANSITIONS[R.RUNNING]
+    assert ImportRun.TRANSITIONS[ImportRun.Status.SUCCEEDED] == frozenset()
+    assert ImportRun.TRANSITIONS[ImportRun.Status.FAILED] == frozenset()
+    assert ImportRun.TRANSITIONS[ImportRun.Status.ERROR] == frozenset({ImportRun.Status.QUEUED})
+    assert ImportRun.Status.QUEUED in ImportRun.TRANSITIONS[ImportRun.Status.RUNNING]
 
 
 def test_a_move_loses_to_a_concurrent_one_and_says_so(supervisor: Any) -> None:
     run = ImportRun.objects.create(feed="bills", original_name="b.csv", size=1)
     seen_by_other = ImportRun.objects.get(pk=run.pk)
-    assert import_run_set_status(run, R.RUNNING, actor=supervisor)
+    assert import_run_set_status(run, ImportRun.Status.RUNNING, actor=supervisor)
 
-    assert import_run_set_status(seen_by_other, R.RUNNING) is False
+    assert import_run_set_status(seen_by_other, ImportRun.Status.RUNNING) is False
     assert run.events.count() == 1
 
 
@@ -570,7 +580,7 @@ def test_cust_9_another_connection_sees_the_progress_while_the_import_runs(
         observer.close()
 
     run.refresh_from_db()
-    assert run.status == R.SUCCEEDED
+    assert run.status == ImportRun.Status.SUCCEEDED
     assert Bill.objects.count() == 60
     assert len(seen) == 7  # every 10 rows, and at the end
     assert {(status, bills) for _read, status, bills in seen} == {("running", 0)}
@@ -592,7 +602,7 @@ def test_cust_9_a_passed_dry_run_imports_its_checked_file_once(
 ) -> None:
     checked = on_commit(lambda: queued_run(GOOD, supervisor, dry_run=True))
     checked.refresh_from_db()
-    assert checked.status == R.SUCCEEDED
+    assert checked.status == ImportRun.Status.SUCCEEDED
     assert len(stored_files(media)) == 1  # kept for "Import this file"
     client = client_for(supervisor)
     assert apply_url(checked) in client.get(detail(checked)).content.decode()
@@ -603,7 +613,11 @@ def test_cust_9_a_passed_dry_run_imports_its_checked_file_once(
 
     applied = ImportRun.objects.exclude(pk=checked.pk).get()
     assert response["Location"] == detail(applied)
-    assert (applied.status, applied.dry_run, applied.checked_by) == (R.SUCCEEDED, False, checked)
+    assert (applied.status, applied.dry_run, applied.checked_by) == (
+        ImportRun.Status.SUCCEEDED,
+        False,
+        checked,
+    )
     assert applied.created_by == supervisor
     assert bills() == [
         ("13900000001", date(2025, 1, 1), Decimal("128.50")),

@@ -1,4 +1,4 @@
-"""Life-cycle services (CUST-6, CUST-7, TIER-8, TIER-9) and CUST-8 masking."""
+"""Life-cycle services (CUST-4, CUST-6, CUST-7, TIER-8, TIER-9) and CUST-8 masking."""
 
 from __future__ import annotations
 
@@ -64,6 +64,42 @@ def snapshot(customer: Customer) -> dict[str, Any]:
     row: dict[str, Any] = dict(Customer.objects.filter(pk=customer.pk).values().get())
     row.pop("updated_at")
     return row
+
+
+# --- CUST-4 status -----------------------------------------------------------------------------
+
+
+def test_cust_4_a_status_change_is_kept_in_the_lines_own_history_too(clerk: Any) -> None:
+    customer = CustomerFactory.create()
+
+    change = customer_set_status(
+        customer=customer, status=Status.SUSPENDED, reason="arrears", actor=clerk
+    )
+
+    assert (change.from_status, change.to_status, change.reason, change.actor) == (
+        Status.ACTIVE,
+        Status.SUSPENDED,
+        "arrears",
+        clerk,
+    )
+    latest = customer.history.order_by("-history_id").first()
+    assert latest is not None
+    assert (latest.history_type, latest.status, latest.suspension_reason) == (
+        "~",
+        Status.SUSPENDED,
+        "arrears",
+    )
+
+
+def test_cust_4_a_move_the_line_may_not_make_is_refused_in_the_counters_words() -> None:
+    customer = CustomerFactory.create(status=Status.PRE_CANCEL)
+
+    with pytest.raises(DomainError) as refused:  # refused before the missing reason
+        customer_set_status(customer=customer, status=Status.SUSPENDED)
+
+    assert refused.value.message == "A Pending cancellation line cannot become Suspended."
+    assert Customer.objects.get(pk=customer.pk).status == Status.PRE_CANCEL
+    assert not StatusChange.objects.exists()
 
 
 # --- CUST-6 ownership transfer ---------------------------------------------------------------

@@ -35,14 +35,13 @@ from membership.services.imports import (
 )
 
 PAGE_SIZE = 25
-R = ImportRun.Status
 # The badge colours of templates/membership/partials/import_status.html, for the poll.
 BADGES: dict[str, str] = {
-    R.SUCCEEDED: "ok",
-    R.FAILED: "bad",
-    R.ERROR: "bad",
-    R.RUNNING: "warn",
-    R.QUEUED: "",
+    ImportRun.Status.SUCCEEDED: "ok",
+    ImportRun.Status.FAILED: "bad",
+    ImportRun.Status.ERROR: "bad",
+    ImportRun.Status.RUNNING: "warn",
+    ImportRun.Status.QUEUED: "",
 }
 
 
@@ -54,9 +53,9 @@ def import_run_for_user(user: Any, pk: int) -> ImportRun:
 
 def progress_text(run: ImportRun) -> str:
     """The line under a run's progress bar (the page and the progress JSON say the same)."""
-    if run.status == R.QUEUED:
+    if run.status == ImportRun.Status.QUEUED:
         return _("Waiting for a worker…")
-    if run.status == R.RUNNING and run.bytes_read >= run.size:
+    if run.status == ImportRun.Status.RUNNING and run.bytes_read >= run.size:
         return _("File read; checking and writing…")
     return _("%(read)s of %(size)s read") % {
         "read": filesizeformat(run.bytes_read),
@@ -66,7 +65,7 @@ def progress_text(run: ImportRun) -> str:
 
 def result_message(run: ImportRun) -> str:
     """What a succeeded run did, in the words of the upload page before runs existed."""
-    if run.status != R.SUCCEEDED:
+    if run.status != ImportRun.Status.SUCCEEDED:
         return ""
     counts = _("created %(created)s, updated %(updated)s") % {
         "created": run.counts.get("created", 0),

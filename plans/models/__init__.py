@@ -10,7 +10,6 @@ from plans.models.catalogue import (
 )
 from plans.models.subscriptions import (
     PENDING,
-    TRANSITIONS,
     Channel,
     FirstMonthOption,
     Subscription,
@@ -20,7 +19,6 @@ from plans.models.subscriptions import (
 
 __all__ = [
     "PENDING",
-    "TRANSITIONS",
     "Availability",
     "BundledService",
     "Channel",

@@ -3,17 +3,14 @@ requested → scheduled → effective → ended, or cancelled, with a history ro
 
 from __future__ import annotations
 
-from typing import Any
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from core import clock
-from core.actors import recorded_actor
-from core.errors import DomainError
 from membership.models import Customer
 from plans.models.catalogue import Availability, DesignatedStore, Plan
 
@@ -39,25 +36,30 @@ class SubscriptionStatus(models.TextChoices):
     CANCELLED = "cancelled", pgettext_lazy("order or request", "Cancelled")
 
 
-S = SubscriptionStatus
-# The state machine: which status may follow which. Ended and cancelled are final.
-TRANSITIONS: dict[str, frozenset[str]] = {
-    S.REQUESTED: frozenset({S.SCHEDULED, S.CANCELLED}),
-    S.SCHEDULED: frozenset({S.EFFECTIVE, S.CANCELLED}),
-    S.EFFECTIVE: frozenset({S.ENDED}),
-    S.ENDED: frozenset(),
-    S.CANCELLED: frozenset(),
-}
 # PLAN-6: an order not yet in force; a customer has at most one.
-PENDING: tuple[str, ...] = (S.REQUESTED, S.SCHEDULED)
+PENDING: tuple[str, ...] = (SubscriptionStatus.REQUESTED, SubscriptionStatus.SCHEDULED)
 
 
 class Subscription(models.Model):
     """A plan order and, once in force, the customer's subscription to the plan.
 
     ``effective_from`` is the first day the plan is in force, ``ended_on`` the last one.
-    For a new customer (PLAN-5) the first month's terms are recorded as ordered.
+    For a new customer (PLAN-5) the first month's terms are recorded as ordered. Moves go
+    through plans.services.orders.subscription_set_status.
     """
+
+    # The state machine: which status may follow which. Ended and cancelled are final.
+    TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {
+        SubscriptionStatus.REQUESTED: frozenset(
+            {SubscriptionStatus.SCHEDULED, SubscriptionStatus.CANCELLED}
+        ),
+        SubscriptionStatus.SCHEDULED: frozenset(
+            {SubscriptionStatus.EFFECTIVE, SubscriptionStatus.CANCELLED}
+        ),
+        SubscriptionStatus.EFFECTIVE: frozenset({SubscriptionStatus.ENDED}),
+        SubscriptionStatus.ENDED: frozenset(),
+        SubscriptionStatus.CANCELLED: frozenset(),
+    }
 
     customer = models.ForeignKey(
         Customer, on_delete=models.PROTECT, related_name="plan_subscriptions"
@@ -66,7 +68,10 @@ class Subscription(models.Model):
         Plan, on_delete=models.PROTECT, related_name="subscriptions", verbose_name=_("plan")
     )
     status = models.CharField(
-        _("status"), max_length=10, choices=SubscriptionStatus.choices, default=S.REQUESTED
+        _("status"),
+        max_length=10,
+        choices=SubscriptionStatus.choices,
+        default=SubscriptionStatus.REQUESTED,
     )
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
     ordered_on = models.DateField(_("ordered on"))
@@ -154,41 +159,6 @@ class Subscription(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.status in PENDING
-
-    def set_status(
-        self, status: str, *, actor: Any = None, note: str = "", ended_on: Any = None
-    ) -> SubscriptionEvent:
-        """Move to ``status`` if the state machine allows it, and record the move."""
-        if status not in TRANSITIONS.get(self.status, frozenset()):
-            raise DomainError(
-                gettext("An order that is %(from)s cannot become %(to)s.")
-                % {
-                    "from": SubscriptionStatus(self.status).label,
-                    "to": SubscriptionStatus(status).label
-                    if status in SubscriptionStatus.values
-                    else status,
-                },
-                code="illegal_transition",
-            )
-        if status == S.ENDED and ended_on is None:
-            raise DomainError(gettext("Ending a subscription needs its last day."))
-        previous = self.status
-        now = clock.now()
-        self.status = status
-        self.status_changed_at = now
-        fields = ["status", "status_changed_at"]
-        if status == S.ENDED:
-            self.ended_on = ended_on
-            fields.append("ended_on")
-        self.save(update_fields=fields)
-        return SubscriptionEvent.objects.create(
-            subscription=self,
-            from_status=previous,
-            to_status=status,
-            at=now,
-            actor=recorded_actor(actor),
-            note=note[:200],
-        )
 
 
 class SubscriptionEvent(models.Model):

@@ -10,6 +10,7 @@ from plans.services.orders import (
     subscription_end,
     subscription_make_effective,
     subscription_order,
+    subscription_set_status,
     subscriptions_end_for_line,
 )
 
@@ -23,5 +24,6 @@ __all__ = [
     "subscription_end",
     "subscription_make_effective",
     "subscription_order",
+    "subscription_set_status",
     "subscriptions_end_for_line",
 ]

@@ -13,7 +13,6 @@ from core import clock
 from plans.models import Subscription, SubscriptionEvent, SubscriptionStatus
 from plans.services.levels import plan_grant_create, plan_grants_end
 
-S = SubscriptionStatus
 # Due orders per transaction, by primary-key range.
 BATCH = 5000
 JOB = "plans_apply_changes"
@@ -64,26 +63,35 @@ def _switch_day(*, due_ids: tuple[int, int], day: date, counts: EffectiveCounts)
     """
     lo, hi = due_ids
     now = clock.now()
-    due = Subscription.objects.filter(status=S.SCHEDULED, effective_from=day, pk__gte=lo, pk__lt=hi)
+    due = Subscription.objects.filter(
+        status=SubscriptionStatus.SCHEDULED, effective_from=day, pk__gte=lo, pk__lt=hi
+    )
     end_token, start_token = uuid.uuid4(), uuid.uuid4()
     last_day = day - timedelta(days=1)
     ended = Subscription.objects.filter(
-        status=S.EFFECTIVE, customer_id__in=due.values("customer_id")
-    ).update(status=S.ENDED, ended_on=last_day, claim_token=end_token, status_changed_at=now)
-    started = due.update(status=S.EFFECTIVE, claim_token=start_token, status_changed_at=now)
+        status=SubscriptionStatus.EFFECTIVE, customer_id__in=due.values("customer_id")
+    ).update(
+        status=SubscriptionStatus.ENDED,
+        ended_on=last_day,
+        claim_token=end_token,
+        status_changed_at=now,
+    )
+    started = due.update(
+        status=SubscriptionStatus.EFFECTIVE, claim_token=start_token, status_changed_at=now
+    )
     if not started and not ended:
         return
     _record_moves(
         token=end_token,
-        from_status=S.EFFECTIVE,
-        to_status=S.ENDED,
+        from_status=SubscriptionStatus.EFFECTIVE,
+        to_status=SubscriptionStatus.ENDED,
         at=now,
         note=f"{JOB} {day.isoformat()}: replaced by the change due that day",
     )
     _record_moves(
         token=start_token,
-        from_status=S.SCHEDULED,
-        to_status=S.EFFECTIVE,
+        from_status=SubscriptionStatus.SCHEDULED,
+        to_status=SubscriptionStatus.EFFECTIVE,
         at=now,
         note=f"{JOB} {day.isoformat()}: in force",
     )
@@ -109,9 +117,9 @@ def plans_make_effective(*, on: date) -> dict[str, int]:
     replaces ends the day before. Chunked by pk range, one transaction per chunk; safe to
     run twice and to re-run after a run that died halfway (CONV-5)."""
     counts = EffectiveCounts()
-    bounds = Subscription.objects.filter(status=S.SCHEDULED, effective_from__lte=on).aggregate(
-        lo=Min("id"), hi=Max("id")
-    )
+    bounds = Subscription.objects.filter(
+        status=SubscriptionStatus.SCHEDULED, effective_from__lte=on
+    ).aggregate(lo=Min("id"), hi=Max("id"))
     if bounds["lo"] is None:
         return counts.as_dict()
     for lo in range(bounds["lo"], bounds["hi"] + 1, BATCH):
@@ -119,7 +127,10 @@ def plans_make_effective(*, on: date) -> dict[str, int]:
         with transaction.atomic():
             days = list(
                 Subscription.objects.filter(
-                    status=S.SCHEDULED, effective_from__lte=on, pk__gte=lo, pk__lt=lo + BATCH
+                    status=SubscriptionStatus.SCHEDULED,
+                    effective_from__lte=on,
+                    pk__gte=lo,
+                    pk__lt=lo + BATCH,
                 )
                 .order_by("effective_from")
                 .values_list("effective_from", flat=True)

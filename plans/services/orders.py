@@ -14,6 +14,7 @@ from core import clock
 from core.actors import recorded_actor
 from core.dates import add_months, month_start
 from core.errors import DomainError
+from core.states import state_check, state_move
 from membership.models import Customer, Status
 from plans.models import (
     Availability,
@@ -34,7 +35,6 @@ from plans.selectors import (
 )
 from plans.services.levels import plan_grant_create, plan_grants_end
 
-S = SubscriptionStatus
 CENT = Decimal("0.01")
 # The customer places these orders themselves, so they asked for the plan (PLAN-4).
 SELF_SERVICE_CHANNELS = frozenset({Channel.SMS, Channel.WEB})
@@ -138,6 +138,47 @@ def check_availability(
     return state
 
 
+def subscription_set_status(
+    *,
+    subscription: Subscription,
+    status: str,
+    actor: Any = None,
+    note: str = "",
+    ended_on: date | None = None,
+) -> SubscriptionEvent:
+    """Move ``subscription`` to ``status`` if its state machine allows it, with the history
+    row (core.states.state_move, conditional on the status read); ending needs the last
+    day in force."""
+    refusal = _("An order that is %(from)s cannot become %(to)s.") % {
+        "from": SubscriptionStatus(subscription.status).label,
+        "to": SubscriptionStatus(status).label if status in SubscriptionStatus.values else status,
+    }
+    state_check(subscription, status, refusal=refusal, code="illegal_transition")
+    if status == SubscriptionStatus.ENDED and ended_on is None:
+        raise DomainError(_("Ending a subscription needs its last day."))
+    origin = subscription.status
+    now = clock.now()
+    values: dict[str, Any] = {"status_changed_at": now}
+    if status == SubscriptionStatus.ENDED:
+        values["ended_on"] = ended_on
+    return state_move(
+        subscription,
+        status,
+        values=values,
+        refusal=refusal,
+        code="illegal_transition",
+        lost=_("The order changed meanwhile; look at it again."),
+        history=lambda: SubscriptionEvent.objects.create(
+            subscription=subscription,
+            from_status=origin,
+            to_status=status,
+            at=now,
+            actor=recorded_actor(actor),
+            note=note[:200],
+        ),
+    )
+
+
 def _record(subscription: Subscription, to_status: str, actor: Any, note: str) -> None:
     SubscriptionEvent.objects.create(
         subscription=subscription,
@@ -221,8 +262,9 @@ def subscription_order(
     effective_from = effective_date_for(new_customer=new_customer, today=today)
 
     if pending is not None:  # PLAN-6: the newer request replaces the pending one
-        pending.set_status(
-            S.CANCELLED,
+        subscription_set_status(
+            subscription=pending,
+            status=SubscriptionStatus.CANCELLED,
             actor=actor,
             note=f"PLAN-6: replaced by a newer request for {plan.name_zh}",
         )
@@ -230,7 +272,7 @@ def subscription_order(
     subscription = Subscription.objects.create(
         customer=customer,
         plan=plan,
-        status=S.REQUESTED,
+        status=SubscriptionStatus.REQUESTED,
         channel=channel,
         ordered_on=today,
         effective_from=effective_from,
@@ -246,9 +288,17 @@ def subscription_order(
         created_by=actor,
         status_changed_at=clock.now(),
     )
-    _record(subscription, S.REQUESTED, actor, f"{Channel(channel).label}: {plan.name_zh}")
-    subscription.set_status(
-        S.SCHEDULED, actor=actor, note=f"in force from {effective_from.isoformat()}"
+    _record(
+        subscription,
+        SubscriptionStatus.REQUESTED,
+        actor,
+        f"{Channel(channel).label}: {plan.name_zh}",
+    )
+    subscription_set_status(
+        subscription=subscription,
+        status=SubscriptionStatus.SCHEDULED,
+        actor=actor,
+        note=f"in force from {effective_from.isoformat()}",
     )
     if new_customer:  # PLAN-5: in force from today
         subscription_make_effective(subscription=subscription, actor=actor)
@@ -260,7 +310,7 @@ def subscription_make_effective(*, subscription: Subscription, actor: Any = None
     """Put one scheduled order in force: end the plan it replaces, grant the level it
     carries (PLAN-2 / TIER-5). The batch plans_make_effective does the same set-based."""
     subscription = Subscription.objects.select_for_update().get(pk=subscription.pk)
-    if subscription.status != S.SCHEDULED:
+    if subscription.status != SubscriptionStatus.SCHEDULED:
         raise DomainError(_("Only a scheduled order can take effect."), code="illegal_transition")
     current = current_subscription(subscription.customer)
     if current is not None:
@@ -270,7 +320,9 @@ def subscription_make_effective(*, subscription: Subscription, actor: Any = None
             actor=actor,
             reason=f"TIER-5: replaced by order #{subscription.pk}",
         )
-    subscription.set_status(S.EFFECTIVE, actor=actor, note="in force")
+    subscription_set_status(
+        subscription=subscription, status=SubscriptionStatus.EFFECTIVE, actor=actor, note="in force"
+    )
     plan_grant_create(subscription=subscription, actor=actor)
     return subscription
 
@@ -287,7 +339,12 @@ def subscription_cancel(
             % {"status": subscription.get_status_display().lower()},
             code="illegal_transition",
         )
-    subscription.set_status(S.CANCELLED, actor=actor, note=note or "cancelled")
+    subscription_set_status(
+        subscription=subscription,
+        status=SubscriptionStatus.CANCELLED,
+        actor=actor,
+        note=note or "cancelled",
+    )
     return subscription
 
 
@@ -301,7 +358,13 @@ def subscription_end(
     cancellation: bool = False,
 ) -> Subscription:
     """End a subscription in force after ``last_day`` and the level it carried (TIER-5)."""
-    subscription.set_status(S.ENDED, actor=actor, note=reason, ended_on=last_day)
+    subscription_set_status(
+        subscription=subscription,
+        status=SubscriptionStatus.ENDED,
+        actor=actor,
+        note=reason,
+        ended_on=last_day,
+    )
     plan_grants_end(
         subscription=subscription,
         last_day_in_force=last_day,
@@ -322,7 +385,9 @@ def subscriptions_end_for_line(
     moved = 0
     pending = pending_order(customer)
     if pending is not None:
-        pending.set_status(S.CANCELLED, actor=actor, note=reason)
+        subscription_set_status(
+            subscription=pending, status=SubscriptionStatus.CANCELLED, actor=actor, note=reason
+        )
         moved += 1
     current = current_subscription(customer)
     if current is not None:

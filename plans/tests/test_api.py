@@ -13,7 +13,6 @@ from plans.services import subscription_order
 from plans.tests.conftest import customer_in, plan
 
 pytestmark = pytest.mark.django_db
-S = SubscriptionStatus
 ALL = ("anonymous", "counter_clerk", "account_manager", "supervisor", "outsider", "superuser")
 WRITERS = ("counter_clerk", "supervisor", "superuser")
 READERS = ("counter_clerk", "account_manager", "supervisor", "superuser")
@@ -124,10 +123,10 @@ def test_order_cancel_action_permission_matrix_and_database(
     if persona in WRITERS:
         assert response.status_code == 200
         assert response.json()["status"] == "cancelled"
-        assert order.status == S.CANCELLED
+        assert order.status == SubscriptionStatus.CANCELLED
     else:
         assert response.status_code in (401, 403)
-        assert order.status == S.SCHEDULED
+        assert order.status == SubscriptionStatus.SCHEDULED
 
 
 def test_order_create_refused_by_a_rule_answers_400_with_the_reason(clerk: Any) -> None:

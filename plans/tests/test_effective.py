@@ -21,7 +21,6 @@ from plans.tasks import plans_make_effective_task
 from plans.tests.conftest import customer_in, plan
 from tests.db import reload_data_migration
 
-S = SubscriptionStatus
 ON_POSTGRES = "postgresql" in settings.DATABASES["default"]["ENGINE"]
 
 
@@ -43,9 +42,12 @@ def test_plan_6_due_changes_take_effect_and_end_the_plan_they_replace() -> None:
     first.refresh_from_db()
     second.refresh_from_db()
     future.refresh_from_db()
-    assert (first.status, first.ended_on) == (S.ENDED, date(2026, 3, 31))
-    assert (second.status, second.effective_from) == (S.EFFECTIVE, date(2026, 4, 1))
-    assert future.status == S.SCHEDULED
+    assert (first.status, first.ended_on) == (SubscriptionStatus.ENDED, date(2026, 3, 31))
+    assert (second.status, second.effective_from) == (
+        SubscriptionStatus.EFFECTIVE,
+        date(2026, 4, 1),
+    )
+    assert future.status == SubscriptionStatus.SCHEDULED
     moves = list(first.events.values_list("from_status", "to_status"))
     assert moves[-1] == ("effective", "ended")
     assert list(second.events.values_list("from_status", "to_status"))[-1] == (
@@ -82,8 +84,8 @@ def test_a_late_run_catches_up_on_changes_due_earlier_and_works_in_small_chunks(
     assert counts["effective"] == 5
     assert set(
         Subscription.objects.filter(pk__in=[o.pk for o in orders]).values_list("status", flat=True)
-    ) == {S.EFFECTIVE}
-    assert SubscriptionEvent.objects.filter(to_status=S.EFFECTIVE).count() == 5
+    ) == {SubscriptionStatus.EFFECTIVE}
+    assert SubscriptionEvent.objects.filter(to_status=SubscriptionStatus.EFFECTIVE).count() == 5
 
 
 @pytest.mark.django_db
@@ -97,7 +99,7 @@ def test_plans_apply_changes_prints_a_one_line_summary_and_is_safe_twice() -> No
     again = StringIO()
     call_command("plans_apply_changes", "--date", "2026-02-01", stdout=again)
     assert again.getvalue().startswith("plans_apply_changes 2026-02-01: 0 in force")
-    assert Subscription.objects.get().status == S.EFFECTIVE
+    assert Subscription.objects.get().status == SubscriptionStatus.EFFECTIVE
 
 
 @pytest.mark.django_db
@@ -111,7 +113,7 @@ def test_the_celery_task_calls_the_same_service() -> None:
     _schedule(customer_in("南京"), "bt-88", date(2026, 1, 5))
     result = plans_make_effective_task.delay("2026-02-01").get()
     assert result["effective"] == 1
-    assert Subscription.objects.get().status == S.EFFECTIVE
+    assert Subscription.objects.get().status == SubscriptionStatus.EFFECTIVE
 
 
 def _reload_catalogue() -> None:
@@ -145,5 +147,5 @@ def test_conv_5_two_concurrent_runs_put_each_change_in_force_once() -> None:
         thread.join()
     assert errors == []
     assert sum(r["effective"] for r in results) == 20
-    assert SubscriptionEvent.objects.filter(to_status=S.EFFECTIVE).count() == 20
+    assert SubscriptionEvent.objects.filter(to_status=SubscriptionStatus.EFFECTIVE).count() == 20
     assert LevelGrant.objects.count() == 20

@@ -17,7 +17,6 @@ from plans.services import plans_make_effective, subscription_order
 from plans.tests.conftest import customer_in, plan
 
 pytestmark = pytest.mark.django_db
-S = SubscriptionStatus
 OLDER_RULE = override_settings(GOTONE={"PLAN_LEVEL_NEXT_MONTH": True})
 
 
@@ -64,7 +63,9 @@ def test_tier_5_changing_to_a_plan_with_another_level_ends_the_old_grant_and_mak
     plans_make_effective(on=date(2026, 6, 1))
     assert effective_level(nanjing, date(2026, 5, 31)) == "silver"
     assert effective_level(nanjing, date(2026, 6, 1)) is None
-    ended = Subscription.objects.filter(customer=nanjing, status=S.ENDED).order_by("ended_on")
+    ended = Subscription.objects.filter(customer=nanjing, status=SubscriptionStatus.ENDED).order_by(
+        "ended_on"
+    )
     assert [s.ended_on for s in ended] == [date(2026, 4, 30), date(2026, 5, 31)]
 
 
@@ -132,8 +133,8 @@ def test_tier_9_cancelling_the_line_ends_the_plan_its_level_and_any_pending_chan
         customer_set_status(customer=nanjing, status="cancelled", actor=clerk, at=at)
     current = Subscription.objects.get(customer=nanjing, plan__code="bt-588")
     pending.refresh_from_db()
-    assert (current.status, current.ended_on) == (S.ENDED, date(2026, 6, 14))
-    assert pending.status == S.CANCELLED
+    assert (current.status, current.ended_on) == (SubscriptionStatus.ENDED, date(2026, 6, 14))
+    assert pending.status == SubscriptionStatus.CANCELLED
     assert effective_level(nanjing, date(2026, 6, 14)) == "gold"
     assert effective_level(nanjing, date(2026, 6, 15)) is None
     assert effective_level(nanjing, date(2026, 7, 1)) is None
@@ -144,7 +145,7 @@ def test_tier_9_a_suspension_leaves_the_plan_alone(nanjing: Any) -> None:
     _change(nanjing, "bt-288", date(2026, 3, 10))
     plans_make_effective(on=date(2026, 4, 1))
     customer_set_status(customer=nanjing, status="suspended", reason="arrears")
-    assert Subscription.objects.get(customer=nanjing).status == S.EFFECTIVE
+    assert Subscription.objects.get(customer=nanjing).status == SubscriptionStatus.EFFECTIVE
     assert effective_level(nanjing, date(2026, 4, 2)) == "silver"
 
 
@@ -157,7 +158,7 @@ def test_tier_9_leaving_gotone_ends_the_plan_its_level_and_any_pending_change(
     customer_leave_gotone(customer=nanjing, last_day=date(2026, 6, 14), actor=clerk)
     current = Subscription.objects.get(customer=nanjing, plan__code="bt-588")
     pending.refresh_from_db()
-    assert (current.status, current.ended_on) == (S.ENDED, date(2026, 6, 14))
-    assert pending.status == S.CANCELLED
+    assert (current.status, current.ended_on) == (SubscriptionStatus.ENDED, date(2026, 6, 14))
+    assert pending.status == SubscriptionStatus.CANCELLED
     assert effective_level(nanjing, date(2026, 6, 14)) == "gold"
     assert effective_level(nanjing, date(2026, 6, 15)) is None

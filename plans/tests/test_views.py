@@ -18,7 +18,6 @@ from plans.services import subscription_order
 from plans.tests.conftest import customer_in, plan
 
 pytestmark = pytest.mark.django_db
-S = SubscriptionStatus
 READERS = ("counter_clerk", "account_manager", "supervisor", "superuser")
 WRITERS = ("counter_clerk", "supervisor", "superuser")
 ALL = ("anonymous", "counter_clerk", "account_manager", "supervisor", "outsider", "superuser")
@@ -69,7 +68,11 @@ def test_order_form_permission_matrix_and_database(personas: dict[str, Any], per
             "plans:customer_plans", kwargs={"msisdn": customer.msisdn}
         )
         order = Subscription.objects.get(customer=customer)
-        assert (order.plan.code, order.status, order.channel) == ("bt-288", S.SCHEDULED, "hotline")
+        assert (order.plan.code, order.status, order.channel) == (
+            "bt-288",
+            SubscriptionStatus.SCHEDULED,
+            "hotline",
+        )
         assert order.effective_from == _next_month()
         assert order.created_by == personas[persona]
         assert order.note == "电话办理"
@@ -98,7 +101,7 @@ def test_order_form_for_a_new_customer_asks_the_first_month_option(clerk: Any) -
     assert done.status_code == 302
     order = Subscription.objects.get()
     assert (order.status, order.first_month_fee, order.first_month_minutes) == (
-        S.EFFECTIVE,
+        SubscriptionStatus.EFFECTIVE,
         29,
         75,
     )
@@ -157,12 +160,12 @@ def test_cancel_permission_matrix_and_database(personas: dict[str, Any], persona
         assert get.status_code == 200
         assert "data-confirm" in get.content.decode()
         assert post.status_code == 302
-        assert order.status == S.CANCELLED
+        assert order.status == SubscriptionStatus.CANCELLED
         last = order.events.last()
         assert last is not None
         assert (last.note, last.actor) == ("客户撤回", personas[persona])
     else:
-        assert order.status == S.SCHEDULED
+        assert order.status == SubscriptionStatus.SCHEDULED
         if persona == "anonymous":
             assert _is_login_redirect(get)
             assert _is_login_redirect(post)
@@ -179,7 +182,7 @@ def test_cancelling_an_order_in_force_is_refused_with_a_message(clerk: Any) -> N
     client.force_login(clerk)
     response = client.post(reverse("plans:order_cancel", kwargs={"pk": order.pk}), follow=True)
     order.refresh_from_db()
-    assert order.status == S.EFFECTIVE
+    assert order.status == SubscriptionStatus.EFFECTIVE
     assert "not yet in force" in response.content.decode()
 
 

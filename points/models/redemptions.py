@@ -3,14 +3,13 @@ a redemption's states."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from core.errors import DomainError
 from membership.models import Customer
 
 
@@ -48,14 +47,15 @@ class RewardItem(models.Model):
 
 class Redemption(models.Model):
     """POINTS-7: a reward redeemed by a customer; the entries pointing here are the lot
-    amounts it consumed. State machine: requested → fulfilled, or requested → cancelled."""
+    amounts it consumed. State machine: requested → fulfilled, or requested → cancelled
+    (points.services.redemptions.redemption_set_status moves it)."""
 
     class Status(models.TextChoices):
         REQUESTED = "requested", pgettext_lazy("redemption", "Requested")
         FULFILLED = "fulfilled", pgettext_lazy("redemption", "Fulfilled")
         CANCELLED = "cancelled", pgettext_lazy("redemption", "Cancelled")
 
-    TRANSITIONS: dict[str, frozenset[str]] = {
+    TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {
         Status.REQUESTED: frozenset({Status.FULFILLED, Status.CANCELLED}),
         Status.FULFILLED: frozenset(),
         Status.CANCELLED: frozenset(),
@@ -86,28 +86,6 @@ class Redemption(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer_id} {self.item_id} × {self.quantity} ({self.status})"
-
-    def set_status(self, status: str, *, actor: Any, note: str = "", at: Any) -> RedemptionEvent:
-        """Move to ``status`` if the map allows it, with a history row; the caller saves."""
-        if status not in self.TRANSITIONS[self.status]:
-            raise DomainError(
-                gettext("A %(current)s redemption cannot become %(target)s.")
-                % {
-                    "current": self.get_status_display().lower(),
-                    "target": str(self.Status(status).label).lower(),
-                },
-                code="illegal_transition",
-            )
-        event = RedemptionEvent(
-            redemption=self,
-            from_status=self.status,
-            to_status=status,
-            at=at,
-            actor=actor,
-            note=note,
-        )
-        self.status = status
-        return event
 
 
 class RedemptionEvent(models.Model):

@@ -4,7 +4,12 @@ from points.services.accrual import accrual_summary, points_accrue
 from points.services.clearing import account_clear
 from points.services.expiry import expiry_summary, points_expire
 from points.services.reconcile import lots_reconcile
-from points.services.redemptions import redemption_cancel, redemption_create, redemption_fulfil
+from points.services.redemptions import (
+    redemption_cancel,
+    redemption_create,
+    redemption_fulfil,
+    redemption_set_status,
+)
 from points.services.transfers import (
     transfer_create,
     transfer_recipient_register,
@@ -21,6 +26,7 @@ __all__ = [
     "redemption_cancel",
     "redemption_create",
     "redemption_fulfil",
+    "redemption_set_status",
     "transfer_create",
     "transfer_recipient_register",
     "transfer_recipient_remove",

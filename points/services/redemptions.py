@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from core import clock
 from core.actors import recorded_actor
 from core.errors import DomainError
+from core.states import state_move
 from membership.models import Customer, Status
-from points.models import EntryKind, Lot, Redemption, RewardItem
+from points.models import EntryKind, Lot, Redemption, RedemptionEvent, RewardItem
 from points.selectors import account_frozen
 from points.services.expiry import lot_expire_if_past
 from points.services.ledger import (
@@ -111,6 +112,39 @@ def redemption_create(
     return redemption
 
 
+def redemption_set_status(
+    *,
+    redemption: Redemption,
+    status: str,
+    actor: Any = None,
+    note: str = "",
+    at: datetime | None = None,
+) -> RedemptionEvent:
+    """POINTS-7: move ``redemption`` (read with select_for_update in the caller's
+    transaction) to ``status`` if its state machine allows it, with its history row
+    (core.states.state_move)."""
+    origin = redemption.status
+    return state_move(
+        redemption,
+        status,
+        locked=True,
+        refusal=_("A %(current)s redemption cannot become %(target)s.")
+        % {
+            "current": redemption.get_status_display().lower(),
+            "target": str(Redemption.Status(status).label).lower(),
+        },
+        code="illegal_transition",
+        history=lambda: RedemptionEvent.objects.create(
+            redemption=redemption,
+            from_status=origin,
+            to_status=status,
+            at=at or clock.now(),
+            actor=recorded_actor(actor),
+            note=note,
+        ),
+    )
+
+
 @transaction.atomic
 def redemption_cancel(
     *, redemption: Redemption, actor: Any = None, note: str = "", today: date | None = None
@@ -125,12 +159,9 @@ def redemption_cancel(
             _("The line is cancelled and its points were cleared: the redemption stays."),
             code="cancelled",
         )
-    now = clock.now()
-    event = redemption.set_status(
-        Redemption.Status.CANCELLED, actor=recorded_actor(actor), note=note, at=now
+    redemption_set_status(
+        redemption=redemption, status=Redemption.Status.CANCELLED, actor=actor, note=note
     )
-    redemption.save(update_fields=["status"])
-    event.save()
     taken = list(
         redemption.entries.filter(kind=EntryKind.REDEMPTION).select_related("lot").order_by("id")
     )
@@ -156,9 +187,7 @@ def redemption_cancel(
 def redemption_fulfil(*, redemption: Redemption, actor: Any = None, note: str = "") -> Redemption:
     """The reward was handed over or delivered: requested → fulfilled (no more cancelling)."""
     redemption = Redemption.objects.select_for_update().get(pk=redemption.pk)
-    event = redemption.set_status(
-        Redemption.Status.FULFILLED, actor=recorded_actor(actor), note=note, at=clock.now()
+    redemption_set_status(
+        redemption=redemption, status=Redemption.Status.FULFILLED, actor=actor, note=note
     )
-    redemption.save(update_fields=["status"])
-    event.save()
     return redemption

@@ -17,7 +17,6 @@ from servicedesk.models.notices import OutboxMessage, OutboxStatus, SmsTemplate
 from servicedesk.models.queue import (
     TICKET_LETTER,
     TICKET_PRIORITY,
-    TICKET_TRANSITIONS,
     Hall,
     Ticket,
     TicketClass,
@@ -26,7 +25,6 @@ from servicedesk.models.queue import (
 )
 from servicedesk.models.requests import (
     OPEN_STATUSES,
-    REQUEST_TRANSITIONS,
     Location,
     LoungeType,
     Privilege,
@@ -45,10 +43,8 @@ __all__ = [
     "COUNTER_HOLIDAY_OPT_OUT",
     "GOTONE_AUDIENCE",
     "OPEN_STATUSES",
-    "REQUEST_TRANSITIONS",
     "TICKET_LETTER",
     "TICKET_PRIORITY",
-    "TICKET_TRANSITIONS",
     "Benefit",
     "BirthdayWaiver",
     "Entitlement",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -49,20 +51,20 @@ class TicketStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Left / cancelled")
 
 
-TICKET_TRANSITIONS: dict[str, frozenset[str]] = {
-    TicketStatus.WAITING: frozenset({TicketStatus.CALLED, TicketStatus.CANCELLED}),
-    TicketStatus.CALLED: frozenset({TicketStatus.SERVED, TicketStatus.CANCELLED}),
-    TicketStatus.SERVED: frozenset(),
-    TicketStatus.CANCELLED: frozenset(),
-}
-
-
 class Ticket(models.Model):
     """A queue ticket, issued when the customer identifies themselves by phone number.
 
     The wait (SERVICE-1) runs from ``issued_at`` (identification) to ``called_at`` (service);
     it is stored in seconds when the ticket is called so that reports aggregate it in SQL.
     """
+
+    # The allowed moves (services/queue.py: ticket_call_next, ticket_set_status).
+    TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {
+        TicketStatus.WAITING: frozenset({TicketStatus.CALLED, TicketStatus.CANCELLED}),
+        TicketStatus.CALLED: frozenset({TicketStatus.SERVED, TicketStatus.CANCELLED}),
+        TicketStatus.SERVED: frozenset(),
+        TicketStatus.CANCELLED: frozenset(),
+    }
 
     hall = models.ForeignKey(Hall, on_delete=models.PROTECT, related_name="tickets")
     day = models.DateField(_("day"))

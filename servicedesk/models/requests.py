@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -31,23 +33,6 @@ class RequestStatus(models.TextChoices):
     CANCELLED = "cancelled", pgettext_lazy("order or request", "Cancelled")
 
 
-# The allowed moves; services/requests.py set_status refuses anything else.
-REQUEST_TRANSITIONS: dict[str, frozenset[str]] = {
-    RequestStatus.OPEN: frozenset(
-        {
-            RequestStatus.IN_PROGRESS,
-            RequestStatus.DONE,
-            RequestStatus.REFUSED,
-            RequestStatus.CANCELLED,
-        }
-    ),
-    RequestStatus.IN_PROGRESS: frozenset(
-        {RequestStatus.DONE, RequestStatus.REFUSED, RequestStatus.CANCELLED}
-    ),
-    RequestStatus.DONE: frozenset(),
-    RequestStatus.REFUSED: frozenset(),
-    RequestStatus.CANCELLED: frozenset(),
-}
 OPEN_STATUSES = (RequestStatus.OPEN, RequestStatus.IN_PROGRESS)
 
 
@@ -82,6 +67,24 @@ class Privilege(models.TextChoices):
 
 class ServiceRequest(models.Model):
     """A customer's request at the counter; accepted with its terms, or refused with why."""
+
+    # The allowed moves; services/requests.py service_request_set_status refuses the others.
+    TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {
+        RequestStatus.OPEN: frozenset(
+            {
+                RequestStatus.IN_PROGRESS,
+                RequestStatus.DONE,
+                RequestStatus.REFUSED,
+                RequestStatus.CANCELLED,
+            }
+        ),
+        RequestStatus.IN_PROGRESS: frozenset(
+            {RequestStatus.DONE, RequestStatus.REFUSED, RequestStatus.CANCELLED}
+        ),
+        RequestStatus.DONE: frozenset(),
+        RequestStatus.REFUSED: frozenset(),
+        RequestStatus.CANCELLED: frozenset(),
+    }
 
     customer = models.ForeignKey(
         Customer, on_delete=models.PROTECT, related_name="service_requests"

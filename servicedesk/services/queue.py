@@ -12,12 +12,12 @@ from django.utils.translation import gettext as _
 from core import clock
 from core.actors import recorded_actor
 from core.errors import DomainError
+from core.states import MovedMeanwhile, state_move
 from core.validators import normalise_msisdn
 from membership.models import Customer
 from servicedesk.models import (
     TICKET_LETTER,
     TICKET_PRIORITY,
-    TICKET_TRANSITIONS,
     Hall,
     Ticket,
     TicketEvent,
@@ -26,8 +26,10 @@ from servicedesk.models import (
 from servicedesk.selectors.queue import ticket_class_for
 
 
-def _record(ticket: Ticket, from_status: str, to_status: str, actor: Any, at: datetime) -> None:
-    TicketEvent.objects.create(
+def _record(
+    ticket: Ticket, from_status: str, to_status: str, actor: Any, at: datetime
+) -> TicketEvent:
+    return TicketEvent.objects.create(
         ticket=ticket,
         from_status=from_status,
         to_status=to_status,
@@ -91,7 +93,8 @@ def ticket_call_next(
 
     On PostgreSQL the candidate row is locked with SKIP LOCKED, so two clerks pressing
     "call next" at the same moment get two different tickets; everywhere the move itself is
-    a conditional UPDATE (still waiting → called), so a ticket is never called twice.
+    a conditional UPDATE (still waiting → called: core.states.state_move), so a ticket is
+    never called twice.
     """
     at = at or clock.now()
     # Today's queue only: a ticket left waiting on an earlier day is not called any more.
@@ -101,46 +104,54 @@ def ticket_call_next(
     if connection.features.has_select_for_update_skip_locked:
         waiting = waiting.select_for_update(skip_locked=True)
     for _attempt in range(20):
-        candidate = waiting.values("pk", "issued_at").first()
-        if candidate is None:
+        ticket = waiting.first()
+        if ticket is None:
             return None
-        wait = max(0, int((at - candidate["issued_at"]).total_seconds()))
-        called = Ticket.objects.filter(pk=candidate["pk"], status=TicketStatus.WAITING).update(
-            status=TicketStatus.CALLED,
-            called_at=at,
-            wait_seconds=wait,
-            called_by=recorded_actor(actor),
-            desk=desk[:16],
-        )
-        if called:
-            ticket = Ticket.objects.get(pk=candidate["pk"])
-            _record(ticket, TicketStatus.WAITING, TicketStatus.CALLED, actor, at)
+        if _call(ticket, actor=actor, desk=desk, at=at):
             return ticket
     raise DomainError(_("The queue is busy; try again."))
+
+
+def _call(ticket: Ticket, *, actor: Any, desk: str, at: datetime) -> bool:
+    """Waiting → called, unless another clerk called the ticket meanwhile (False)."""
+    try:
+        state_move(
+            ticket,
+            TicketStatus.CALLED,
+            values={
+                "called_at": at,
+                "wait_seconds": max(0, int((at - ticket.issued_at).total_seconds())),
+                "called_by": recorded_actor(actor),
+                "desk": desk[:16],
+            },
+            history=lambda: _record(ticket, TicketStatus.WAITING, TicketStatus.CALLED, actor, at),
+        )
+    except MovedMeanwhile:
+        return False
+    return True
 
 
 @transaction.atomic
 def ticket_set_status(
     *, ticket: Ticket, status: str, actor: Any, at: datetime | None = None
 ) -> Ticket:
-    """Serve or cancel a ticket, if the state machine allows it."""
+    """Serve or cancel a ticket, if the state machine allows it (core.states.state_move, on
+    the row locked here)."""
     at = at or clock.now()
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
-    if status not in TICKET_TRANSITIONS.get(ticket.status, frozenset()):
-        raise DomainError(
-            _("Ticket %(ticket)s is %(current)s and cannot become %(new)s.")
-            % {
-                "ticket": ticket.number,
-                "current": TicketStatus(ticket.status).label,
-                "new": TicketStatus(status).label if status in TicketStatus.values else status,
-            }
-        )
-    previous = ticket.status
-    ticket.status = status
-    update = ["status"]
-    if status == TicketStatus.SERVED:
-        ticket.served_at = at
-        update.append("served_at")
-    ticket.save(update_fields=update)
-    _record(ticket, previous, status, actor, at)
+    origin = ticket.status
+    state_move(
+        ticket,
+        status,
+        values={"served_at": at} if status == TicketStatus.SERVED else {},
+        locked=True,
+        refusal=_("Ticket %(ticket)s is %(current)s and cannot become %(new)s.")
+        % {
+            "ticket": ticket.number,
+            "current": TicketStatus(ticket.status).label,
+            "new": TicketStatus(status).label if status in TicketStatus.values else status,
+        },
+        code="invalid",
+        history=lambda: _record(ticket, origin, status, actor, at),
+    )
     return ticket

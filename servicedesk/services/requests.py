@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from core import clock
 from core.actors import recorded_actor
 from core.errors import DomainError
+from core.states import state_check, state_move
 from membership.models import Customer
 from servicedesk.models import (
-    REQUEST_TRANSITIONS,
     Hall,
     RequestKind,
     RequestStatus,
@@ -30,8 +30,8 @@ CLOSING_STATUSES = frozenset({RequestStatus.DONE, RequestStatus.REFUSED, Request
 
 def _record(
     request: ServiceRequest, from_status: str, to_status: str, actor: Any, note: str = ""
-) -> None:
-    ServiceRequestEvent.objects.create(
+) -> ServiceRequestEvent:
+    return ServiceRequestEvent.objects.create(
         request=request,
         from_status=from_status,
         to_status=to_status,
@@ -125,7 +125,8 @@ def service_request_create(
 def service_request_set_status(
     *, request: ServiceRequest, status: str, actor: Any, note: str = ""
 ) -> ServiceRequest:
-    """Move ``request`` to ``status`` if the state machine allows it, with a history row.
+    """Move ``request`` to ``status`` if the state machine allows it, with a history row
+    (core.states.state_move, on the row locked here).
 
     Done consumes the reserved unit; refused and cancelled give it back. Refusing needs
     the reason.
@@ -133,34 +134,33 @@ def service_request_set_status(
     request = ServiceRequest.objects.select_for_update().get(pk=request.pk)
     if status not in RequestStatus.values:
         raise DomainError(_("Unknown status “%(status)s”.") % {"status": status})
-    if status not in REQUEST_TRANSITIONS[request.status]:
-        raise DomainError(
-            _("A request that is %(current)s cannot become %(new)s.")
-            % {
-                "current": RequestStatus(request.status).label,
-                "new": RequestStatus(status).label,
-            }
-        )
+    refusal = _("A request that is %(current)s cannot become %(new)s.") % {
+        "current": RequestStatus(request.status).label,
+        "new": RequestStatus(status).label,
+    }
+    state_check(request, status, refusal=refusal, code="invalid")
     if status == RequestStatus.REFUSED and not note.strip():
         raise DomainError(_("Say why the request is refused."))
-    previous = request.status
-    request.status = status
-    update = ["status"]
+    origin = request.status
+    values: dict[str, Any] = {}
     if request.reservation == Reservation.RESERVED and request.counter is not None:
         if status == RequestStatus.DONE:
             counter_consume(counter=request.counter)
-            request.reservation = Reservation.CONSUMED
-            update.append("reservation")
+            values["reservation"] = Reservation.CONSUMED
         elif status in (RequestStatus.REFUSED, RequestStatus.CANCELLED):
             counter_release(counter=request.counter)
-            request.reservation = Reservation.RELEASED
-            update.append("reservation")
+            values["reservation"] = Reservation.RELEASED
     if status == RequestStatus.REFUSED:
-        request.refusal_reason = note.strip()[:300]
-        update.append("refusal_reason")
+        values["refusal_reason"] = note.strip()[:300]
     if status in CLOSING_STATUSES:
-        request.closed_at = clock.now()
-        update.append("closed_at")
-    request.save(update_fields=update)
-    _record(request, previous, status, actor, note)
+        values["closed_at"] = clock.now()
+    state_move(
+        request,
+        status,
+        values=values,
+        locked=True,
+        refusal=refusal,
+        code="invalid",
+        history=lambda: _record(request, origin, status, actor, note),
+    )
     return request

@@ -15,7 +15,7 @@ from membership.access import customer_for_user
 from servicedesk.access import service_request_for_user
 from servicedesk.filters import ServiceRequestFilter
 from servicedesk.forms import REQUEST_FORMS, TransitionForm
-from servicedesk.models import REQUEST_TRANSITIONS, RequestKind, RequestStatus
+from servicedesk.models import RequestKind, RequestStatus, ServiceRequest
 from servicedesk.selectors.checks import request_check
 from servicedesk.selectors.desk import requests_list
 from servicedesk.selectors.standing import customer_standing
@@ -95,7 +95,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actions = [
         (name, label)
         for name, (status, label, _reason, _danger) in ACTIONS.items()
-        if status in REQUEST_TRANSITIONS[service_request.status]
+        if status in ServiceRequest.TRANSITIONS[service_request.status]
     ]
     return render(
         request,

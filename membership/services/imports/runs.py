@@ -26,16 +26,14 @@ from core import clock
 from core.actors import recorded_actor
 from core.enqueue import enqueue
 from core.errors import DomainError
-from core.job_states import error_text
 from core.programme import programme
-from core.states import status_move
-from membership.models import ImportRun, ImportRunEvent
+from core.runs import error_text, run_is_stale, run_set_status
+from membership.models import ImportRun
 from membership.services.imports.feeds import FEEDS, PROGRESS_EVERY
 from membership.services.imports.pipeline import feed_import
 
 logger = logging.getLogger(__name__)
 
-R = ImportRun.Status
 SHOWN_ERRORS = 200  # bad lines kept on a run and shown on its page; the command prints all
 PROGRESS_LOCK_TIMEOUT_MS = 2000
 # A queued run not started after this long lost its task (D-TRUST-13): it is sent again.
@@ -48,51 +46,27 @@ RESEND_QUEUED_AFTER = timedelta(minutes=10)
 def import_run_set_status(
     run: ImportRun, to: str, *, actor: Any = None, note: str = "", **fields: Any
 ) -> bool:
-    """Move ``run`` to status ``to``: refused (DomainError) when the move is not allowed,
-    False when somebody else moved the run meanwhile (the update is conditional on the
-    status we read), True when moved. Each move writes a history row."""
-    origin = run.status
-    if to not in ImportRun.TRANSITIONS.get(origin, frozenset()):
-        raise DomainError(
-            _("An import that is %(origin)s cannot become %(to)s.")
-            % {"origin": R(origin).label, "to": R(to).label},
-            code="bad_transition",
-        )
-    now = clock.now()
-    values: dict[str, Any] = {"status": to, **fields}
-    if to == R.RUNNING:
-        values.update(started_at=now, finished_at=None, bytes_read=0, attempts=F("attempts") + 1)
-        values.setdefault("error", "")
-    elif to == R.QUEUED:
-        values.update(finished_at=None, bytes_read=0)
-    else:
-        values["finished_at"] = now
-    return status_move(
+    """Move ``run`` to status ``to`` (core.runs.run_set_status): refused (DomainError) when
+    the move is not allowed, False when somebody else moved the run meanwhile, True when
+    moved, with its history row. A start or a run sent again reads from the first byte."""
+    return run_set_status(
         run,
-        origin=origin,
-        values=values,
-        history=lambda: ImportRunEvent.objects.create(
-            run=run,
-            from_status=origin,
-            to_status=to,
-            at=now,
-            actor=recorded_actor(actor),
-            note=(note or fields.get("error", ""))[:2000],
-        ),
+        to,
+        refusal=_("An import that is %(origin)s cannot become %(to)s.")
+        % {"origin": ImportRun.Status(run.status).label, "to": ImportRun.Status(to).label},
+        actor=actor,
+        note=note,
+        **fields,
     )
 
 
 def import_run_is_stale(run: ImportRun, *, now: datetime | None = None) -> bool:
-    """A queued or running run with no end in sight: queued or started longer ago than
-    JOB_STALE_MINUTES (60, more than the task's 30-minute hard time limit, after which Celery
-    kills the task), so its worker or its task is gone."""
-    now = now or clock.now()
-    cutoff = now - timedelta(minutes=int(programme("JOB_STALE_MINUTES")))
-    if run.status == R.RUNNING:
-        return (run.started_at or run.created_at) < cutoff
-    if run.status == R.QUEUED:
-        return run.created_at < cutoff
-    return False
+    """A queued or running run with no end in sight (core.runs.run_is_stale): queued or
+    started longer ago than JOB_STALE_MINUTES (60, more than the task's 30-minute hard time
+    limit, after which Celery kills the task), so its worker or its task is gone."""
+    return run_is_stale(
+        run, after=lambda: timedelta(minutes=int(programme("JOB_STALE_MINUTES"))), now=now
+    )
 
 
 def import_run_rerun_refusal(run: ImportRun, *, now: datetime | None = None) -> str | None:
@@ -100,13 +74,13 @@ def import_run_rerun_refusal(run: ImportRun, *, now: datetime | None = None) -> 
     whose worker or task is gone (stale), runs again from its stored file — the import is
     all-or-nothing, so the same file gives the same result. A run that found bad rows may
     not (upload a corrected file), nor a finished one, nor one whose file is gone."""
-    if run.status == R.FAILED:
+    if run.status == ImportRun.Status.FAILED:
         return _("An import that found bad rows cannot run again; upload a corrected file.")
-    if run.status == R.SUCCEEDED:
+    if run.status == ImportRun.Status.SUCCEEDED:
         return _("This import succeeded; upload the file again to import it again.")
     if not run.file.name:
         return _("The file of this import is no longer stored; upload it again.")
-    if run.status == R.ERROR or import_run_is_stale(run, now=now):
+    if run.status == ImportRun.Status.ERROR or import_run_is_stale(run, now=now):
         return None
     return _("This import is still in progress; it can run again once it looks stuck.")
 
@@ -150,8 +124,8 @@ def import_run_rerun(*, run: ImportRun, actor: Any) -> ImportRun:
     refusal = import_run_rerun_refusal(run)
     if refusal is not None:
         raise DomainError(refusal, code="not_rerunnable")
-    if run.status != R.QUEUED and not import_run_set_status(
-        run, R.QUEUED, actor=actor, note="run again"
+    if run.status != ImportRun.Status.QUEUED and not import_run_set_status(
+        run, ImportRun.Status.QUEUED, actor=actor, note="run again"
     ):
         raise DomainError(_("The import changed meanwhile; look at it again."))
     _send(run)
@@ -162,7 +136,7 @@ def import_run_rerun(*, run: ImportRun, actor: Any) -> ImportRun:
 def import_run_apply_refusal(run: ImportRun) -> str | None:
     """Why the file of ``run`` may not be imported from its page, or None if it may: only a
     dry run that passed and still holds its file (D-IMPORT-6)."""
-    if not (run.dry_run and run.status == R.SUCCEEDED):
+    if not (run.dry_run and run.status == ImportRun.Status.SUCCEEDED):
         return _("Only a dry run that passed can import its file.")
     if not run.file.name:
         return _(
@@ -203,7 +177,7 @@ def import_checked_files_expire(*, now: datetime | None = None) -> dict[str, int
     now = now or clock.now()
     cutoff = now - timedelta(hours=int(programme("IMPORT_CHECKED_FILE_HOURS")))
     kept = ImportRun.objects.filter(
-        dry_run=True, status=R.SUCCEEDED, finished_at__lt=cutoff
+        dry_run=True, status=ImportRun.Status.SUCCEEDED, finished_at__lt=cutoff
     ).exclude(file="")
     deleted = 0
     for run in kept.only("pk", "file"):
@@ -230,9 +204,11 @@ def import_runs_resend(*, now: datetime | None = None) -> dict[str, int]:
     started — its task never reached the broker (Redis was down when the run was queued) or
     was lost. Safe to repeat: a second delivery finds the run claimed and does nothing."""
     cutoff = (now or clock.now()) - RESEND_QUEUED_AFTER
-    queued_at = Coalesce(Max("events__at", filter=Q(events__to_status=R.QUEUED)), F("created_at"))
+    queued_at = Coalesce(
+        Max("events__at", filter=Q(events__to_status=ImportRun.Status.QUEUED)), F("created_at")
+    )
     waiting = list(
-        ImportRun.objects.filter(status=R.QUEUED)
+        ImportRun.objects.filter(status=ImportRun.Status.QUEUED)
         .annotate(queued_at=queued_at)
         .filter(queued_at__lt=cutoff)
         .order_by("pk")
@@ -251,7 +227,9 @@ def import_run_execute(*, run_id: int) -> dict[str, Any]:
     run = ImportRun.objects.select_related("created_by").filter(pk=run_id).first()
     if run is None:
         return {"run": run_id, "action": "missing"}
-    if run.status != R.QUEUED or not import_run_set_status(run, R.RUNNING, note="started"):
+    if run.status != ImportRun.Status.QUEUED or not import_run_set_status(
+        run, ImportRun.Status.RUNNING, note="started"
+    ):
         return {"run": run_id, "action": "skipped", "status": run.status}
     writer = _ProgressWriter(run.pk)
     try:
@@ -270,7 +248,9 @@ def import_run_execute(*, run_id: int) -> dict[str, Any]:
             logger.info("import run %s refused: %s", run.pk, exc.message)
         else:
             logger.exception("import run %s crashed", run.pk)
-        import_run_set_status(run, R.ERROR, error=error_text(exc), bytes_read=writer.last)
+        import_run_set_status(
+            run, ImportRun.Status.ERROR, error=error_text(exc), bytes_read=writer.last
+        )
         return {"run": run.pk, "action": "error", "status": run.status, "error": run.error}
     finally:
         writer.close()
@@ -280,7 +260,7 @@ def import_run_execute(*, run_id: int) -> dict[str, Any]:
     keep = result.ok and run.dry_run
     moved = import_run_set_status(
         run,
-        R.SUCCEEDED if result.ok else R.FAILED,
+        ImportRun.Status.SUCCEEDED if result.ok else ImportRun.Status.FAILED,
         note=result.summary if result.ok else f"{result.error_count} bad rows",
         file=stored_name if keep else "",
         bytes_read=writer.last,
@@ -369,7 +349,7 @@ class _ProgressWriter:
                 cursor.execute(
                     f"UPDATE {table} SET bytes_read = %s "
                     "WHERE id = %s AND status = %s AND bytes_read < %s",
-                    [self.last, self.run_id, R.RUNNING.value, self.last],
+                    [self.last, self.run_id, ImportRun.Status.RUNNING.value, self.last],
                 )
         except DatabaseError:
             logger.warning("import run %s: progress not recorded", self.run_id, exc_info=True)

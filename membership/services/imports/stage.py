@@ -10,7 +10,6 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from membership.models import Customer
-from membership.services.customers import STATUS_TRANSITIONS
 from membership.services.imports.feeds import BATCH, CUSTOMER_DATA, CUSTOMERS, Feed, RowError
 from membership.services.imports.rows import StagedRow
 from membership.services.imports.sql import differs, is_pg, q, sqlite_type
@@ -101,9 +100,9 @@ class Stage:
         key = ", ".join(q(c) for c in feed.key)
         select = ["r.*", "c.id AS customer_id", "d.first_line"]
         if feed is CUSTOMERS:
-            # CUST-4: an existing line may only move as STATUS_TRANSITIONS allows.
+            # CUST-4: an existing line may only move as Customer.TRANSITIONS allows.
             allowed = sorted(
-                f"'{old}>{new}'" for old, news in STATUS_TRANSITIONS.items() for new in news
+                f"'{old}>{new}'" for old, news in Customer.TRANSITIONS.items() for new in news
             )
             select += [
                 "c.status AS old_status",
