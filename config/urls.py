@@ -14,6 +14,8 @@ urlpatterns = [
     path("accounts/logout/", core_views.StaffLogoutView.as_view(), name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("", include("core.urls")),
+    # keyaccounts ("customers/groups/…") first: membership's "<str:msisdn>/" takes any segment.
+    path("customers/", include("keyaccounts.urls")),
     path("customers/", include("membership.urls")),
     path("plans/", include("plans.urls")),
     path("points/", include("points.urls")),

@@ -11,10 +11,8 @@ from membership.filters import MsisdnSearchMixin
 from membership.models import (
     Bill,
     Customer,
-    GroupCustomer,
     ImportRun,
     ImportRunEvent,
-    KeyPerson,
     LevelGrant,
     RatingRun,
 )
@@ -56,20 +54,6 @@ class BillAdmin(MsisdnSearchMixin, ProvinceTableAdmin, ReadOnlyAdmin):
     search_fields = ("=customer__msisdn",)
     list_select_related = ("customer",)
     raw_id_fields = ("customer",)
-
-
-class KeyPersonInline(admin.TabularInline):
-    model = KeyPerson
-    raw_id_fields = ("customer",)
-    extra = 0
-
-
-@admin.register(GroupCustomer)
-class GroupCustomerAdmin(SimpleHistoryAdmin):
-    list_display = ("code", "name", "group_class", "city", "account_manager")
-    list_filter = ("group_class", "city")
-    search_fields = ("code", "name")
-    inlines = [KeyPersonInline]
 
 
 @admin.register(LevelGrant)

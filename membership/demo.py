@@ -1,26 +1,16 @@
-"""A believable small province for the demo: customers, 24 months of bills, groups."""
+"""A believable small province for the demo: customers and 24 months of bills. The groups
+and their key persons are seeded by the app of the account managers' world, above this one
+(seed_demo calls both)."""
 
 from __future__ import annotations
 
 import random
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
 
 from django.db import transaction
 
-from membership.models import (
-    Bill,
-    Brand,
-    Customer,
-    GroupClass,
-    GroupCustomer,
-    KeyPerson,
-    KeyPersonRank,
-    KeyPersonRole,
-    Status,
-    SuspensionReason,
-)
+from membership.models import Bill, Brand, Customer, Status, SuspensionReason
 
 PROVINCE = "江苏"
 # City and the first four digits of its national ID area codes.
@@ -59,20 +49,6 @@ PREFIXES = (
 )
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
-GROUP_NAMES = (
-    "苏州工业园区管委会",
-    "常州市第一人民医院",
-    "淮安市财政局",
-    "南京钢铁集团",
-    "泰州港务集团",
-    "苏州银行",
-    "常州天合光能",
-    "淮安市教育局",
-    "南京地铁运营公司",
-    "泰州医药高新区",
-    "苏州大学",
-    "常州市公安局",
-)
 # Mean monthly bill by brand (yuan), for a log-normal spread.
 BILL_MEANS = {Brand.GOTONE: 180.0, Brand.MZONE: 65.0, Brand.EASYOWN: 35.0}
 
@@ -88,12 +64,10 @@ def _month_add(month: date, n: int) -> date:
 
 
 @transaction.atomic
-def seed_province(
-    *, managers: list[Any], customers: int = 3000, today: date, seed: int = 20261125
-) -> dict[str, int]:
+def seed_province(*, customers: int = 3000, today: date, seed: int = 20261125) -> dict[str, int]:
     """Create the demo province; returns counts. Does nothing if customers exist already."""
     if Customer.objects.exists():
-        return {"customers": 0, "bills": 0, "groups": 0, "key_persons": 0}
+        return {"customers": 0, "bills": 0}
     rng = random.Random(seed)
     msisdns: set[str] = set()
     rows: list[Customer] = []
@@ -149,34 +123,4 @@ def seed_province(
             bills.append(Bill(customer=customer, month=month, total=total))
     Bill.objects.bulk_create(bills, batch_size=5000)
 
-    gotone = [c for c in created if c.brand == Brand.GOTONE and c.status == Status.ACTIVE]
-    rng.shuffle(gotone)
-    classes = list(GroupClass)
-    key_persons = 0
-    for n, name in enumerate(GROUP_NAMES):
-        group = GroupCustomer.objects.create(
-            code=f"G{3200 + n:05d}",
-            name=name,
-            group_class=classes[n % 4],
-            city=next((c for c, _a in CITIES if name.startswith(c)), CITIES[0][0]),
-            account_manager=managers[n % len(managers)],
-        )
-        cast = [
-            (KeyPersonRole.DECISION_MAKER, KeyPersonRank.SENIOR_LEADER, "主任"),
-            (KeyPersonRole.CONTACT, KeyPersonRank.OTHER, "办公室联系人"),
-            (KeyPersonRole.COMMS_MANAGER, KeyPersonRank.DIVISION_CADRE, "信息处处长"),
-            (KeyPersonRole.INFLUENCER, KeyPersonRank.DIVISION_CADRE, "副处长"),
-        ]
-        for role, rank, title in cast[: 2 + n % 3]:
-            if not gotone:
-                break
-            KeyPerson.objects.create(
-                group=group, customer=gotone.pop(), role=role, rank=rank, title=title
-            )
-            key_persons += 1
-    return {
-        "customers": len(created),
-        "bills": len(bills),
-        "groups": len(GROUP_NAMES),
-        "key_persons": key_persons,
-    }
+    return {"customers": len(created), "bills": len(bills)}

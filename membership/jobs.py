@@ -6,27 +6,19 @@ of docs/interfaces.md does and returns the counts the JobRun keeps.
 keys (an idempotent upsert that writes only changed rows), and the final step, once every
 chunk is done, removes the month's ratings no longer due and counts the stars. The others run
 whole: their services are set-based over the whole table and take no primary-key range.
-The two daily digests (``birthday_reminders``, ``overdue_approvals``) count what the
-account managers' care calendar and the supervisors' inbox show that day, per person, so
-the run record says who has something due; the screens themselves are always live
-(there is no e-mail channel to staff in this back office).
 """
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import parse_month
 from core.jobs import JobWork, PeriodKind, Schedule, chunked_job, register_periodic, whole_job
-from membership.models import Customer, KeyPerson, UpgradeRequest, UpgradeStatus
-from membership.selectors.care import care_calendar
-from membership.selectors.groups import upgrade_overdue_before
+from membership.models import Customer
 from membership.services.credit import credit_month_check, credit_rate_finish, credit_rate_range
 from membership.services.imports import import_checked_files_expire
-from membership.services.kpi import kpi_snapshot
 from membership.services.rating import GoToneAnnualPolicy
 
 
@@ -72,47 +64,6 @@ def rate_annual_preview(period: str) -> dict[str, Any]:
     return GoToneAnnualPolicy().preview(period=period, actor=None).as_counts()
 
 
-@whole_job(
-    "kpi_snapshot",
-    period_kind=PeriodKind.MONTH,
-    title=_("KPI-1 snapshot"),
-    rules=("KPI-1",),
-    schedule=Schedule(hour=3, minute=30, day_of_month="MONTHLY_CLOSE_DAY"),
-    period_offset=-1,
-)
-def kpi_snapshot_month(period: str) -> dict[str, Any]:
-    """KPI-1: the month's figures."""
-    result = kpi_snapshot(month=parse_month(period))
-    return {
-        "month": period,
-        "created": result.created,
-        "updated": result.updated,
-        "unchanged": result.unchanged,
-        "removed": result.removed,
-    }
-
-
-@whole_job(  # GROUP-4 / SERVICE-2: account managers are told of coming birthdays.
-    "birthday_reminders",
-    period_kind=PeriodKind.DAY,
-    title=_("Birthday reminders to account managers"),
-    rules=("GROUP-4",),
-    schedule=Schedule(hour=7, minute=0),
-)
-def birthday_reminders(period: str) -> dict[str, Any]:
-    """GROUP-4: key-person birthdays in the next 7 days (gift 3 days before), per manager."""
-    today = date.fromisoformat(period)
-    per_manager: dict[str, int] = {}
-    people = KeyPerson.objects.filter(ended_at__isnull=True).select_related(
-        "group__account_manager", "customer"
-    )
-    for manager_id in people.values_list("group__account_manager", flat=True).distinct():
-        calendar = care_calendar(people.filter(group__account_manager=manager_id), today)
-        if calendar.birthdays:
-            per_manager[str(manager_id)] = len(calendar.birthdays)
-    return {"birthdays": sum(per_manager.values()), "per_manager": per_manager}
-
-
 @whole_job(  # CUST-9 / D-IMPORT-6: files kept by passed dry runs and never imported.
     "import_files_cleanup",
     period_kind=PeriodKind.DAY,
@@ -123,20 +74,6 @@ def birthday_reminders(period: str) -> dict[str, Any]:
 def import_files_cleanup(period: str) -> dict[str, Any]:
     """D-IMPORT-6: delete the files of passed dry runs nobody imported within the day."""
     return import_checked_files_expire()
-
-
-@whole_job(
-    "overdue_approvals",
-    period_kind=PeriodKind.DAY,
-    title=_("Overdue upgrade approvals"),
-    rules=("TIER-7",),
-    schedule=Schedule(hour=8, minute=0),
-)
-def overdue_approvals(period: str) -> dict[str, Any]:
-    """TIER-7: pending upgrade requests older than the decision limit (working days)."""
-    cutoff = upgrade_overdue_before(date.fromisoformat(period))
-    overdue = UpgradeRequest.objects.filter(status=UpgradeStatus.PENDING, requested_at__lt=cutoff)
-    return {"overdue": overdue.count()}
 
 
 # D-TRUST-13: a feed import queued while Redis was down (its task never reached the broker)

@@ -3,7 +3,7 @@ programme settings (core/manifests.py)."""
 
 from django.utils.translation import gettext_lazy as _
 
-from core.access import ACCOUNTS, ANY_STAFF, COUNTER, SUPERVISORS
+from core.access import ANY_STAFF, COUNTER, SUPERVISORS
 from core.manifests import (
     declare_access,
     declare_navigation,
@@ -37,44 +37,6 @@ declare_access(
         "membership:import_run_again": SUPERVISORS,
         "membership:import_run_apply": SUPERVISORS,
         "membership:import_run_progress": SUPERVISORS,
-        # --- the account managers' world (GROUP-1..4, TIER-7, KPI-1) ---
-        # Which group a user may see is object-level: membership/access_groups.py
-        # (managers: their own; supervisors: all).
-        "membership:manager_workspace": ACCOUNTS,
-        "membership:group_list": ACCOUNTS,
-        "membership:group_create": SUPERVISORS,
-        "membership:group_detail": ACCOUNTS,
-        "membership:group_update": SUPERVISORS,
-        "membership:group_change_class": SUPERVISORS,
-        "membership:group_contacts": ACCOUNTS,
-        "membership:group_contact_create": ACCOUNTS,
-        "membership:group_member_add": ACCOUNTS,
-        "membership:group_member_remove": ACCOUNTS,
-        "membership:key_person_create": ACCOUNTS,
-        "membership:key_person_detail": ACCOUNTS,
-        "membership:key_person_update": ACCOUNTS,
-        "membership:key_person_remove": ACCOUNTS,
-        "membership:key_person_contact_create": ACCOUNTS,
-        "membership:upgrade_create": ACCOUNTS,
-        "membership:upgrade_list": ACCOUNTS,
-        "membership:upgrade_inbox": SUPERVISORS,
-        "membership:upgrade_detail": ACCOUNTS,
-        "membership:upgrade_approve": SUPERVISORS,
-        "membership:upgrade_reject": SUPERVISORS,
-        "membership:upgrade_withdraw": ACCOUNTS,
-        "membership:kpi_report": SUPERVISORS,
-        "membership:kpi_store": SUPERVISORS,
-        "api:group-list": ACCOUNTS,
-        "api:group-detail": ACCOUNTS,
-        "api:key-person-list": ACCOUNTS,
-        "api:key-person-detail": ACCOUNTS,
-        "api:contact-log-list": ACCOUNTS,
-        "api:contact-log-detail": ACCOUNTS,
-        "api:upgrade-request-list": ACCOUNTS,
-        "api:upgrade-request-detail": ACCOUNTS,
-        "api:upgrade-request-approve": SUPERVISORS,
-        "api:upgrade-request-reject": SUPERVISORS,
-        "api:upgrade-request-withdraw": ACCOUNTS,
     }
 )
 
@@ -92,24 +54,6 @@ declare_tile(
     _("Import customers, bills and usage."),
     order=70,
 )
-# --- the account managers' world ---
-declare_workspace(MANAGER, "membership:manager_workspace")
-declare_navigation("membership:manager_workspace", _("Accounts"), order=40)
-declare_navigation("membership:upgrade_inbox", _("Approvals"), order=50)
-declare_navigation("membership:kpi_report", _("KPI"), order=60)
-declare_tile(
-    "membership:upgrade_inbox",
-    _("Approvals"),
-    _("VIP upgrade requests waiting for a decision."),
-    order=10,
-)
-declare_tile(
-    "membership:kpi_report",
-    _("KPI"),
-    _("Mid-high-end customers and snapshot retention by region and manager."),
-    order=50,
-)
-
 declare_settings(
     {
         # TIER-3: annual score thresholds (diamond from the source, the rest Defaults).
@@ -145,48 +89,17 @@ declare_settings(
         # CUST-9 / D-IMPORT-6: hours a dry run that passed keeps its file for "Import this
         # file".
         "IMPORT_CHECKED_FILE_HOURS": 24,
-        # --- the account managers' world (GROUP-3/4, TIER-7) ---
-        # GROUP-3: contacts 联系人 per group ("one or two"; one more with an IT centre).
-        "GROUP_CONTACTS_MAX": 2,
-        # GROUP-4: "no contact for N days" flags a key person; N by group class.
-        "NO_CONTACT_DAYS": {"A": 30, "B": 60, "C": 60, "D": 60},
-        # GROUP-4 care calendar lead times (days before the birthday / holiday it shows up).
-        "CARE_BIRTHDAY_DAYS_AHEAD": 7,
-        "CARE_BIRTHDAY_GIFT_DAYS_BEFORE": 3,  # SERVICE-2: the gift 3 days before the birthday
-        "CARE_GREETING_DAYS_AHEAD": 7,
-        "CARE_FOLLOW_UP_DAYS_AHEAD": 3,
-        # TIER-7: a request pending more than this many working days is overdue.
-        "UPGRADE_DECISION_WORKING_DAYS": 3,
     }
 )
 
 declare_permissions(
     {
         CLERK: ("membership.view_customer", "membership.view_bill"),
-        MANAGER: (
-            "membership.view_customer",
-            # --- the account managers' world: the pages and API do the writing, through
-            # the services ---
-            "membership.view_groupcustomer",
-            "membership.view_keyperson",
-            "membership.view_groupmember",
-            "membership.view_contactlog",
-            "membership.view_upgraderequest",
-        ),
+        MANAGER: ("membership.view_customer",),
         SUPERVISOR: (
             "membership.view_customer",
             "membership.change_customer",
             "membership.view_bill",
-            # --- the account managers' world: view only in the admin; a class, role or rank
-            # changed there would bypass the TIER-6 re-grant, so changes go through the group
-            # pages ---
-            "membership.view_groupcustomer",
-            "membership.view_keyperson",
-            "membership.view_groupmember",
-            "membership.view_contactlog",
-            "membership.view_upgraderequest",
-            "membership.view_upgraderequestevent",
-            "membership.view_kpifigure",
         ),
     }
 )

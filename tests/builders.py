@@ -4,15 +4,8 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from membership.models import (
-    Bill,
-    Customer,
-    GroupCustomer,
-    GroupMember,
-    SnapshotList,
-    SnapshotMember,
-    StatusChange,
-)
+from keyaccounts.models import GroupCustomer, GroupMember
+from membership.models import Bill, Customer, SnapshotList, SnapshotMember, StatusChange
 from servicedesk.models import Hall
 from tests.factories import (
     BillFactory,

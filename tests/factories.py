@@ -11,7 +11,8 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from membership.models import Bill, Brand, Customer, GroupCustomer, KeyPerson, Status
+from keyaccounts.models import GroupCustomer, KeyPerson
+from membership.models import Bill, Brand, Customer, Status
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -192,7 +193,7 @@ class PlanFactory(factory.django.DjangoModelFactory):
 
 class GroupMemberFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "membership.GroupMember"
+        model = "keyaccounts.GroupMember"
 
     group = factory.SubFactory(GroupCustomerFactory)
     customer = factory.SubFactory(CustomerFactory)
@@ -201,10 +202,10 @@ class GroupMemberFactory(factory.django.DjangoModelFactory):
 
 class ContactLogFactory(factory.django.DjangoModelFactory):
     """A logged contact (GROUP-4) written directly, for reads; tests of the rule use
-    membership.services.groups.contact_log_create."""
+    keyaccounts.services.groups.contact_log_create."""
 
     class Meta:
-        model = "membership.ContactLog"
+        model = "keyaccounts.ContactLog"
 
     group = factory.SubFactory(GroupCustomerFactory)
     key_person = None

@@ -21,15 +21,12 @@ from typing import Any
 from django.db.backends.utils import CursorWrapper
 
 from core.dates import add_months, month_start
+from keyaccounts.models import ContactLog, GroupCustomer, GroupMember, KeyPerson
 from membership.models import (
     Bill,
     Brand,
-    ContactLog,
     CreditRating,
     Customer,
-    GroupCustomer,
-    GroupMember,
-    KeyPerson,
     LevelGrant,
     SnapshotList,
     SnapshotMember,

@@ -41,7 +41,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from membership.models import ContactLog, Customer, GroupCustomer, KeyPerson, UpgradeRequest
+from keyaccounts.models import ContactLog, GroupCustomer, KeyPerson, UpgradeRequest
+from membership.models import Customer
 from plans.models import Plan, Subscription
 from points.models import Redemption, RewardItem, Transfer
 from servicedesk.models import Entitlement, ServiceRequest, Ticket

@@ -14,8 +14,8 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from core.models import IdempotencyKey
-from membership.models import ContactLog, UpgradeRequest
-from membership.services.groups import key_person_create
+from keyaccounts.models import ContactLog, UpgradeRequest
+from keyaccounts.services.groups import key_person_create
 from plans.models import Subscription
 from plans.tests.conftest import customer_in
 from points.models import Redemption, Transfer

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from membership.models import ContactLog
-from membership.services.groups import key_person_create
+from keyaccounts.models import ContactLog
+from keyaccounts.services.groups import key_person_create
 from points.models import Redemption
 from points.selectors import balances
 from points.tests.builders import earn, make_item
@@ -132,13 +132,13 @@ def test_a_contact_log_entry_sent_again_after_back_is_logged_once(
 ) -> None:
     base = live_server.url
     group_id = person.group_id
-    form = reverse("membership:group_contact_create", args=[group_id])
+    form = reverse("keyaccounts:group_contact_create", args=[group_id])
     log_in(page, base, "manager", form)
     page.select_option("#id_key_person", str(person.pk))
     page.select_option("#id_channel", "visit")
     page.fill("#id_notes", "拜访，谈续约")
 
-    detail = reverse("membership:group_detail", args=[group_id])
+    detail = reverse("keyaccounts:group_detail", args=[group_id])
     send_back_and_send_again(page, "form button.primary", f"{base}{detail}")
 
     assert ALREADY_DONE in page.locator(".messages").inner_text()

@@ -17,15 +17,9 @@ from django.urls import reverse
 
 from core.idempotency import FORM_FIELD
 from core.models import IdempotencyKey
-from membership.models import (
-    ContactLog,
-    GroupCustomer,
-    GroupMember,
-    ImportRun,
-    KeyPerson,
-    UpgradeRequest,
-)
-from membership.services.groups import key_person_create
+from keyaccounts.models import ContactLog, GroupCustomer, GroupMember, KeyPerson, UpgradeRequest
+from keyaccounts.services.groups import key_person_create
+from membership.models import ImportRun
 from plans.models import Subscription
 from plans.tests.conftest import customer_in, plan
 from points.models import Redemption, Transfer, TransferRecipient
@@ -224,7 +218,7 @@ def test_a_group_contact_sent_twice_is_logged_once(
     account_manager: Any, group: GroupCustomer, person: KeyPerson
 ) -> None:
     client = login(account_manager)
-    url = reverse("membership:group_contact_create", args=[group.pk])
+    url = reverse("keyaccounts:group_contact_create", args=[group.pk])
 
     first, again = post_twice(
         client,
@@ -240,7 +234,7 @@ def test_a_key_person_contact_sent_twice_is_logged_once(
     account_manager: Any, person: KeyPerson
 ) -> None:
     client = login(account_manager)
-    url = reverse("membership:key_person_contact_create", args=[person.pk])
+    url = reverse("keyaccounts:key_person_contact_create", args=[person.pk])
 
     first, again = post_twice(
         client, url, {"channel": "call", "occasion": "routine", "notes": "电话问候"}
@@ -254,8 +248,8 @@ def test_a_quick_contact_from_the_group_page_sent_twice_is_logged_once(
     account_manager: Any, group: GroupCustomer, person: KeyPerson
 ) -> None:
     client = login(account_manager)
-    back = reverse("membership:group_detail", args=[group.pk])
-    url = reverse("membership:key_person_contact_create", args=[person.pk])
+    back = reverse("keyaccounts:group_detail", args=[group.pk])
+    url = reverse("keyaccounts:key_person_contact_create", args=[person.pk])
 
     first, again = post_twice(
         client,
@@ -273,7 +267,7 @@ def test_an_upgrade_request_sent_twice_is_asked_once(
     account_manager: Any, person: KeyPerson
 ) -> None:
     client = login(account_manager)
-    url = reverse("membership:upgrade_create", args=[person.pk])
+    url = reverse("keyaccounts:upgrade_create", args=[person.pk])
 
     first, again = post_twice(client, url, {"requested_level": "diamond", "reason": "省厅领导"})
 
@@ -293,7 +287,7 @@ def test_a_group_created_twice_is_created_once_without_an_error(
         "account_manager": account_manager.pk,
     }
 
-    first, again = post_twice(client, reverse("membership:group_create"), data)
+    first, again = post_twice(client, reverse("keyaccounts:group_create"), data)
 
     assert GroupCustomer.objects.count() == 1
     assert_replayed(client, first, again, said="Group G9 created.")
@@ -304,7 +298,7 @@ def test_a_key_person_added_twice_is_added_once_without_an_error(
 ) -> None:
     customer = make_customer()
     client = login(account_manager)
-    url = reverse("membership:key_person_create", args=[group.pk])
+    url = reverse("keyaccounts:key_person_create", args=[group.pk])
 
     first, again = post_twice(
         client,
@@ -321,7 +315,7 @@ def test_a_member_added_twice_is_added_once_without_an_error(
 ) -> None:
     customer = make_customer(msisdn="13912345678")
     client = login(account_manager)
-    url = reverse("membership:group_member_add", args=[group.pk])
+    url = reverse("keyaccounts:group_member_add", args=[group.pk])
 
     first, again = post_twice(client, url, {"customer": customer.msisdn})
 

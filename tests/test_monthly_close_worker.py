@@ -30,7 +30,8 @@ from core.dates import parse_month
 from core.jobs import get_job, run_job
 from core.models import JobChunk, JobRun
 from core.tasks import run_job_task
-from membership.models import Bill, CreditRating, Customer, KpiFigure
+from keyaccounts.models import KpiFigure
+from membership.models import Bill, CreditRating, Customer
 from membership.services.grants import grant_create
 from points.models import Entry, Lot, PointsRun
 from tests.workers import Workers, database_url, run_status, wait_for

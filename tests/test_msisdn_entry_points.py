@@ -18,12 +18,12 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from core.validators import msisdn_or_none, normalise_msisdn, validate_msisdn
+from keyaccounts.forms.groups import MemberAddForm
+from keyaccounts.services.groups import key_person_create
+from keyaccounts.services.upgrades import upgrade_request_create
 from membership.admin import CustomerAdminForm
-from membership.forms.groups import MemberAddForm
 from membership.forms.lifecycle import NumberChangeForm
 from membership.models import Customer
-from membership.services.groups import key_person_create
-from membership.services.upgrades import upgrade_request_create
 from points.forms import RecipientForm
 from points.services.redemptions import redemption_create
 from points.tests.builders import make_item
@@ -236,7 +236,7 @@ def test_the_key_person_filter_and_the_upgrade_search_read_a_typed_number(
     )
     rows = api(account_manager).get("/api/key-persons/", {"msisdn": SAMPLE}).json()["results"]
     assert [row["id"] for row in rows] == [person.pk]
-    page = login(account_manager).get(reverse("membership:upgrade_list"), {"q": SAMPLE})
+    page = login(account_manager).get(reverse("keyaccounts:upgrade_list"), {"q": SAMPLE})
     assert page.status_code == 200
     assert [r.key_person for r in page.context["page"].object_list] == [person]
 

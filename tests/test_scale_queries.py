@@ -34,16 +34,8 @@ from core import clock
 from core.access import PUBLIC, URL_ACCESS
 from core.models import JobRun
 from core.roles import CLERK, MANAGER, SUPERVISOR
-from membership.models import (
-    ContactLog,
-    Customer,
-    GroupCustomer,
-    GroupMember,
-    ImportRun,
-    KeyPerson,
-    SnapshotList,
-    UpgradeRequest,
-)
+from keyaccounts.models import ContactLog, GroupCustomer, GroupMember, KeyPerson, UpgradeRequest
+from membership.models import Customer, ImportRun, SnapshotList
 from plans.models import Plan, Subscription
 from points.models import Redemption, RewardItem, Transfer, TransferRecipient
 from servicedesk.models import Entitlement, Hall, ServiceRequest, Ticket
@@ -84,7 +76,7 @@ KNOWN_TO_GROW = {
     # the manager's groups (of every manager's, for a supervisor who has not picked one),
     # then paginated; bounded by a manager's portfolio, not by the province. Bounding it
     # means the four lists in SQL, each with its own count and page.
-    "membership:manager_workspace",
+    "keyaccounts:manager_workspace",
 }
 WHOLE_TABLE_SCAN = re.compile(r"\b(COUNT|MIN|MAX)\(|\bDISTINCT\b")
 NOT_NULL_ONLY = re.compile(r'WHERE \(?"\w+"\."\w+" IS NOT NULL\)?')
@@ -151,11 +143,11 @@ def _world() -> dict[str, Any]:
         "membership:import_run_again": {"pk": import_run.pk},
         "membership:import_run_apply": {"pk": import_run.pk},
         "membership:import_run_progress": {"pk": import_run.pk},
-        "membership:group_member_remove": {"group_id": group.pk, "member_id": member.pk},
-        "membership:upgrade_detail": {"request_id": upgrade.pk},
-        "membership:upgrade_approve": {"request_id": upgrade.pk},
-        "membership:upgrade_reject": {"request_id": upgrade.pk},
-        "membership:upgrade_withdraw": {"request_id": upgrade.pk},
+        "keyaccounts:group_member_remove": {"group_id": group.pk, "member_id": member.pk},
+        "keyaccounts:upgrade_detail": {"request_id": upgrade.pk},
+        "keyaccounts:upgrade_approve": {"request_id": upgrade.pk},
+        "keyaccounts:upgrade_reject": {"request_id": upgrade.pk},
+        "keyaccounts:upgrade_withdraw": {"request_id": upgrade.pk},
         "plans:order_cancel": {"pk": order.pk},
         "points:redemption_cancel": {**msisdn, "pk": redemption.pk},
         "points:redemption_fulfil": {**msisdn, "pk": redemption.pk},

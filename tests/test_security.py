@@ -10,7 +10,7 @@
    manager's groups, key persons, contacts or upgrade requests, in the pages or the API.
 
 Already kept elsewhere: the role × URL matrix (tests/test_access_matrix.py), self-approval
-refused (membership/tests/test_groups_api.py), no overdraw on PostgreSQL
+refused (keyaccounts/tests/test_groups_api.py), no overdraw on PostgreSQL
 (points/tests/test_concurrency.py).
 """
 
@@ -34,9 +34,9 @@ from rest_framework.test import APIClient
 
 from core.access import PUBLIC, URL_ACCESS, rule_for
 from core.roles import CLERK, MANAGER, SUPERVISOR
-from membership.models import ContactLog, GroupMember, KeyPerson, UpgradeRequest
-from membership.services.groups import contact_log_create, key_person_create, key_person_remove
-from membership.services.upgrades import upgrade_request_create, upgrade_request_reject
+from keyaccounts.models import ContactLog, GroupMember, KeyPerson, UpgradeRequest
+from keyaccounts.services.groups import contact_log_create, key_person_create, key_person_remove
+from keyaccounts.services.upgrades import upgrade_request_create, upgrade_request_reject
 from points.services.redemptions import redemption_create
 from points.tests.builders import make_item
 from servicedesk.models import ServiceRequest, ServiceRequestEvent, Ticket
@@ -203,32 +203,32 @@ XSS_PAGES: list[tuple[str, str, str, tuple[str, ...], bool]] = [
     ("hall desk", CLERK, "servicedesk:hall_desk", ("hall.code",), True),
     ("hall board", CLERK, "servicedesk:hall_board", ("hall.code",), True),
     # the account manager
-    ("manager workspace", MANAGER, "membership:manager_workspace", (), True),
-    ("group list", MANAGER, "membership:group_list", (), True),
-    ("group detail", MANAGER, "membership:group_detail", ("group",), True),
-    ("group contacts", MANAGER, "membership:group_contacts", ("group",), True),
-    ("group contact form", MANAGER, "membership:group_contact_create", ("group",), True),
-    ("key person detail", MANAGER, "membership:key_person_detail", ("person",), True),
-    ("ended key person detail", MANAGER, "membership:key_person_detail", ("ended",), True),
-    ("key person edit form", MANAGER, "membership:key_person_update", ("person",), True),
-    ("key person contact", MANAGER, "membership:key_person_contact_create", ("person",), True),
-    ("upgrade form", MANAGER, "membership:upgrade_create", ("spare",), True),
-    ("upgrade detail", MANAGER, "membership:upgrade_detail", ("upgrade",), True),
-    ("rejected upgrade detail", MANAGER, "membership:upgrade_detail", ("rejected",), True),
-    ("upgrade withdraw", MANAGER, "membership:upgrade_withdraw", ("upgrade",), True),
-    ("upgrade list", MANAGER, "membership:upgrade_list", (), True),
+    ("manager workspace", MANAGER, "keyaccounts:manager_workspace", (), True),
+    ("group list", MANAGER, "keyaccounts:group_list", (), True),
+    ("group detail", MANAGER, "keyaccounts:group_detail", ("group",), True),
+    ("group contacts", MANAGER, "keyaccounts:group_contacts", ("group",), True),
+    ("group contact form", MANAGER, "keyaccounts:group_contact_create", ("group",), True),
+    ("key person detail", MANAGER, "keyaccounts:key_person_detail", ("person",), True),
+    ("ended key person detail", MANAGER, "keyaccounts:key_person_detail", ("ended",), True),
+    ("key person edit form", MANAGER, "keyaccounts:key_person_update", ("person",), True),
+    ("key person contact", MANAGER, "keyaccounts:key_person_contact_create", ("person",), True),
+    ("upgrade form", MANAGER, "keyaccounts:upgrade_create", ("spare",), True),
+    ("upgrade detail", MANAGER, "keyaccounts:upgrade_detail", ("upgrade",), True),
+    ("rejected upgrade detail", MANAGER, "keyaccounts:upgrade_detail", ("rejected",), True),
+    ("upgrade withdraw", MANAGER, "keyaccounts:upgrade_withdraw", ("upgrade",), True),
+    ("upgrade list", MANAGER, "keyaccounts:upgrade_list", (), True),
     # the supervisor (who alone may reveal the full name, CUST-8)
     ("customer card revealed", SUPERVISOR, "membership:customer_card", (NUMBER,), True),
-    ("upgrade inbox", SUPERVISOR, "membership:upgrade_inbox", (), True),
-    ("upgrade approve", SUPERVISOR, "membership:upgrade_approve", ("upgrade",), True),
-    ("group edit form", SUPERVISOR, "membership:group_update", ("group",), True),
-    ("group class form", SUPERVISOR, "membership:group_change_class", ("group",), True),
-    ("supervisor workspace", SUPERVISOR, "membership:manager_workspace", (), True),
+    ("upgrade inbox", SUPERVISOR, "keyaccounts:upgrade_inbox", (), True),
+    ("upgrade approve", SUPERVISOR, "keyaccounts:upgrade_approve", ("upgrade",), True),
+    ("group edit form", SUPERVISOR, "keyaccounts:group_update", ("group",), True),
+    ("group class form", SUPERVISOR, "keyaccounts:group_change_class", ("group",), True),
+    ("supervisor workspace", SUPERVISOR, "keyaccounts:manager_workspace", (), True),
     # the admin
     ("admin customers", SUPERVISOR, "admin:membership_customer_changelist", (), True),
     ("admin customer", SUPERVISOR, "admin:membership_customer_change", ("customer",), True),
-    ("admin groups", SUPERVISOR, "admin:membership_groupcustomer_changelist", (), True),
-    ("admin group", SUPERVISOR, "admin:membership_groupcustomer_change", ("group",), True),
+    ("admin groups", SUPERVISOR, "admin:keyaccounts_groupcustomer_changelist", (), True),
+    ("admin group", SUPERVISOR, "admin:keyaccounts_groupcustomer_change", ("group",), True),
     ("admin reward items", SUPERVISOR, "admin:points_rewarditem_changelist", (), True),
     ("admin reward item", SUPERVISOR, "admin:points_rewarditem_change", ("item",), True),
     ("admin halls", SUPERVISOR, "admin:servicedesk_hall_changelist", (), True),
@@ -380,7 +380,7 @@ def test_the_browsable_api_escapes_the_stored_text(
 # A wildcard entry of the matrix is exercised through these URLs (with its own samples').
 ADMIN_POST_SAMPLES = [
     "admin:membership_customer_add",
-    "admin:membership_groupcustomer_add",
+    "admin:keyaccounts_groupcustomer_add",
     "admin:points_rewarditem_add",
     "admin:servicedesk_hall_add",
 ]
@@ -471,9 +471,9 @@ def test_the_csrf_list_is_derived_from_the_matrix() -> None:
     for name in (
         "login",
         "logout",
-        "membership:group_create",
-        "membership:key_person_create",
-        "membership:upgrade_approve",
+        "keyaccounts:group_create",
+        "keyaccounts:key_person_create",
+        "keyaccounts:upgrade_approve",
         "points:redeem",
         "servicedesk:ticket_action",
         "api:contact-log-list",
@@ -483,8 +483,8 @@ def test_the_csrf_list_is_derived_from_the_matrix() -> None:
         assert name in CSRF_NAMES, name
     for name in (
         "health",
-        "membership:group_list",
-        "membership:upgrade_list",
+        "keyaccounts:group_list",
+        "keyaccounts:upgrade_list",
         "api:group-list",
         "api:customer-detail",
         "servicedesk:hall_board_data",
@@ -696,7 +696,7 @@ def test_the_api_with_a_session_needs_the_csrf_token(
     assert refused.json()["detail"].startswith("CSRF Failed")
     assert ContactLog.objects.count() == before
     # a form of ours sets the CSRF cookie
-    client.get(reverse("membership:group_contact_create", args=[targets["group"].pk]))
+    client.get(reverse("keyaccounts:group_contact_create", args=[targets["group"].pk]))
     token = client.cookies[settings.CSRF_COOKIE_NAME].value
     accepted = client.post(
         url, _contact_body(targets), content_type="application/json", headers={"X-CSRFToken": token}
@@ -805,13 +805,13 @@ def portfolios(account_manager: Any, other_account_manager: Any, clerk: Any) -> 
 INJECTION_TARGETS: list[tuple[str, str, str, str, str]] = [
     ("lookup", CLERK, "membership:lookup", "q", "exact"),
     ("desk lookup", CLERK, "servicedesk:desk_home", "msisdn", "exact"),
-    ("group list q", MANAGER, "membership:group_list", "q", "search"),
-    ("group list class", MANAGER, "membership:group_list", "class", "scoped"),
-    ("group list page", MANAGER, "membership:group_list", "page", "scoped"),
-    ("upgrade list q", MANAGER, "membership:upgrade_list", "q", "search"),
-    ("upgrade list status", MANAGER, "membership:upgrade_list", "status", "scoped"),
-    ("workspace manager", MANAGER, "membership:manager_workspace", "manager", "scoped"),
-    ("upgrade inbox q", SUPERVISOR, "membership:upgrade_inbox", "q", "search"),
+    ("group list q", MANAGER, "keyaccounts:group_list", "q", "search"),
+    ("group list class", MANAGER, "keyaccounts:group_list", "class", "scoped"),
+    ("group list page", MANAGER, "keyaccounts:group_list", "page", "scoped"),
+    ("upgrade list q", MANAGER, "keyaccounts:upgrade_list", "q", "search"),
+    ("upgrade list status", MANAGER, "keyaccounts:upgrade_list", "status", "scoped"),
+    ("workspace manager", MANAGER, "keyaccounts:manager_workspace", "manager", "scoped"),
+    ("upgrade inbox q", SUPERVISOR, "keyaccounts:upgrade_inbox", "q", "search"),
     ("request list msisdn", CLERK, "servicedesk:request_list", "msisdn", "exact"),
     ("request list hall", CLERK, "servicedesk:request_list", "hall", "exact"),
     ("request list from", CLERK, "servicedesk:request_list", "registered_from", "exact"),
@@ -820,9 +820,9 @@ INJECTION_TARGETS: list[tuple[str, str, str, str, str]] = [
     ("points account kind", CLERK, "points:account", "kind", "exact"),
     ("job runs job", SUPERVISOR, "core:job_runs", "job", "exact"),
     ("service levels day", SUPERVISOR, "servicedesk:service_levels", "day", "exact"),
-    ("kpi month", SUPERVISOR, "membership:kpi_report", "month", "exact"),
+    ("kpi month", SUPERVISOR, "keyaccounts:kpi_report", "month", "exact"),
     ("admin customers q", SUPERVISOR, "admin:membership_customer_changelist", "q", "search"),
-    ("admin groups q", SUPERVISOR, "admin:membership_groupcustomer_changelist", "q", "search"),
+    ("admin groups q", SUPERVISOR, "admin:keyaccounts_groupcustomer_changelist", "q", "search"),
     ("admin halls q", SUPERVISOR, "admin:servicedesk_hall_changelist", "q", "search"),
     ("admin requests q", SUPERVISOR, "admin:servicedesk_servicerequest_changelist", "q", "exact"),
     ("api customers city", CLERK, "api:customer-list", "city", "exact"),
@@ -991,18 +991,18 @@ CONTACT = {"channel": "call", "person": "办公室", "notes": "x"}
 # (case, "page" or "api", method, URL name, its arguments, body, the answer the code gives)
 CROSS_CASES: list[tuple[str, str, str, str, tuple[str, ...], dict[str, Any], int]] = [
     # pages: reading
-    ("page group detail", "page", "get", "membership:group_detail", (G,), {}, 403),
-    ("page group contacts", "page", "get", "membership:group_contacts", (G,), {}, 403),
-    ("page key person detail", "page", "get", "membership:key_person_detail", (KP,), {}, 403),
-    ("page key person edit form", "page", "get", "membership:key_person_update", (KP,), {}, 403),
-    ("page upgrade detail", "page", "get", "membership:upgrade_detail", (UP,), {}, 403),
-    ("page upgrade form", "page", "get", "membership:upgrade_create", (KP,), {}, 403),
+    ("page group detail", "page", "get", "keyaccounts:group_detail", (G,), {}, 403),
+    ("page group contacts", "page", "get", "keyaccounts:group_contacts", (G,), {}, 403),
+    ("page key person detail", "page", "get", "keyaccounts:key_person_detail", (KP,), {}, 403),
+    ("page key person edit form", "page", "get", "keyaccounts:key_person_update", (KP,), {}, 403),
+    ("page upgrade detail", "page", "get", "keyaccounts:upgrade_detail", (UP,), {}, 403),
+    ("page upgrade form", "page", "get", "keyaccounts:upgrade_create", (KP,), {}, 403),
     # pages: writing
     (
         "page log a group contact",
         "page",
         "post",
-        "membership:group_contact_create",
+        "keyaccounts:group_contact_create",
         (G,),
         CONTACT,
         403,
@@ -1011,7 +1011,7 @@ CROSS_CASES: list[tuple[str, str, str, str, tuple[str, ...], dict[str, Any], int
         "page log a key person contact",
         "page",
         "post",
-        "membership:key_person_contact_create",
+        "keyaccounts:key_person_contact_create",
         (KP,),
         {"channel": "call", "notes": "x"},
         403,
@@ -1020,7 +1020,7 @@ CROSS_CASES: list[tuple[str, str, str, str, tuple[str, ...], dict[str, Any], int
         "page add a key person",
         "page",
         "post",
-        "membership:key_person_create",
+        "keyaccounts:key_person_create",
         (G,),
         {"customer": MY_NUMBER, "role": "contact", "rank": "other"},
         403,
@@ -1029,7 +1029,7 @@ CROSS_CASES: list[tuple[str, str, str, str, tuple[str, ...], dict[str, Any], int
         "page edit a key person",
         "page",
         "post",
-        "membership:key_person_update",
+        "keyaccounts:key_person_update",
         (KP,),
         {"role": "contact", "rank": "other", "title": "changed"},
         403,
@@ -1038,7 +1038,7 @@ CROSS_CASES: list[tuple[str, str, str, str, tuple[str, ...], dict[str, Any], int
         "page remove a key person",
         "page",
         "post",
-        "membership:key_person_remove",
+        "keyaccounts:key_person_remove",
         (KP,),
         {"reason": "x"},
         403,
@@ -1047,7 +1047,7 @@ CROSS_CASES: list[tuple[str, str, str, str, tuple[str, ...], dict[str, Any], int
         "page ask for an upgrade",
         "page",
         "post",
-        "membership:upgrade_create",
+        "keyaccounts:upgrade_create",
         (KP,),
         {"requested_level": "platinum", "reason": "x"},
         403,
@@ -1056,7 +1056,7 @@ CROSS_CASES: list[tuple[str, str, str, str, tuple[str, ...], dict[str, Any], int
         "page withdraw an upgrade",
         "page",
         "post",
-        "membership:upgrade_withdraw",
+        "keyaccounts:upgrade_withdraw",
         (UP,),
         {"note": "x"},
         403,
@@ -1065,7 +1065,7 @@ CROSS_CASES: list[tuple[str, str, str, str, tuple[str, ...], dict[str, Any], int
         "page add a member",
         "page",
         "post",
-        "membership:group_member_add",
+        "keyaccounts:group_member_add",
         (G,),
         {"customer": MY_NUMBER},
         403,
@@ -1074,7 +1074,7 @@ CROSS_CASES: list[tuple[str, str, str, str, tuple[str, ...], dict[str, Any], int
         "page remove a member",
         "page",
         "post",
-        "membership:group_member_remove",
+        "keyaccounts:group_member_remove",
         (G, "@theirs.member"),
         {},
         403,
@@ -1084,7 +1084,7 @@ CROSS_CASES: list[tuple[str, str, str, str, tuple[str, ...], dict[str, Any], int
         "page remove their member via my group",
         "page",
         "post",
-        "membership:group_member_remove",
+        "keyaccounts:group_member_remove",
         ("@mine.group", "@theirs.member"),
         {},
         404,
@@ -1226,9 +1226,9 @@ CROSS_LISTS: list[tuple[str, str, dict[str, Any]]] = [
     ("api upgrades", "api:upgrade-request-list", {}),
     ("api upgrades of their group", "api:upgrade-request-list", {"group": G}),
     ("api upgrades of their key person", "api:upgrade-request-list", {"key_person": KP}),
-    ("page group list", "membership:group_list", {"q": THEIRS}),
-    ("page upgrade list", "membership:upgrade_list", {"q": THEIRS}),
-    ("page workspace of theirs", "membership:manager_workspace", {"manager": "@theirs.manager"}),
+    ("page group list", "keyaccounts:group_list", {"q": THEIRS}),
+    ("page upgrade list", "keyaccounts:upgrade_list", {"q": THEIRS}),
+    ("page workspace of theirs", "keyaccounts:manager_workspace", {"manager": "@theirs.manager"}),
 ]
 
 

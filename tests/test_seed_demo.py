@@ -15,7 +15,8 @@ from core.dates import add_months, month_start
 from core.demo import DEMO_LOGINS, DEMO_PASSWORD
 from core.models import JobRun
 from core.roles import primary_role
-from membership.models import Bill, Brand, Customer, GroupCustomer, KeyPerson, LevelGrant
+from keyaccounts.models import GroupCustomer, KeyPerson
+from membership.models import Bill, Brand, Customer, LevelGrant
 from servicedesk.demo import DEMO_GATEWAY_ID
 from servicedesk.models import OutboxMessage, OutboxStatus
 from servicedesk.services.outbox import outbox_enqueue, outbox_held

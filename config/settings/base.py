@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     # The project's own apps, lowest floor first (see docs/architecture.md).
     "core",
     "membership",
+    "keyaccounts",
     "plans",
     "points",
     "servicedesk",
@@ -223,7 +224,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "LevelEnum": "membership.models.levels.Level",
         "CustomerStatusEnum": "membership.models.customers.Status",
-        "UpgradeStatusEnum": "membership.models.groups.UpgradeStatus",
+        "UpgradeStatusEnum": "keyaccounts.models.groups.UpgradeStatus",
         "SubscriptionStatusEnum": "plans.models.subscriptions.SubscriptionStatus",
         "RequestStatusEnum": "servicedesk.models.requests.RequestStatus",
         "ServiceRequestKindEnum": "servicedesk.models.requests.RequestKind",

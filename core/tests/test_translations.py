@@ -27,7 +27,8 @@ from django.core.management import call_command
 from django.utils import translation
 
 ROOT = Path(settings.BASE_DIR)
-APPS = ("config", "core", "membership", "plans", "points", "servicedesk")
+# config and the project's own apps (core and the domain apps), as INSTALLED_APPS lists them.
+APPS = ("config", *(app for app in settings.INSTALLED_APPS if (ROOT / app).is_dir()))
 CATALOGUE = ROOT / "locale" / "zh_Hans" / "LC_MESSAGES"
 
 # Exceptions whose message is shown to a staff user: the error line of a form or a page

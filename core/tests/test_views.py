@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
     ("persona", "workspace"),
     [
         ("counter_clerk", "membership:lookup"),
-        ("account_manager", "membership:manager_workspace"),
+        ("account_manager", "keyaccounts:manager_workspace"),
         ("supervisor", "core:supervisor_home"),
         ("superuser", "core:supervisor_home"),
     ],
@@ -100,7 +100,7 @@ def test_the_supervisor_workspace_links_every_area_the_supervisor_may_open(
     tiles = client.get(reverse("core:supervisor_home")).context["tiles"]
     urls = {tile["url"] for tile in tiles}
     assert reverse("membership:rating_runs") in urls
-    assert reverse("membership:upgrade_inbox") in urls
+    assert reverse("keyaccounts:upgrade_inbox") in urls
     assert reverse("core:job_runs") in urls
     assert len(tiles) == 9
 

@@ -20,10 +20,8 @@ TODAY = date(2026, 11, 25)
 pytestmark = [pytest.mark.django_db, pytest.mark.now(TODAY)]
 
 
-def test_demo_gives_most_active_gotone_lines_a_plan_and_levels_come_from_plans(
-    account_manager: Any,
-) -> None:
-    seed_province(managers=[account_manager], customers=400, today=TODAY)
+def test_demo_gives_most_active_gotone_lines_a_plan_and_levels_come_from_plans() -> None:
+    seed_province(customers=400, today=TODAY)
     counts = demo.seed(today=TODAY, rng_seed=1)
 
     gotone = Customer.objects.filter(

@@ -12,7 +12,6 @@ from membership.demo import seed_province
 from points.demo import seed
 from points.models import Entry, Redemption, RewardItem
 from points.services import lots_reconcile
-from points.tests.builders import make_user
 
 TODAY = date(2026, 11, 25)
 # The day these tests build their data around is the day the product's clock reads.
@@ -21,7 +20,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.now(TODAY)]
 
 @pytest.fixture
 def province() -> None:
-    seed_province(managers=[make_user(username="m1")], customers=60, today=TODAY)
+    seed_province(customers=60, today=TODAY)
 
 
 def test_the_demo_accrues_every_billed_month_and_makes_a_few_redemptions(province: None) -> None:

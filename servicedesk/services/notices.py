@@ -18,7 +18,8 @@ from django.utils import timezone
 
 from core import clock
 from core.programme import programme
-from membership.models import Customer, KeyPerson, LevelGrant, RatingRun, Status
+from keyaccounts.models import KeyPerson
+from membership.models import Customer, LevelGrant, RatingRun, Status
 from servicedesk.models import BirthdayWaiver, OutboxMessage, OutboxStatus, SmsTemplate
 from servicedesk.selectors.holidays import GREETING_FESTIVALS, festival_first_days
 from servicedesk.services.outbox import outbox_enqueue, outbox_kick_on_commit

@@ -14,7 +14,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from membership.models import KeyPerson, RatingRun
+from keyaccounts.models import KeyPerson
+from membership.models import RatingRun
 from servicedesk.gateways import (
     FileGateway,
     GatewayError,

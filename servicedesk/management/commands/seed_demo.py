@@ -24,7 +24,7 @@ from core.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_staff
 from core.errors import DomainError
 from core.jobs import run_job
 from core.roles import MANAGER, ROLE_LABELS
-from membership import demo_groups
+from keyaccounts import demo as keyaccounts_demo
 from membership.demo import seed_province
 from membership.services.rating import GoToneAnnualPolicy
 from plans import demo as plans_demo
@@ -45,8 +45,9 @@ class Command(BaseCommand):
         users = seed_staff()
         managers = [users[login.username] for login in DEMO_LOGINS if login.role == MANAGER]
         with outbox_held(gateway_id=desk_demo.DEMO_GATEWAY_ID):  # D-OPS-3: no SMS sent
-            counts = seed_province(managers=managers, customers=customers, today=today)
+            counts = seed_province(customers=customers, today=today)
             if counts["customers"]:
+                counts |= keyaccounts_demo.seed_groups(managers=managers)
                 self.stdout.write(
                     f"demo province: {counts['customers']} customers, {counts['bills']} bills, "
                     f"{counts['groups']} groups, {counts['key_persons']} key persons"
@@ -55,7 +56,7 @@ class Command(BaseCommand):
                 self._rating(today)
                 last_month = add_months(month_start(today), -1)
                 self._job("rate_credit", last_month.strftime("%Y-%m"))
-                self._step("groups", demo_groups.seed(today=today))
+                self._step("groups", keyaccounts_demo.seed(today=today))
                 self._step("points", points_demo.seed(today=today))
                 self._step("service desk", desk_demo.seed(today=today))
                 notices = desk_demo.notices_on_record(since=started)

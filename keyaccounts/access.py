@@ -1,0 +1,133 @@
+"""The access helpers for group customers and what hangs off them (GROUP-1..4, TIER-7).
+
+One helper per object type, used by every view and API endpoint:
+
+- supervisors (and superusers) see and change every group, key person, contact and request;
+- account managers see and change only the groups they manage, and what belongs to them;
+- counter clerks and logins without a role see none of it.
+
+Each ``*_for_user`` returns the object, or raises PermissionDenied (not allowed) or Http404
+(no such object). The ``*_visible_to`` querysets scope lists the same way.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from core.errors import NotFound
+from core.roles import MANAGER, SUPERVISOR, roles_of
+from keyaccounts.models import ContactLog, GroupCustomer, KeyPerson, UpgradeRequest
+
+
+def sees_all_groups(user: Any) -> bool:
+    return bool(getattr(user, "is_superuser", False) or SUPERVISOR in roles_of(user))
+
+
+def _require_group_role(user: Any) -> None:
+    if not getattr(user, "is_authenticated", False):
+        raise PermissionDenied
+    if not (sees_all_groups(user) or MANAGER in roles_of(user)):
+        raise PermissionDenied
+
+
+def _check_owner(user: Any, group: GroupCustomer) -> None:
+    if not sees_all_groups(user) and group.account_manager_id != user.pk:
+        raise PermissionDenied
+
+
+def groups_visible_to(user: Any) -> QuerySet[GroupCustomer]:
+    """Every group for supervisors, the managed ones for account managers, else none."""
+    if not getattr(user, "is_authenticated", False):
+        return GroupCustomer.objects.none()
+    if sees_all_groups(user):
+        return GroupCustomer.objects.all()
+    if MANAGER in roles_of(user):
+        return GroupCustomer.objects.filter(account_manager=user)
+    return GroupCustomer.objects.none()
+
+
+def key_persons_visible_to(user: Any) -> QuerySet[KeyPerson]:
+    return KeyPerson.objects.filter(group__in=groups_visible_to(user).values("pk"))
+
+
+def contact_logs_visible_to(user: Any) -> QuerySet[ContactLog]:
+    return ContactLog.objects.filter(group__in=groups_visible_to(user).values("pk"))
+
+
+def upgrade_requests_visible_to(user: Any) -> QuerySet[UpgradeRequest]:
+    return UpgradeRequest.objects.filter(key_person__group__in=groups_visible_to(user).values("pk"))
+
+
+def group_for_user(user: Any, group_id: Any, *, write: bool = False) -> GroupCustomer:
+    """The group ``group_id`` if ``user`` may see it (and change it, with ``write``).
+
+    Reading and writing need the same thing today (being the group's account manager, or a
+    supervisor); ``write`` is kept so that every call site says what it intends.
+    """
+    _require_group_role(user)
+    try:
+        group = GroupCustomer.objects.select_related("account_manager").get(pk=int(group_id))
+    except (GroupCustomer.DoesNotExist, TypeError, ValueError) as exc:
+        raise NotFound(_("No such group customer.")) from exc
+    _check_owner(user, group)
+    return group
+
+
+def key_person_for_user(user: Any, key_person_id: Any, *, write: bool = False) -> KeyPerson:
+    """The key person ``key_person_id`` if ``user`` may see (``write``: change) its group.
+
+    An ended key person can still be read (its timeline and grants stay); it cannot be
+    changed: ``write`` on an ended key person is refused with 404.
+    """
+    _require_group_role(user)
+    try:
+        person = KeyPerson.objects.select_related(
+            "group", "group__account_manager", "customer"
+        ).get(pk=int(key_person_id))
+    except (KeyPerson.DoesNotExist, TypeError, ValueError) as exc:
+        raise NotFound(_("No such key person.")) from exc
+    _check_owner(user, person.group)
+    if write and person.ended_at is not None:
+        raise NotFound(_("This person is no longer a key person."))
+    return person
+
+
+def contact_log_for_user(user: Any, contact_id: Any, *, write: bool = False) -> ContactLog:
+    """A contact of the log, if ``user`` may see its group. Contacts are never changed."""
+    _require_group_role(user)
+    if write:
+        raise PermissionDenied  # the contact log is append-only
+    try:
+        contact = ContactLog.objects.select_related("group", "key_person", "logged_by").get(
+            pk=int(contact_id)
+        )
+    except (ContactLog.DoesNotExist, TypeError, ValueError) as exc:
+        raise NotFound(_("No such contact.")) from exc
+    _check_owner(user, contact.group)
+    return contact
+
+
+def upgrade_request_for_user(user: Any, request_id: Any, *, write: bool = False) -> UpgradeRequest:
+    """An upgrade request, if ``user`` may see the key person's group.
+
+    Who may move it (the requester withdraws, a supervisor other than the requester
+    decides) is the upgrade service's rule, checked there.
+    """
+    _require_group_role(user)
+    try:
+        request = UpgradeRequest.objects.select_related(
+            "key_person",
+            "key_person__group",
+            "key_person__group__account_manager",
+            "customer",
+            "requested_by",
+            "decided_by",
+        ).get(pk=int(request_id))
+    except (UpgradeRequest.DoesNotExist, TypeError, ValueError) as exc:
+        raise NotFound(_("No such upgrade request.")) from exc
+    _check_owner(user, request.key_person.group)
+    return request

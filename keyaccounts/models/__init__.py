@@ -1,0 +1,39 @@
+"""keyaccounts models (GROUP-1..4, TIER-7, KPI-1); import them from here.
+
+The tables keep the names they had in membership (``membership_groupcustomer``, …): see
+decisions.md D-HOUSE-1.
+"""
+
+from keyaccounts.models.groups import (
+    CareOccasion,
+    ContactChannel,
+    ContactLog,
+    GroupClass,
+    GroupCustomer,
+    GroupMember,
+    KeyPerson,
+    KeyPersonRank,
+    KeyPersonRole,
+    KpiDimension,
+    KpiFigure,
+    UpgradeRequest,
+    UpgradeRequestEvent,
+    UpgradeStatus,
+)
+
+__all__ = [
+    "CareOccasion",
+    "ContactChannel",
+    "ContactLog",
+    "GroupClass",
+    "GroupCustomer",
+    "GroupMember",
+    "KeyPerson",
+    "KeyPersonRank",
+    "KeyPersonRole",
+    "KpiDimension",
+    "KpiFigure",
+    "UpgradeRequest",
+    "UpgradeRequestEvent",
+    "UpgradeStatus",
+]

@@ -1,0 +1,1 @@
+"""Reads of the key-account data (groups, care calendar, KPI-1), one module per topic."""

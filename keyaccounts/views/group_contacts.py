@@ -1,0 +1,97 @@
+"""GROUP-4: a group's contact log, and logging a contact with the group or with a key
+person (quick entry from the key person's row and the care calendar)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+from core.errors import DomainError
+from core.idempotency import idempotent_form
+from keyaccounts.access import group_for_user, key_person_for_user
+from keyaccounts.forms.groups import ContactForm
+from keyaccounts.selectors.groups import contact_timeline
+from keyaccounts.services import groups as services
+from keyaccounts.views.groups import page_of
+
+
+def _back(request: HttpRequest, default: str) -> HttpResponseRedirect:
+    """Back to ``next`` when it is a page of ours, else to ``default``."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect(default)
+
+
+def group_contacts(request: HttpRequest, group_id: int) -> HttpResponse:
+    """GROUP-4: the group's whole contact timeline, paginated."""
+    group = group_for_user(request.user, group_id)
+    page, query = page_of(request, contact_timeline(group.contacts.all()))
+    return render(
+        request, "keyaccounts/group_contacts.html", {"group": group, "page": page, "query": query}
+    )
+
+
+@idempotent_form
+def group_contact_create(request: HttpRequest, group_id: int) -> HttpResponse:
+    """GROUP-4: log a contact with the group (a key person or somebody else)."""
+    group = group_for_user(request.user, group_id, write=True)
+    form = ContactForm(request.POST or None, group=group)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _log_contact(request, form, group=group, key_person=form.cleaned_data["key_person"])
+    ):
+        return redirect("keyaccounts:group_detail", group_id=group.pk)
+    return render(request, "keyaccounts/group_contact_form.html", {"group": group, "form": form})
+
+
+def _log_contact(request: HttpRequest, form: forms.Form, *, group: Any, key_person: Any) -> bool:
+    data = form.cleaned_data
+    try:
+        services.contact_log_create(
+            group=group,
+            key_person=key_person,
+            person=data.get("person") or "",
+            channel=data["channel"],
+            occasion=data["occasion"],
+            contacted_at=data.get("contacted_at"),
+            notes=data["notes"],
+            next_follow_up=data["next_follow_up"],
+            actor=request.user,
+        )
+    except DomainError as exc:
+        form.add_error(None, exc.message)
+        return False
+    messages.success(request, _("Contact logged."))
+    return True
+
+
+@idempotent_form
+def key_person_contact_create(request: HttpRequest, key_person_id: int) -> HttpResponse:
+    """GROUP-4: quick contact entry from a key person's row (and the care calendar)."""
+    person = key_person_for_user(request.user, key_person_id, write=True)
+    form = ContactForm(request.POST or None, initial={"occasion": request.GET.get("occasion")})
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _log_contact(request, form, group=person.group, key_person=person)
+    ):
+        return _back(request, reverse("keyaccounts:key_person_detail", args=[person.pk]))
+    return render(
+        request,
+        "keyaccounts/key_person_contact_form.html",
+        {
+            "group": person.group,
+            "person": person,
+            "form": form,
+            "next": request.GET.get("next") or request.POST.get("next", ""),
+        },
+    )

@@ -1,0 +1,187 @@
+"""The account manager's group screens: the list, a group's page, its details and class
+(GROUP-1..4, TIER-6), and the paging and care choices the group screens share.
+
+The other group screens: the workspace with the care calendar (workspace.py), members
+(group_members.py), key persons (key_persons.py) and the contact log (group_contacts.py).
+Thin views: access helper → form → service → redirect with a message. Which role may open
+each URL is in keyaccounts/manifest.py; which group a user may see is keyaccounts/access.py.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from core import clock
+from core.access import may_open
+from core.errors import DomainError
+from core.idempotency import idempotent_form
+from core.search import search_term
+from keyaccounts.access import group_for_user, groups_visible_to, sees_all_groups
+from keyaccounts.forms.groups import GroupClassForm, GroupForm
+from keyaccounts.models import (
+    CareOccasion,
+    ContactChannel,
+    GroupClass,
+    UpgradeRequest,
+    UpgradeStatus,
+)
+from keyaccounts.selectors.groups import (
+    contact_timeline,
+    group_former_members,
+    group_key_persons,
+    group_members,
+    group_search,
+    member_category_counts,
+    upgrade_requests_annotated,
+)
+from keyaccounts.services import groups as services
+
+PAGE_SIZE = 25
+FORMER_PAGE_PARAM = "former_page"
+
+
+def page_of(
+    request: HttpRequest, items: Any, size: int = PAGE_SIZE, param: str = "page"
+) -> tuple[Any, str]:
+    """Page ``param`` of ``items``, and the query string of the other parameters (so the
+    page links keep the filters and the other lists' pages)."""
+    query = request.GET.copy()
+    query.pop(param, None)
+    return Paginator(items, size).get_page(request.GET.get(param)), query.urlencode()
+
+
+def care_choices() -> dict[str, Any]:
+    return {"channels": ContactChannel.choices, "occasions": CareOccasion.choices}
+
+
+def group_list(request: HttpRequest) -> HttpResponse:
+    """GROUP-1: the groups the user may see, searchable, paginated."""
+    q = search_term(request.GET)
+    group_class = request.GET.get("class", "")
+    groups = group_search(
+        groups_visible_to(request.user),
+        q=q,
+        group_class=group_class if group_class in GroupClass.values else "",
+    )
+    page, query = page_of(request, groups)
+    return render(
+        request,
+        "keyaccounts/group_list.html",
+        {
+            "page": page,
+            "query": query,
+            "q": q,
+            "group_class": group_class,
+            "classes": GroupClass.choices,
+            "can_create": may_open(request.user, "keyaccounts:group_create"),
+        },
+    )
+
+
+@idempotent_form
+def group_create(request: HttpRequest) -> HttpResponse:
+    form = GroupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            group = services.group_create(**form.cleaned_data, actor=request.user)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Group %(code)s created.") % {"code": group.code})
+            return redirect("keyaccounts:group_detail", group_id=group.pk)
+    return render(request, "keyaccounts/group_form.html", {"form": form})
+
+
+def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
+    """GROUP-2/3/4: key persons with quick contact entry, members by category, timeline."""
+    group = group_for_user(request.user, group_id)
+    today = clock.today()
+    category = request.GET.get("category", "")
+    if category not in ("key_person", "vip", "ordinary"):
+        category = ""
+    page, query = page_of(request, group_members(group, today, category))
+    former, former_query = page_of(request, group_former_members(group), param=FORMER_PAGE_PARAM)
+    pending = upgrade_requests_annotated(
+        UpgradeRequest.objects.filter(key_person__group=group, status=UpgradeStatus.PENDING),
+        today,
+    )
+    return render(
+        request,
+        "keyaccounts/group_detail.html",
+        {
+            "group": group,
+            "today": today,
+            "key_persons": group_key_persons(group, today),
+            "counts": member_category_counts(group, today),
+            "category": category,
+            "page": page,
+            "query": query,
+            "former": former,
+            "former_query": former_query,
+            "former_param": FORMER_PAGE_PARAM,
+            "timeline": contact_timeline(group.contacts.all())[:10],
+            "pending": pending,
+            "can_edit_group": sees_all_groups(request.user),
+            **care_choices(),
+        },
+    )
+
+
+def group_update(request: HttpRequest, group_id: int) -> HttpResponse:
+    group = group_for_user(request.user, group_id, write=True)
+    initial = {
+        "name": group.name,
+        "city": group.city,
+        "account_manager": group.account_manager,
+        "has_it_centre": group.has_it_centre,
+    }
+    form = GroupForm(request.POST or None, initial=initial, editing=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.group_update(group=group, **form.cleaned_data, actor=request.user)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Group %(code)s saved.") % {"code": group.code})
+            return redirect("keyaccounts:group_detail", group_id=group.pk)
+    return render(request, "keyaccounts/group_form.html", {"form": form, "group": group})
+
+
+def group_change_class(request: HttpRequest, group_id: int) -> HttpResponse:
+    """GROUP-1 / TIER-6: a class change re-grants every key person; confirmed first."""
+    group = group_for_user(request.user, group_id, write=True)
+    form = GroupClassForm(request.POST or None, initial={"group_class": group.group_class})
+    confirming = False
+    if request.method == "POST" and form.is_valid():
+        if not request.POST.get("confirmed"):
+            confirming = True
+        else:
+            try:
+                services.group_change_class(
+                    group=group, group_class=form.cleaned_data["group_class"], actor=request.user
+                )
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(
+                    request,
+                    _("Group %(code)s is now class %(cls)s; key-person levels follow.")
+                    % {"code": group.code, "cls": form.cleaned_data["group_class"]},
+                )
+                return redirect("keyaccounts:group_detail", group_id=group.pk)
+    return render(
+        request,
+        "keyaccounts/group_class_form.html",
+        {
+            "group": group,
+            "form": form,
+            "confirming": confirming,
+            "key_persons": group_key_persons(group, clock.today()),
+        },
+    )

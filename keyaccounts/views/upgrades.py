@@ -1,0 +1,186 @@
+"""TIER-7 screens: ask for an upgrade, the supervisor's approvals inbox, decide, withdraw."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from core import clock
+from core.errors import DomainError
+from core.idempotency import idempotent_form
+from core.search import search_term
+from keyaccounts.access import (
+    key_person_for_user,
+    sees_all_groups,
+    upgrade_request_for_user,
+    upgrade_requests_visible_to,
+)
+from keyaccounts.forms.groups import DecisionForm, UpgradeRequestForm, WithdrawForm
+from keyaccounts.models import UpgradeStatus
+from keyaccounts.selectors.groups import upgrade_requests_annotated, upgrade_search
+from keyaccounts.services import upgrades as services
+from keyaccounts.views.groups import page_of
+from membership.selectors.levels import effective_level
+
+
+@idempotent_form
+def upgrade_create(request: HttpRequest, key_person_id: int) -> HttpResponse:
+    """TIER-7: the account manager asks for a higher level for a key person."""
+    person = key_person_for_user(request.user, key_person_id, write=True)
+    current = effective_level(person.customer, clock.today())
+    form = UpgradeRequestForm(request.POST or None, current_level=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            upgrade = services.upgrade_request_create(
+                key_person=person,
+                requested_level=form.cleaned_data["requested_level"],
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Upgrade requested; a supervisor will decide."))
+            return redirect("keyaccounts:upgrade_detail", request_id=upgrade.pk)
+    return render(
+        request,
+        "keyaccounts/upgrade_form.html",
+        {"person": person, "group": person.group, "current": current, "form": form},
+    )
+
+
+def upgrade_list(request: HttpRequest) -> HttpResponse:
+    """TIER-7: the requests the user may see, by status, searchable, paginated."""
+    status = request.GET.get("status", "")
+    q = search_term(request.GET)
+    requests = upgrade_search(
+        upgrade_requests_visible_to(request.user),
+        today=clock.today(),
+        status=status if status in UpgradeStatus.values else "",
+        q=q,
+    ).order_by("-requested_at", "-id")
+    page, query = page_of(request, requests)
+    return render(
+        request,
+        "keyaccounts/upgrade_list.html",
+        {
+            "page": page,
+            "query": query,
+            "status": status,
+            "q": q,
+            "statuses": UpgradeStatus.choices,
+        },
+    )
+
+
+def upgrade_inbox(request: HttpRequest) -> HttpResponse:
+    """TIER-7: the supervisor's approvals inbox: pending requests, oldest first, overdue
+    ones (more than the allowed working days) flagged."""
+    requests = upgrade_search(
+        upgrade_requests_visible_to(request.user),
+        today=clock.today(),
+        status=UpgradeStatus.PENDING,
+        q=search_term(request.GET),
+    )
+    page, query = page_of(request, requests)
+    overdue = sum(1 for item in page if item.overdue)
+    return render(
+        request,
+        "keyaccounts/upgrade_inbox.html",
+        {"page": page, "query": query, "overdue": overdue, "q": search_term(request.GET)},
+    )
+
+
+def upgrade_detail(request: HttpRequest, request_id: int) -> HttpResponse:
+    """TIER-7: one request with its history, and the moves the user may make."""
+    upgrade = upgrade_request_for_user(request.user, request_id)
+    annotated = upgrade_requests_annotated(
+        type(upgrade).objects.filter(pk=upgrade.pk), clock.today()
+    ).get()
+    return render(request, "keyaccounts/upgrade_detail.html", _detail_context(request, annotated))
+
+
+def _detail_context(request: HttpRequest, upgrade: Any, **extra: Any) -> dict[str, Any]:
+    pending = upgrade.status == UpgradeStatus.PENDING
+    user = request.user
+    is_requester = upgrade.requested_by_id == user.pk
+    return {
+        "upgrade": upgrade,
+        "person": upgrade.key_person,
+        "group": upgrade.key_person.group,
+        "history": upgrade.history.select_related("actor"),
+        "may_decide": pending and not is_requester and sees_all_groups(user),
+        "may_withdraw": pending and is_requester,
+        "decision_form": extra.pop("decision_form", DecisionForm()),
+        "withdraw_form": extra.pop("withdraw_form", WithdrawForm()),
+        **extra,
+    }
+
+
+def _decide(request: HttpRequest, request_id: int, action: str) -> HttpResponse:
+    upgrade = upgrade_request_for_user(request.user, request_id, write=True)
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        decide = (
+            services.upgrade_request_approve
+            if action == "approve"
+            else services.upgrade_request_reject
+        )
+        try:
+            decide(request=upgrade, actor=request.user, note=form.cleaned_data["note"])
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                _("Request approved; the limited upgrade is in force.")
+                if action == "approve"
+                else _("Request rejected."),
+            )
+            return redirect("keyaccounts:upgrade_detail", request_id=upgrade.pk)
+    annotated = upgrade_requests_annotated(
+        type(upgrade).objects.filter(pk=upgrade.pk), clock.today()
+    ).get()
+    return render(
+        request,
+        "keyaccounts/upgrade_decide.html",
+        _detail_context(request, annotated, decision_form=form, action=action),
+    )
+
+
+def upgrade_approve(request: HttpRequest, request_id: int) -> HttpResponse:
+    """TIER-7: a supervisor (never the requester) approves with a reason."""
+    return _decide(request, request_id, "approve")
+
+
+def upgrade_reject(request: HttpRequest, request_id: int) -> HttpResponse:
+    """TIER-7: a supervisor (never the requester) rejects with a reason."""
+    return _decide(request, request_id, "reject")
+
+
+def upgrade_withdraw(request: HttpRequest, request_id: int) -> HttpResponse:
+    """TIER-7: the requester takes a pending request back (confirmation page first)."""
+    upgrade = upgrade_request_for_user(request.user, request_id, write=True)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.upgrade_request_withdraw(
+                request=upgrade, actor=request.user, note=form.cleaned_data["note"]
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Request withdrawn."))
+            return redirect("keyaccounts:upgrade_detail", request_id=upgrade.pk)
+    annotated = upgrade_requests_annotated(
+        type(upgrade).objects.filter(pk=upgrade.pk), clock.today()
+    ).get()
+    return render(
+        request,
+        "keyaccounts/upgrade_decide.html",
+        _detail_context(request, annotated, withdraw_form=form, action="withdraw"),
+    )

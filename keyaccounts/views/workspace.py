@@ -1,0 +1,64 @@
+"""The account manager's workspace: their groups, the care calendar, follow-ups and their
+upgrade requests (GROUP-4, TIER-7)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from core import clock
+from keyaccounts.access import groups_visible_to, sees_all_groups, upgrade_requests_visible_to
+from keyaccounts.forms.groups import account_managers
+from keyaccounts.models import KeyPerson
+from keyaccounts.selectors.care import care_calendar
+from keyaccounts.selectors.groups import groups_annotated, upgrade_requests_annotated
+from keyaccounts.views.groups import care_choices, page_of
+
+CARE_PAGE_SIZE = 50  # each list of the care calendar
+# The care calendar's lists, each paginated on its own query parameter.
+CARE_LISTS = ("birthdays", "greetings", "no_contact", "follow_ups")
+
+
+def manager_workspace(request: HttpRequest) -> HttpResponse:
+    """The account manager's morning: groups, care calendar, follow-ups, own requests.
+
+    Account managers see their own groups only; supervisors see every manager's and may
+    narrow it to one (``?manager=<id>``). Each list of the care calendar is paginated on
+    its own parameter (``birthdays_page``, ``greetings_page``, ...).
+    """
+    today = clock.today()
+    groups = groups_visible_to(request.user)
+    managers_filter = sees_all_groups(request.user)
+    manager_id = request.GET.get("manager", "")
+    if managers_filter and manager_id.isdigit():
+        groups = groups.filter(account_manager_id=int(manager_id))
+    elif not managers_filter:
+        groups = groups.filter(account_manager_id=request.user.pk)
+        manager_id = ""
+    calendar = care_calendar(KeyPerson.objects.filter(group__in=groups.values("pk")), today)
+    care_pages = {}
+    for name in CARE_LISTS:
+        page, query = page_of(
+            request, getattr(calendar, name), CARE_PAGE_SIZE, param=f"{name}_page"
+        )
+        care_pages[name] = {"page": page, "query": query, "param": f"{name}_page"}
+    requests = upgrade_requests_annotated(
+        upgrade_requests_visible_to(request.user).filter(key_person__group__in=groups.values("pk")),
+        today,
+    ).order_by("-requested_at", "-id")
+    return render(
+        request,
+        "keyaccounts/manager_workspace.html",
+        {
+            "today": today,
+            "groups": groups_annotated(groups).order_by("code")[:50],
+            "group_total": groups.count(),
+            "calendar": calendar,
+            "care_pages": care_pages,
+            "requests": requests[:10],
+            "managers_filter": managers_filter,
+            "manager_id": manager_id,
+            "managers": account_managers() if managers_filter else [],
+            **care_choices(),
+        },
+    )
