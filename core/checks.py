@@ -7,6 +7,8 @@ from typing import Any
 from django.conf import settings
 from django.core.checks import CheckMessage, Tags, Warning, register
 
+from core.programme import programme
+
 
 @register(Tags.database, deploy=True)
 def database_configured(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
@@ -28,8 +30,6 @@ def job_recovery_timings(app_configs: Any = None, **kwargs: Any) -> list[CheckMe
     sweeper's wait (or the sweeper sends again a chunk that may still run); every task's time
     limit below the broker's visibility timeout (or a late-ack task is delivered again while
     it runs) and below the wait for a whole run (or a live run is flagged interrupted)."""
-    from core.programme import programme
-
     chunk_limit = int(settings.JOB_CHUNK_TIME_LIMIT)
     task_limit = int(settings.CELERY_TASK_TIME_LIMIT)
     visibility = int(settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout", 3600))

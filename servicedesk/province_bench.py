@@ -31,11 +31,15 @@ from django.db import connection, transaction
 
 from core import clock
 from core.dates import add_months, month_end
+from core.loadtest import format_result, run_load
 from core.programme import programme
-from membership.models import LEVEL_RANK, Bill, Customer, LevelGrant, Usage
+from core.roles import CLERK
+from membership.models import LEVEL_RANK, Bill, CreditRating, Customer, LevelGrant, Usage
+from membership.province import generate_province
 from membership.services.rating.gotone import thresholds
 from points.models import Entry, Lot
 from points.services.accrual import brand_percent_sql, month_targets, tenure_percent_sql
+from servicedesk.models import BirthdayWaiver
 
 MANAGE = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
 BIG_ID = 2**62
@@ -384,9 +388,6 @@ def count(model: Any, **filters: Any) -> int:
 
 def run_batch(data: Path, periods: Periods, report: Report, say: Callable[[str], None]) -> None:
     """The batch steps in order, each followed by its floor."""
-    from membership.models import CreditRating
-    from servicedesk.models import BirthdayWaiver
-
     p = periods
     rating_year = str(p.rating_year)
     steps: list[tuple[str, list[str], Callable[[], int], Callable[[Any], int] | None]] = [
@@ -432,8 +433,6 @@ def bench_user() -> tuple[Any, str]:
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
     from rest_framework.authtoken.models import Token
-
-    from core.roles import CLERK
 
     user, _created = get_user_model().objects.get_or_create(
         username="bench_clerk", defaults={"is_staff": False}
@@ -491,8 +490,6 @@ def run_lookups(
     periods: Periods, report: Report, say: Callable[[str], None], *, seconds: float
 ) -> None:
     from django.test import Client
-
-    from core.loadtest import format_result, run_load
 
     user, token = bench_user()
     msisdns = sample_msisdns(500)
@@ -601,8 +598,6 @@ def ensure_files(data: Path, customers: int, periods: Periods, say: Callable[[st
     if stamp.exists() and json.loads(stamp.read_text()) == wanted:
         say(f"bench_province: using the files in {data}")
         return
-    from membership.province import generate_province
-
     started = time.perf_counter()
     files = generate_province(
         data, customers=customers, last_month=periods.last_month, usage_day=periods.birthday
