@@ -5,14 +5,20 @@ services raise DomainError; the API says it in HTTP).
 - ``code="conflict"``: 409 ``{"detail"}`` (the object changed meanwhile);
 - any other code (a rule refused, the input does not fit): 400 ``{"detail", "code"}``.
 
+``exception_handler`` is DRF's ``EXCEPTION_HANDLER`` (config/settings/base.py): an API view
+calls its service and lets a DomainError go; the answer is made here, once.
 core/api_schema.py documents these bodies (D-API-1).
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import status
 from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.errors import DomainError
 
@@ -30,3 +36,10 @@ def api_domain_error(exc: DomainError) -> APIException:
     if exc.code == "conflict":
         return Conflict(exc.message)
     return ValidationError({"detail": exc.message, "code": exc.code})
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """DRF's handler, with a service's DomainError answered as ``api_domain_error`` says."""
+    if isinstance(exc, DomainError):
+        exc = api_domain_error(exc)
+    return drf_exception_handler(exc, context)

@@ -21,8 +21,6 @@ from rest_framework.routers import DefaultRouter
 from rest_framework.views import APIView
 
 from core import clock
-from core.api_errors import api_domain_error
-from core.errors import DomainError
 from core.idempotency import IDEMPOTENCY_KEY_PARAMETER, IDEMPOTENCY_KEY_REUSED, idempotent_api
 from membership.access import customer_for_user
 from plans.access import subscription_for_user
@@ -81,19 +79,16 @@ class PlanOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
                 raise ValidationError(
                     {"store": _("No designated store #%(pk)s.") % {"pk": data["store"]}}
                 )
-        try:
-            subscription = subscription_order(
-                customer=customer,
-                plan=data["plan"],
-                channel=data["channel"],
-                actor=request.user,
-                first_month_option=data["first_month_option"],
-                customer_asked=data["customer_asked"],
-                store=store,
-                note=data["note"],
-            )
-        except DomainError as exc:
-            raise api_domain_error(exc) from exc
+        subscription = subscription_order(
+            customer=customer,
+            plan=data["plan"],
+            channel=data["channel"],
+            actor=request.user,
+            first_month_option=data["first_month_option"],
+            customer_asked=data["customer_asked"],
+            store=store,
+            note=data["note"],
+        )
         subscription = orders_list().get(pk=subscription.pk)
         return Response(OrderOutputSerializer(subscription).data, status=status.HTTP_201_CREATED)
 
@@ -103,12 +98,9 @@ class PlanOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         subscription = subscription_for_user(request.user, pk or "", write=True)
         data_in = OrderCancelInputSerializer(data=request.data)
         data_in.is_valid(raise_exception=True)
-        try:
-            subscription_cancel(
-                subscription=subscription, actor=request.user, note=data_in.validated_data["note"]
-            )
-        except DomainError as exc:
-            raise api_domain_error(exc) from exc
+        subscription_cancel(
+            subscription=subscription, actor=request.user, note=data_in.validated_data["note"]
+        )
         return Response(OrderOutputSerializer(orders_list().get(pk=subscription.pk)).data)
 
 

@@ -29,8 +29,6 @@ from rest_framework.routers import DefaultRouter
 from rest_framework.views import APIView
 
 from core import clock
-from core.api_errors import api_domain_error
-from core.errors import DomainError
 from core.idempotency import IDEMPOTENCY_KEY_PARAMETER, IDEMPOTENCY_KEY_REUSED, idempotent_api
 from membership.access import customer_for_user
 from points.access import redemption_for_user
@@ -138,12 +136,9 @@ class RedemptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         data_in.is_valid(raise_exception=True)
         data = data_in.validated_data
         customer = customer_for_user(request.user, data["msisdn"], write=True)
-        try:
-            redemption = redemption_create(
-                customer=customer, item=data["item"], quantity=data["quantity"], actor=request.user
-            )
-        except DomainError as exc:
-            raise api_domain_error(exc) from exc
+        redemption = redemption_create(
+            customer=customer, item=data["item"], quantity=data["quantity"], actor=request.user
+        )
         output = RedemptionOutputSerializer(_redemptions().get(pk=redemption.pk))
         return Response(output.data, status=status.HTTP_201_CREATED)
 
@@ -153,12 +148,9 @@ class RedemptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         redemption = redemption_for_user(request.user, pk or "", write=True)
         data_in = NoteInputSerializer(data=request.data)
         data_in.is_valid(raise_exception=True)
-        try:
-            redemption_cancel(
-                redemption=redemption, actor=request.user, note=data_in.validated_data["note"]
-            )
-        except DomainError as exc:
-            raise api_domain_error(exc) from exc
+        redemption_cancel(
+            redemption=redemption, actor=request.user, note=data_in.validated_data["note"]
+        )
         return Response(RedemptionOutputSerializer(_redemptions().get(pk=redemption.pk)).data)
 
     @extend_schema(request=NoteInputSerializer, responses={200: RedemptionOutputSerializer})
@@ -167,12 +159,9 @@ class RedemptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         redemption = redemption_for_user(request.user, pk or "", write=True)
         data_in = NoteInputSerializer(data=request.data)
         data_in.is_valid(raise_exception=True)
-        try:
-            redemption_fulfil(
-                redemption=redemption, actor=request.user, note=data_in.validated_data["note"]
-            )
-        except DomainError as exc:
-            raise api_domain_error(exc) from exc
+        redemption_fulfil(
+            redemption=redemption, actor=request.user, note=data_in.validated_data["note"]
+        )
         return Response(RedemptionOutputSerializer(_redemptions().get(pk=redemption.pk)).data)
 
 
@@ -205,12 +194,9 @@ class TransferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         data = data_in.validated_data
         sender = customer_for_user(request.user, data["sender"], write=True)
         recipient = customer_for_user(request.user, data["recipient"])
-        try:
-            transfer = transfer_create(
-                sender=sender, recipient=recipient, points=data["points"], actor=request.user
-            )
-        except DomainError as exc:
-            raise api_domain_error(exc) from exc
+        transfer = transfer_create(
+            sender=sender, recipient=recipient, points=data["points"], actor=request.user
+        )
         output = TransferOutputSerializer(_transfers().get(pk=transfer.pk))
         return Response(output.data, status=status.HTTP_201_CREATED)
 

@@ -13,8 +13,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
-from core.api_errors import api_domain_error
-from core.errors import DomainError
 from core.filters import IdFilter
 from core.idempotency import IDEMPOTENCY_KEY_PARAMETER, IDEMPOTENCY_KEY_REUSED, idempotent_api
 from keyaccounts.access import (
@@ -134,12 +132,9 @@ class ContactLogViewSet(
             if person_id is not None
             else None
         )
-        try:
-            contact = group_services.contact_log_create(
-                group=group, key_person=person, actor=request.user, **data
-            )
-        except DomainError as exc:
-            raise api_domain_error(exc) from exc
+        contact = group_services.contact_log_create(
+            group=group, key_person=person, actor=request.user, **data
+        )
         return Response(ContactLogSerializer(contact).data, status=status.HTTP_201_CREATED)
 
 

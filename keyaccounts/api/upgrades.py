@@ -15,8 +15,6 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from core import clock
-from core.api_errors import api_domain_error
-from core.errors import DomainError
 from core.filters import IdFilter
 from core.idempotency import IDEMPOTENCY_KEY_PARAMETER, IDEMPOTENCY_KEY_REUSED, idempotent_api
 from keyaccounts.access import (
@@ -135,25 +133,19 @@ class UpgradeRequestViewSet(
         data_in.is_valid(raise_exception=True)
         data = data_in.validated_data
         person = key_person_for_user(request.user, data["key_person"], write=True)
-        try:
-            upgrade = upgrade_services.upgrade_request_create(
-                key_person=person,
-                requested_level=data["requested_level"],
-                reason=data["reason"],
-                actor=request.user,
-            )
-        except DomainError as exc:
-            raise api_domain_error(exc) from exc
+        upgrade = upgrade_services.upgrade_request_create(
+            key_person=person,
+            requested_level=data["requested_level"],
+            reason=data["reason"],
+            actor=request.user,
+        )
         return self._out(upgrade, status.HTTP_201_CREATED)
 
     def _move(self, request: Request, pk: str | None, service: Any) -> Response:
         upgrade = upgrade_request_for_user(request.user, pk, write=True)
         data_in = DecisionInputSerializer(data=request.data)
         data_in.is_valid(raise_exception=True)
-        try:
-            service(request=upgrade, actor=request.user, note=data_in.validated_data["note"])
-        except DomainError as exc:
-            raise api_domain_error(exc) from exc
+        service(request=upgrade, actor=request.user, note=data_in.validated_data["note"])
         return self._out(upgrade)
 
     @extend_schema(request=DecisionInputSerializer, responses={200: UpgradeRequestSerializer})
