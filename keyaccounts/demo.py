@@ -62,13 +62,16 @@ KEY_PERSON_CAST = (
 
 
 @transaction.atomic
-def seed_groups(*, managers: list[Any], seed: int = 20261125) -> dict[str, int]:
+def seed_groups(
+    *, managers: list[Any], seed: int = 20261125, rng: random.Random | None = None
+) -> dict[str, int]:
     """GROUP-1/3: the demo groups, one per name, shared out among ``managers``, each with
     two to four key persons drawn from the active gotone lines; returns counts. Does
-    nothing if groups exist already. The key persons get their grants in ``seed``."""
+    nothing if groups exist already. The key persons get their grants in ``seed``. ``rng``:
+    the generator to go on drawing from (seed_demo's, after the province)."""
     if GroupCustomer.objects.exists():
         return {"groups": 0, "key_persons": 0}
-    rng = random.Random(seed)
+    rng = rng or random.Random(seed)
     gotone = list(Customer.objects.filter(brand=Brand.GOTONE, status=Status.ACTIVE).order_by("id"))
     rng.shuffle(gotone)
     classes = list(GroupClass)

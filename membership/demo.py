@@ -64,11 +64,15 @@ def _month_add(month: date, n: int) -> date:
 
 
 @transaction.atomic
-def seed_province(*, customers: int = 3000, today: date, seed: int = 20261125) -> dict[str, int]:
-    """Create the demo province; returns counts. Does nothing if customers exist already."""
+def seed_province(
+    *, customers: int = 3000, today: date, seed: int = 20261125, rng: random.Random | None = None
+) -> dict[str, int]:
+    """Create the demo province; returns counts. Does nothing if customers exist already.
+    ``rng``: the generator to draw from (seed_demo passes one generator to every seeder, so
+    the demo is the same on every machine); a new one from ``seed`` if not given."""
     if Customer.objects.exists():
         return {"customers": 0, "bills": 0}
-    rng = random.Random(seed)
+    rng = rng or random.Random(seed)
     msisdns: set[str] = set()
     rows: list[Customer] = []
     for i in range(customers):

@@ -13,6 +13,7 @@ go through the job runner (core/jobs.py, inline), so each is a JobRun on /jobs/.
 
 from __future__ import annotations
 
+import random
 from datetime import date
 from typing import Any
 
@@ -32,6 +33,8 @@ from points import demo as points_demo
 from servicedesk import demo as desk_demo
 from servicedesk.services.outbox import outbox_held
 
+DEMO_SEED = 20261125
+
 
 class Command(BaseCommand):
     help = "Create the demo province (customers, bills, groups, plans, points, halls) and the demo staff logins."
@@ -45,9 +48,11 @@ class Command(BaseCommand):
         users = seed_staff()
         managers = [users[login.username] for login in DEMO_LOGINS if login.role == MANAGER]
         with outbox_held(gateway_id=desk_demo.DEMO_GATEWAY_ID):  # D-OPS-3: no SMS sent
-            counts = seed_province(customers=customers, today=today)
+            # One generator for the province and its groups: the same demo everywhere.
+            rng = random.Random(DEMO_SEED)
+            counts = seed_province(customers=customers, today=today, rng=rng)
             if counts["customers"]:
-                counts |= keyaccounts_demo.seed_groups(managers=managers)
+                counts |= keyaccounts_demo.seed_groups(managers=managers, rng=rng)
                 self.stdout.write(
                     f"demo province: {counts['customers']} customers, {counts['bills']} bills, "
                     f"{counts['groups']} groups, {counts['key_persons']} key persons"
