@@ -56,8 +56,8 @@ REQUEST_REFUSED = OpenApiResponse(
             "code": serializers.CharField(
                 help_text=(
                     "Machine-readable reason, e.g. not_suspended_for_arrears, arrears_too_old, "
-                    "reactivation_already_open, no_reactivation_privilege, not_entitled, "
-                    "quota_used, already_opted_out."
+                    "reactivation_already_open, reactivation_used_this_suspension, "
+                    "no_reactivation_privilege, not_entitled, quota_used, already_opted_out."
                 )
             ),
             "detail": serializers.CharField(help_text="The reason, in words staff can read."),

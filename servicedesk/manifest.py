@@ -57,12 +57,14 @@ declare_settings(
         "QUEUE_WAIT_LIMITS": {"vip": 10, "gotone": 15, "other": 30},
         "QUEUE_WARN_PERCENT": 75,
         # SERVICE-3 (source): hours of the level privilege of gotone levels; the segment
-        # privilege (times a month and hours each); Decision D-DESK-3: the credit-star one,
-        # hours by stars.
+        # privilege (times a month and hours each); one reactivation per arrears suspension,
+        # whatever the privilege ("只能享受一次", D-DESK-13). The credit-star hours by stars
+        # are not in the source: none unless an operator sets them, e.g. {5: 72, 4: 48, 3: 24}.
         "REACTIVATION_LEVEL_HOURS": {"diamond": 72, "platinum": 72, "gold": 72, "silver": 48},
+        "REACTIVATION_TIMES_PER_SUSPENSION": 1,
         "REACTIVATION_SEGMENT_HOURS": 24,
         "REACTIVATION_SEGMENT_TIMES": {"vip_or_snapshot": 3, "gotone_or_50": 1},
-        "REACTIVATION_CREDIT_HOURS": {5: 72, 4: 48, 3: 24},
+        "REACTIVATION_CREDIT_HOURS": {},
         # SERVICE-4 (source): late-fee waiver rates in percent; the best applicable one
         # applies.
         "LATE_FEE_WAIVER_PERCENT": {

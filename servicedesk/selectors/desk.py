@@ -77,7 +77,8 @@ def privileges(standing: Standing, counters: Counters | None = None) -> list[dic
 def desk_card(customer: Customer, on: date) -> dict[str, Any]:
     """Everything the desk card shows about ``customer`` on ``on``: seven queries, whatever
     the number of the customer's bills, grants, ratings and requests (the standing two, the
-    entitlement table, the counters, the opt-out, the open and the recent requests)."""
+    entitlement table, the counters, the opt-out, the open and the recent requests), and two
+    more for a line suspended for arrears (SERVICE-3: its suspension's reactivations)."""
     standing = customer_standing(customer, on)
     counters = period_counters(standing)
     rates = late_fee_rates(standing)

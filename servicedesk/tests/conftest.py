@@ -7,9 +7,12 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+import time_machine
 
+from conftest import instant
 from core.dates import add_months, month_start
 from membership.models import Customer, GrantSource, SnapshotList, SnapshotMember
+from membership.services.customers import customer_set_status
 from membership.services.grants import grant_create
 from tests.builders import make_customer
 from tests.factories import BillFactory, CreditRatingFactory
@@ -53,6 +56,19 @@ def spend(customer: Customer, total: str, *, on: date = ON, months: int = 3) -> 
 
 def rate_stars(customer: Customer, stars: int, *, month: date = date(2026, 2, 1)) -> None:
     CreditRatingFactory(customer=customer, month=month, stars=stars, score=stars * 100)
+
+
+def suspend_for_arrears(customer: Customer, when: str) -> Customer:
+    """A new arrears suspension recorded at ``when`` (Asia/Shanghai) through the CUST-4
+    service, the line switched back on first if it is suspended: what opens a new
+    emergency reactivation allowance (SERVICE-3, D-DESK-13). Returns the line as it is now."""
+    with time_machine.travel(instant(when), tick=False):
+        customer.refresh_from_db()
+        if customer.status != "active":
+            customer_set_status(customer=customer, status="active")
+        customer_set_status(customer=customer, status="suspended", reason="arrears")
+    customer.refresh_from_db()
+    return customer
 
 
 @pytest.fixture

@@ -8,11 +8,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.test import override_settings
 from rest_framework.test import APIClient
 
 from core.models import IdempotencyKey
 from servicedesk.models import Privilege, RequestStatus, ServiceRequest
-from servicedesk.tests.conftest import give_level, make_customer
+from servicedesk.services.requests import service_request_set_status
+from servicedesk.tests.conftest import give_level, make_customer, rate_stars, suspend_for_arrears
 from tests.builders import make_hall
 
 pytestmark = [pytest.mark.django_db, pytest.mark.now("2026-03-18 10:00")]
@@ -77,6 +79,43 @@ def test_service_3_an_emergency_reactivation_carries_its_hours_and_privilege(
     body = response.json()
     assert (body["hours"], body["privilege"]) == (72, Privilege.LEVEL)
     assert (body["status"], body["arrears_month"], body["hall"]) == ("open", "2026-02-01", "nj-1")
+    assert body == client.get(f"{URL}{body['id']}/").json()
+
+
+def test_service_3_a_second_reactivation_in_the_same_suspension_answers_409_with_its_code(
+    clerk: Any,
+) -> None:
+    customer = suspend_for_arrears(make_customer(msisdn="13812340008"), "2026-03-18 09:00")
+    give_level(customer, "gold")
+    client = api(clerk)
+    first = send(client, reactivation("13812340008"))
+    assert first.status_code == 201
+    service_request_set_status(
+        request=ServiceRequest.objects.get(pk=first.json()["id"]), status="done", actor=clerk
+    )
+
+    again = send(client, reactivation("13812340008"))
+
+    assert again.status_code == 409
+    body = again.json()
+    assert body["code"] == "reactivation_used_this_suspension"
+    refused = ServiceRequest.objects.get(pk=body["id"])
+    assert (refused.hours, refused.privilege, refused.status) == (None, "", "refused")
+
+
+@override_settings(GOTONE={"REACTIVATION_CREDIT_HOURS": {5: 72, 4: 48, 3: 24}})
+def test_service_3_configured_credit_stars_answer_their_hours_and_privilege(clerk: Any) -> None:
+    customer = suspended("13812340009", brand="easyown")
+    rate_stars(customer, 4)
+    client = api(clerk)
+
+    response = send(client, reactivation("13812340009"))
+
+    assert response.status_code == 201
+    body = response.json()
+    assert (body["hours"], body["privilege"]) == (48, Privilege.CREDIT)
+    request = ServiceRequest.objects.get(pk=body["id"])
+    assert (request.hours, request.privilege) == (48, Privilege.CREDIT)
     assert body == client.get(f"{URL}{body['id']}/").json()
 
 

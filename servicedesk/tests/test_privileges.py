@@ -8,11 +8,16 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.db import IntegrityError, transaction
+from django.test import override_settings
 
+from conftest import instant
+from core import clock
 from core.errors import DomainError
 from membership.models import Customer
 from servicedesk.models import Privilege, RequestStatus, ServiceRequest
+from servicedesk.selectors.checks import reactivation_options
 from servicedesk.selectors.holidays import (
     arrears_suspension_allowed,
     customers_protected_on,
@@ -20,6 +25,7 @@ from servicedesk.selectors.holidays import (
     festival_first_days,
     holiday_periods,
 )
+from servicedesk.selectors.standing import customer_standing
 from servicedesk.services.requests import service_request_create, service_request_set_status
 from servicedesk.tests.conftest import (
     ON,
@@ -28,6 +34,7 @@ from servicedesk.tests.conftest import (
     put_on_snapshot,
     rate_stars,
     spend,
+    suspend_for_arrears,
 )
 
 pytestmark = pytest.mark.django_db
@@ -47,6 +54,21 @@ def reactivate(customer: Customer, actor: Any, arrears: date, *, on: date = ON) 
         data={"arrears_month": arrears},
         on=on,
     )
+
+
+def reactivate_at(customer: Customer, actor: Any, when: str) -> ServiceRequest:
+    """A reactivation asked at ``when`` (Asia/Shanghai) for arrears of that month."""
+    with time_machine.travel(instant(when), tick=False):
+        today = clock.today()
+        return reactivate(customer, actor, today.replace(day=1), on=today)
+
+
+def done(request: ServiceRequest, actor: Any) -> ServiceRequest:
+    return service_request_set_status(request=request, status=RequestStatus.DONE, actor=actor)
+
+
+# D-DESK-13: the source gives no credit-star hours; an operator may configure them.
+CREDIT_CONFIGURED = override_settings(GOTONE={"REACTIVATION_CREDIT_HOURS": {5: 72, 4: 48, 3: 24}})
 
 
 # SERVICE-3
@@ -111,11 +133,14 @@ def test_service_3_a_level_on_another_brand_gives_only_the_segment_privilege(cle
 
 
 def _three_times_then_refused(customer: Customer, clerk: Any, times: int) -> None:
-    for _ in range(times):
-        request = reactivate(customer, clerk, date(2026, 3, 1))
-        assert (request.status, request.hours, request.privilege) == ("open", 24, "segment")
-        service_request_set_status(request=request, status=RequestStatus.DONE, actor=clerk)
-    over = reactivate(customer, clerk, date(2026, 3, 1))
+    """``times`` arrears suspensions in March, each reactivated once (one reactivation for
+    one suspension), then one more suspension the segment's monthly count refuses."""
+    for day in range(1, times + 1):
+        suspend_for_arrears(customer, f"2026-03-{day:02d} 09:00")
+        request = done(reactivate_at(customer, clerk, f"2026-03-{day:02d} 10:00"), clerk)
+        assert (request.status, request.hours, request.privilege) == ("done", 24, "segment")
+    suspend_for_arrears(customer, "2026-03-10 09:00")
+    over = reactivate_at(customer, clerk, "2026-03-10 10:00")
     assert over.status == RequestStatus.REFUSED
     assert "0 of" in over.refusal_reason
 
@@ -144,11 +169,13 @@ def test_service_3_a_50_yuan_customer_once_a_month(clerk: Any) -> None:
 
 
 def test_service_3_the_segment_count_starts_again_next_month(clerk: Any) -> None:
-    customer = suspended(brand="gotone")
-    first = reactivate(customer, clerk, date(2026, 3, 1), on=date(2026, 3, 18))
-    service_request_set_status(request=first, status="done", actor=clerk)
-    again = reactivate(customer, clerk, date(2026, 4, 1), on=date(2026, 4, 2))
-    assert again.status == "open"
+    customer = make_customer(brand="gotone")
+    suspend_for_arrears(customer, "2026-03-18 09:00")
+    done(reactivate_at(customer, clerk, "2026-03-18 10:00"), clerk)
+    suspend_for_arrears(customer, "2026-03-25 09:00")
+    assert reactivate_at(customer, clerk, "2026-03-25 10:00").status == "refused"
+    suspend_for_arrears(customer, "2026-04-02 09:00")
+    assert reactivate_at(customer, clerk, "2026-04-02 10:00").status == "open"
 
 
 def test_service_3_cancelling_returns_the_segment_reactivation(clerk: Any) -> None:
@@ -165,6 +192,7 @@ def test_service_3_mass_market_without_stars_has_no_privilege(clerk: Any) -> Non
     assert "no emergency reactivation privilege" in refused.refusal_reason
 
 
+@CREDIT_CONFIGURED
 @pytest.mark.parametrize(("stars", "hours"), [(5, 72), (4, 48), (3, 24)])
 def test_service_3_credit_star_privilege_hours_by_stars(clerk: Any, stars: int, hours: int) -> None:
     customer = suspended(brand="easyown")
@@ -173,6 +201,7 @@ def test_service_3_credit_star_privilege_hours_by_stars(clerk: Any, stars: int, 
     assert (request.status, request.hours, request.privilege) == ("open", hours, Privilege.CREDIT)
 
 
+@CREDIT_CONFIGURED
 @pytest.mark.parametrize("stars", [0, 1, 2])
 def test_service_3_two_stars_or_fewer_give_no_credit_privilege(clerk: Any, stars: int) -> None:
     customer = suspended(brand="easyown")
@@ -180,6 +209,7 @@ def test_service_3_two_stars_or_fewer_give_no_credit_privilege(clerk: Any, stars
     assert reactivate(customer, clerk, date(2026, 3, 1)).status == "refused"
 
 
+@CREDIT_CONFIGURED
 @pytest.mark.parametrize(
     ("level", "stars", "hours", "privilege"),
     [
@@ -209,7 +239,7 @@ def test_service_3_one_open_reactivation_at_a_time(clerk: Any) -> None:
     second = reactivate(customer, clerk, date(2026, 3, 1))
     assert second.status == "refused"
     assert "already open" in second.refusal_reason
-    service_request_set_status(request=first, status="done", actor=clerk)
+    service_request_set_status(request=first, status="cancelled", actor=clerk)
     assert reactivate(customer, clerk, date(2026, 3, 1)).status == "open"
 
 
@@ -222,6 +252,153 @@ def test_service_3_the_database_refuses_two_open_reactivations() -> None:
         ServiceRequest.objects.create(
             customer=customer, kind="emergency_reactivation", status="in_progress", created_at=ON_DT
         )
+
+
+@pytest.mark.now("2026-03-18 10:00")
+def test_service_3_a_gold_line_gets_one_72_hour_reactivation_per_arrears_suspension(
+    clerk: Any,
+) -> None:
+    customer = make_customer(brand="gotone")
+    give_level(customer, "gold")
+    suspend_for_arrears(customer, "2026-03-02 09:00")
+
+    first = reactivate_at(customer, clerk, "2026-03-02 10:00")
+    assert (first.status, first.hours, first.privilege) == ("open", 72, Privilege.LEVEL)
+    done(first, clerk)
+
+    # Same suspension: refused, and the gotone segment's 24 h (1 a month, unused) does not
+    # take over: privileges do not add up.
+    again = reactivate_at(customer, clerk, "2026-03-05 10:00")
+    assert (again.status, again.refusal_code) == ("refused", "reactivation_used_this_suspension")
+    assert (again.hours, again.privilege) == (None, "")
+    assert "already reactivated in this arrears suspension" in again.refusal_reason
+
+    # A new arrears suspension opens a new allowance.
+    suspend_for_arrears(customer, "2026-03-10 09:00")
+    third = reactivate_at(customer, clerk, "2026-03-10 10:00")
+    assert (third.status, third.hours, third.privilege) == ("open", 72, Privilege.LEVEL)
+
+
+@pytest.mark.now("2026-03-18 10:00")
+def test_service_3_a_refused_or_cancelled_reactivation_gives_the_suspension_allowance_back(
+    clerk: Any,
+) -> None:
+    customer = make_customer(brand="gotone")
+    give_level(customer, "silver")
+    suspend_for_arrears(customer, "2026-03-02 09:00")
+    first = reactivate_at(customer, clerk, "2026-03-02 10:00")
+    service_request_set_status(request=first, status="refused", actor=clerk, note="paid")
+    second = reactivate_at(customer, clerk, "2026-03-02 11:00")
+    assert (second.status, second.hours, second.privilege) == ("open", 48, Privilege.LEVEL)
+    service_request_set_status(request=second, status="cancelled", actor=clerk)
+    assert reactivate_at(customer, clerk, "2026-03-02 12:00").status == "open"
+
+
+@override_settings(GOTONE={"REACTIVATION_TIMES_PER_SUSPENSION": 2})
+@pytest.mark.now("2026-03-18 10:00")
+def test_service_3_the_level_times_per_suspension_is_a_setting(clerk: Any) -> None:
+    customer = make_customer(brand="gotone")
+    give_level(customer, "diamond")
+    suspend_for_arrears(customer, "2026-03-02 09:00")
+    for when in ("2026-03-02 10:00", "2026-03-05 10:00"):
+        done(reactivate_at(customer, clerk, when), clerk)
+    third = reactivate_at(customer, clerk, "2026-03-08 10:00")
+    assert third.refusal_code == "reactivation_used_this_suspension"
+
+
+@pytest.mark.parametrize("stars", [5, 4, 3])
+def test_service_3_credit_stars_give_no_reactivation_by_default(clerk: Any, stars: int) -> None:
+    customer = suspended(brand="easyown")  # a mass-market 神州行 line
+    rate_stars(customer, stars)
+    refused = reactivate(customer, clerk, date(2026, 3, 1))
+    assert (refused.status, refused.refusal_code) == ("refused", "no_reactivation_privilege")
+    assert "mass market" in refused.refusal_reason
+    assert (refused.hours, refused.privilege) == (None, "")
+
+
+def test_service_3_a_mass_market_line_is_refused_with_a_clear_message(clerk: Any) -> None:
+    customer = suspended(brand="mzone")
+    spend(customer, "49.99")
+    refused = reactivate(customer, clerk, date(2026, 3, 1))
+    assert (refused.status, refused.refusal_code) == ("refused", "no_reactivation_privilege")
+    assert refused.refusal_reason.startswith("The customer is in the mass market")
+    assert not ServiceRequest.objects.filter(status="open").exists()
+
+
+@CREDIT_CONFIGURED
+@pytest.mark.now("2026-03-18 10:00")
+@pytest.mark.parametrize(
+    ("level", "hours", "privilege"), [("gold", 72, "level"), ("silver", 72, "credit")]
+)
+def test_service_3_configured_credit_stars_give_hours_but_not_on_top_of_the_level_one(
+    clerk: Any, level: str, hours: int, privilege: str
+) -> None:
+    customer = make_customer(brand="gotone")
+    give_level(customer, level)
+    rate_stars(customer, 5)
+    suspend_for_arrears(customer, "2026-03-02 09:00")
+
+    first = done(reactivate_at(customer, clerk, "2026-03-02 10:00"), clerk)
+    assert (first.hours, first.privilege) == (hours, privilege)
+
+    again = reactivate_at(customer, clerk, "2026-03-05 10:00")
+    assert again.refusal_code == "reactivation_used_this_suspension"
+
+
+@CREDIT_CONFIGURED
+@pytest.mark.now("2026-03-18 10:00")
+def test_service_3_configured_credit_stars_obey_the_once_per_suspension_limit(clerk: Any) -> None:
+    customer = make_customer(brand="easyown")
+    rate_stars(customer, 3)
+    suspend_for_arrears(customer, "2026-03-02 09:00")
+    first = done(reactivate_at(customer, clerk, "2026-03-02 10:00"), clerk)
+    assert (first.hours, first.privilege) == (24, Privilege.CREDIT)
+    assert reactivate_at(customer, clerk, "2026-03-03 10:00").status == "refused"
+    suspend_for_arrears(customer, "2026-03-09 09:00")
+    assert reactivate_at(customer, clerk, "2026-03-09 10:00").status == "open"
+
+
+@pytest.mark.now("2026-03-18 10:00")
+def test_service_3_the_vip_segment_three_a_month_holds_across_suspensions(clerk: Any) -> None:
+    customer = make_customer(brand="easyown")
+    give_level(customer, "guest")  # VIP, no gotone level privilege
+    for day in ("02", "05", "12"):
+        suspend_for_arrears(customer, f"2026-03-{day} 09:00")
+        request = done(reactivate_at(customer, clerk, f"2026-03-{day} 10:00"), clerk)
+        assert (request.hours, request.privilege) == (24, Privilege.SEGMENT)
+    suspend_for_arrears(customer, "2026-03-16 09:00")
+    fourth = reactivate_at(customer, clerk, "2026-03-16 10:00")
+    assert (fourth.status, fourth.refusal_code) == ("refused", "no_reactivation_privilege")
+    assert "0 of 3 left this month" in fourth.refusal_reason
+    # A new month, a new count (the line is still in the 16 March suspension).
+    assert reactivate_at(customer, clerk, "2026-04-01 10:00").status == "open"
+
+
+def test_service_3_one_reactivation_for_one_arrears_suspension_whatever_the_privilege(
+    clerk: Any,
+) -> None:
+    customer = make_customer(brand="easyown")
+    give_level(customer, "guest")  # VIP: 3 segment reactivations a month
+    suspend_for_arrears(customer, "2026-03-02 09:00")
+    done(reactivate_at(customer, clerk, "2026-03-02 10:00"), clerk)
+    second = reactivate_at(customer, clerk, "2026-03-03 10:00")
+    assert (second.status, second.refusal_code) == (
+        "refused",
+        "reactivation_used_this_suspension",
+    )
+
+
+@pytest.mark.now("2026-03-18 10:00")
+def test_service_3_the_desk_shows_the_suspension_allowance_used(clerk: Any) -> None:
+    customer = make_customer(brand="gotone")
+    give_level(customer, "gold")
+    suspend_for_arrears(customer, "2026-03-02 09:00")
+    done(reactivate_at(customer, clerk, "2026-03-02 10:00"), clerk)
+    options = {o.privilege: o for o in reactivation_options(customer_standing(customer, ON))}
+    assert not options["level"].available
+    assert options["level"].note == "this arrears suspension was reactivated already"
+    assert not options["segment"].available
+    assert options["segment"].note == "this arrears suspension was reactivated already"
 
 
 # SERVICE-4

@@ -3,21 +3,24 @@ emergency reactivation (SERVICE-3) and the holiday no-suspension opt-out (SERVIC
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.dates import add_months, month_start
 from core.programme import programme
-from membership.models import Level, Status, SuspensionReason
+from membership.models import Customer, Level, Status, StatusChange, SuspensionReason
 from servicedesk.models import (
     COUNTER_EMERGENCY_REACTIVATION,
     COUNTER_HOLIDAY_OPT_OUT,
     OPEN_STATUSES,
     Privilege,
     RequestKind,
+    RequestStatus,
     ServiceRequest,
 )
 from servicedesk.selectors.checks.base import CENT, Check, Option, counter_used
@@ -65,43 +68,137 @@ def check_late_fee_waiver(standing: Standing, data: dict[str, Any]) -> Check:
     return check
 
 
-def reactivation_options(standing: Standing, *, used: int | None = None) -> list[Option]:
-    """SERVICE-3: every privilege that could reactivate the line, with its hours. ``used``:
-    this month's segment reactivations, when the caller has read the counter already."""
+# SERVICE-3: a reactivation counts as granted while open, in progress or done; a refused or
+# cancelled one gives its allowance back (as a counted unit is returned, D-DESK-4).
+GRANTED_STATUSES = (RequestStatus.OPEN, RequestStatus.IN_PROGRESS, RequestStatus.DONE)
+
+
+@dataclass(frozen=True)
+class Suspension:
+    """SERVICE-3 (D-DESK-13): the line's current arrears suspension, as far as emergency
+    reactivation is concerned: the reactivations granted in it, oldest first."""
+
+    tracked: bool  # the line is suspended for arrears (else nothing counts)
+    granted: tuple[ServiceRequest, ...] = ()
+
+    @property
+    def privilege(self) -> str:
+        """The privilege this suspension was reactivated under ("" before any)."""
+        return self.granted[0].privilege if self.granted else ""
+
+
+def suspended_for_arrears(customer: Customer) -> bool:
+    return (
+        customer.status == Status.SUSPENDED
+        and customer.suspension_reason == SuspensionReason.ARREARS
+    )
+
+
+def current_suspension(customer: Customer) -> Suspension:
+    """SERVICE-3 (D-DESK-13): the reactivations granted since the line's latest move into
+    suspended (two queries; none for a line not suspended for arrears). A suspension with
+    no recorded move counts every reactivation the line ever had."""
+    if not suspended_for_arrears(customer):
+        return Suspension(tracked=False)
+    since = (
+        StatusChange.objects.filter(customer=customer, to_status=Status.SUSPENDED)
+        .order_by("-changed_at", "-id")
+        .values_list("changed_at", flat=True)
+        .first()
+    )
+    granted = ServiceRequest.objects.filter(
+        customer=customer,
+        kind=RequestKind.EMERGENCY_REACTIVATION,
+        status__in=GRANTED_STATUSES,
+    )
+    if since is not None:
+        granted = granted.filter(created_at__gte=since)
+    return Suspension(
+        tracked=True,
+        granted=tuple(
+            granted.order_by("created_at", "id").only("privilege", "hours", "created_at")
+        ),
+    )
+
+
+def _suspension_note(suspension: Suspension, privilege: str) -> str | None:
+    """SERVICE-3: why ``privilege`` cannot serve this suspension (None: it may). The
+    privileges do not add up: one reactivation for one arrears suspension, by the best
+    single privilege (REACTIVATION_TIMES_PER_SUSPENSION, 1 as the source says, is the
+    number a suspension allows, whatever the privilege)."""
+    times = int(programme("REACTIVATION_TIMES_PER_SUSPENSION"))
+    if suspension.tracked and len(suspension.granted) >= times:
+        return _("this arrears suspension was reactivated already")
+    if suspension.privilege and suspension.privilege != privilege:
+        return _("this suspension was reactivated under the %(privilege)s; they do not add up") % {
+            "privilege": Privilege(suspension.privilege).label.lower()
+        }
+    return None
+
+
+def _per_suspension_option(
+    suspension: Suspension, *, privilege: str, label: str, hours: int
+) -> Option:
+    """SERVICE-3 (D-DESK-13): the level and the credit-star privileges, which count only per
+    arrears suspension (REACTIVATION_TIMES_PER_SUSPENSION, for every privilege)."""
+    times = int(programme("REACTIVATION_TIMES_PER_SUSPENSION"))
+    blocked = _suspension_note(suspension, privilege)
+    if blocked is not None:
+        return Option(privilege=privilege, label=label, hours=hours, available=False, note=blocked)
+    if not suspension.tracked:
+        note = _("%(times)d per arrears suspension") % {"times": times}
+        return Option(privilege=privilege, label=label, hours=hours, available=times > 0, note=note)
+    left = max(0, times - len(suspension.granted))
+    note = _("%(left)d of %(times)d left in this suspension") % {"left": left, "times": times}
+    return Option(privilege=privilege, label=label, hours=hours, available=left > 0, note=note)
+
+
+def reactivation_options(
+    standing: Standing, *, used: int | None = None, suspension: Suspension | None = None
+) -> list[Option]:
+    """SERVICE-3: every privilege that could reactivate the line, with its hours and whether
+    it is available. ``used``: this month's segment reactivations, when the caller has read
+    the counter already; ``suspension``: the current arrears suspension, when read already."""
+    if suspension is None:
+        suspension = current_suspension(standing.customer)
     options: list[Option] = []
     level_hours = programme("REACTIVATION_LEVEL_HOURS")
     level = standing.level
     if standing.gotone and level is not None and level in level_hours:
         options.append(
-            Option(
+            _per_suspension_option(
+                suspension,
                 privilege=Privilege.LEVEL,
                 label=_("Level privilege (%(level)s)") % {"level": Level(level).label},
                 hours=level_hours[level],
-                available=True,
             )
         )
     times = segment_reactivation_times(standing)
     if times:
         if used is None:
             used = counter_used(standing, COUNTER_EMERGENCY_REACTIVATION, month_start(standing.on))
+        blocked = _suspension_note(suspension, Privilege.SEGMENT)
         options.append(
             Option(
                 privilege=Privilege.SEGMENT,
                 label=_("Segment privilege (%(times)d a month)") % {"times": times},
                 hours=programme("REACTIVATION_SEGMENT_HOURS"),
-                available=used < times,
-                note=_("%(left)d of %(times)d left this month")
+                available=blocked is None and used < times,
+                note=blocked
+                or _("%(left)d of %(times)d left this month")
                 % {"left": max(0, times - used), "times": times},
             )
         )
+    # SERVICE-3: the source names a credit-star reactivation without its terms; none is
+    # offered unless an operator configures the hours (D-DESK-13).
     credit_hours = {int(k): v for k, v in programme("REACTIVATION_CREDIT_HOURS").items()}
     if standing.stars is not None and standing.stars in credit_hours:
         options.append(
-            Option(
+            _per_suspension_option(
+                suspension,
                 privilege=Privilege.CREDIT,
                 label=_("Credit-star privilege (%(stars)d stars)") % {"stars": standing.stars},
                 hours=credit_hours[standing.stars],
-                available=True,
             )
         )
     return options
@@ -119,18 +216,17 @@ def segment_reactivation_times(standing: Standing) -> int:
 
 
 def check_emergency_reactivation(standing: Standing, data: dict[str, Any]) -> Check:
-    """SERVICE-3: arrears of this or last month only; the best single privilege applies."""
+    """SERVICE-3: arrears of this or last month only; the best single privilege still
+    available applies, and a suspension is served by one privilege only (D-DESK-13)."""
     check = Check(kind=RequestKind.EMERGENCY_REACTIVATION, allowed=True)
     customer = standing.customer
-    check.options = reactivation_options(standing)
+    suspension = current_suspension(customer)
+    check.options = reactivation_options(standing, suspension=suspension)
     arrears = data.get("arrears_month")
     if arrears is not None:
         arrears = month_start(arrears)
         check.values["arrears_month"] = arrears
-    if not (
-        customer.status == Status.SUSPENDED
-        and customer.suspension_reason == SuspensionReason.ARREARS
-    ):
+    if not suspension.tracked:
         check.allowed, check.code = False, "not_suspended_for_arrears"
         check.reason = _("The line is not suspended for arrears; nothing to reactivate.")
         return check
@@ -158,13 +254,7 @@ def check_emergency_reactivation(standing: Standing, data: dict[str, Any]) -> Ch
         return check
     available = [option for option in check.options if option.available]
     if not available:
-        check.allowed, check.code = False, "no_reactivation_privilege"
-        check.reason = (
-            _("The customer has no emergency reactivation privilege left: %(why)s.")
-            % {"why": "; ".join(f"{o.label}: {o.note}" for o in check.options)}
-            if check.options
-            else _("The customer has no emergency reactivation privilege.")
-        )
+        _refuse_reactivation(check, suspension)
         return check
     # SERVICE-3: not stackable; the longest single one wins, an uncounted one on a tie.
     best = max(available, key=lambda o: (o.hours, o.privilege != Privilege.SEGMENT))
@@ -181,6 +271,38 @@ def check_emergency_reactivation(standing: Standing, data: dict[str, Any]) -> Ch
         "why": best.label,
     }
     return check
+
+
+def _refuse_reactivation(check: Check, suspension: Suspension) -> None:
+    """SERVICE-3: why no privilege is left, in the clerk's words and as a code."""
+    check.allowed = False
+    if not check.options:  # the mass market (大众客户): no level, segment or stars that give one
+        check.code = "no_reactivation_privilege"
+        check.reason = _(
+            "The customer is in the mass market, which has no emergency reactivation "
+            "privilege: it is for GoTone lines, VIP and snapshot mid-high-end customers and "
+            "customers spending 50 yuan or more a month (SERVICE-3)."
+        )
+        return
+    if suspension.granted:
+        first = suspension.granted[0]
+        check.code = "reactivation_used_this_suspension"
+        check.reason = _(
+            "The line was already reactivated in this arrears suspension (%(hours)s hours, "
+            "%(privilege)s, on %(day)s): that privilege allows %(times)d per suspension, and "
+            "the others do not add to it (SERVICE-3). A new arrears suspension opens a new "
+            "allowance."
+        ) % {
+            "hours": first.hours,
+            "privilege": Privilege(first.privilege).label.lower(),
+            "day": timezone.localdate(first.created_at).isoformat(),
+            "times": int(programme("REACTIVATION_TIMES_PER_SUSPENSION")),
+        }
+        return
+    check.code = "no_reactivation_privilege"
+    check.reason = _("The customer has no emergency reactivation privilege left: %(why)s.") % {
+        "why": "; ".join(f"{o.label}: {o.note}" for o in check.options)
+    }
 
 
 def check_holiday_opt_out(standing: Standing, data: dict[str, Any]) -> Check:
