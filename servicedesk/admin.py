@@ -16,6 +16,7 @@ from core.admin import ProvinceTableAdmin, ReadOnlyAdmin
 from membership.filters import MsisdnSearchMixin
 from servicedesk.models import (
     BirthdayWaiver,
+    BirthdayWaiverCorrection,
     Entitlement,
     Hall,
     HotlineCall,
@@ -87,12 +88,25 @@ class UsageCounterAdmin(MsisdnSearchMixin, ProvinceTableAdmin, ReadOnlyAdmin):
     list_select_related = ("customer",)
 
 
+class BirthdayWaiverCorrectionInline(admin.TabularInline):
+    """SERVICE-6 (D-DESK-12): the late usage a waiver was topped up with, read-only."""
+
+    model = BirthdayWaiverCorrection
+    extra = 0
+    can_delete = False
+    readonly_fields = ("amount", "amount_before", "amount_after", "run_day", "created_at")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(BirthdayWaiver)
 class BirthdayWaiverAdmin(MsisdnSearchMixin, ProvinceTableAdmin, ReadOnlyAdmin):
     list_display = ("customer", "date", "amount")
     list_filter = ("date",)
     search_fields = ("=customer__msisdn",)
     list_select_related = ("customer",)
+    inlines = [BirthdayWaiverCorrectionInline]
 
 
 @admin.register(HotlineCall)

@@ -2,9 +2,9 @@
 core/jobs.py, which imports this module on first use. Each takes its period as the command
 of docs/interfaces.md does and returns the counts the JobRun keeps.
 
-All run whole: the birthday waiver is two INSERT … SELECT statements, the greetings one,
-and the outbox sweep claims message by message (it calls the SMS gateway, so it must not
-run inside a chunk's transaction).
+All run whole: the birthday waiver is a few set-based statements (waivers, late-usage
+corrections, SMS; D-DESK-12), the greetings one, and the outbox sweep claims message by
+message (it calls the SMS gateway, so it must not run inside a chunk's transaction).
 """
 
 from __future__ import annotations

@@ -74,8 +74,12 @@ declare_settings(
             "mass_market": 30,
         },
         # SERVICE-6 / NOTICE-1: the birthday SMS goes out the next day from this hour (local
-        # time).
+        # time); the final-amount one (D-DESK-12) from this hour on the day the lookback ends.
         "BIRTHDAY_SMS_HOUR": 9,
+        # SERVICE-6 (Decision D-DESK-12): usage of the birthday that the feed delivers up to
+        # this many days late is still waived (a correction); when these days are over, one
+        # more SMS tells the final amount if a correction changed it (0: next-day SMS only).
+        "BIRTHDAY_WAIVER_LOOKBACK_DAYS": 7,
         # NOTICE-1: outbox retries: attempts before giving up, first back-off (doubling each
         # time), and how long a message may stay "sending" before the sweep treats its worker
         # as dead.

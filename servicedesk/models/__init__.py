@@ -34,7 +34,7 @@ from servicedesk.models.requests import (
     ServiceRequest,
     ServiceRequestEvent,
 )
-from servicedesk.models.waivers import BirthdayWaiver
+from servicedesk.models.waivers import BirthdayWaiver, BirthdayWaiverCorrection
 
 __all__ = [
     "AUDIENCE_CHOICES",
@@ -47,6 +47,7 @@ __all__ = [
     "TICKET_PRIORITY",
     "Benefit",
     "BirthdayWaiver",
+    "BirthdayWaiverCorrection",
     "Entitlement",
     "Hall",
     "HotlineCall",

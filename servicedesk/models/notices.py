@@ -10,6 +10,8 @@ from membership.models import Customer
 
 class SmsTemplate(models.TextChoices):  # NOTICE-1: what customers are told
     BIRTHDAY_WAIVER = "birthday_waiver", _("Birthday waiver")
+    # D-DESK-12: the amount after late usage topped the waiver up (max_length 20)
+    BIRTHDAY_FINAL = "birthday_final", _("Birthday waiver, final amount")
     LEVEL_CHANGE = "level_change", _("New level")
     POINTS_EXPIRY = "points_expiry", _("Points about to expire")
     HOLIDAY_GREETING = "holiday_greeting", _("Holiday greeting")

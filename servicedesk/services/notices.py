@@ -12,7 +12,8 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import CharField, Exists, F, OuterRef, Value
+from django.db.models import CharField, DecimalField, Exists, F, OuterRef, Value
+from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Concat, JSONObject
 from django.utils import timezone
 
@@ -20,7 +21,13 @@ from core import clock
 from core.programme import programme
 from keyaccounts.models import KeyPerson
 from membership.models import Customer, LevelGrant, RatingRun, Status
-from servicedesk.models import BirthdayWaiver, OutboxMessage, OutboxStatus, SmsTemplate
+from servicedesk.models import (
+    BirthdayWaiver,
+    BirthdayWaiverCorrection,
+    OutboxMessage,
+    OutboxStatus,
+    SmsTemplate,
+)
 from servicedesk.selectors.holidays import GREETING_FESTIVALS, festival_first_days
 from servicedesk.services.outbox import outbox_enqueue, outbox_kick_on_commit
 from servicedesk.sql import insert_select
@@ -52,33 +59,83 @@ def _outbox_columns(
     }
 
 
-def birthday_sms_time(day: date) -> datetime:
-    """SERVICE-6: the SMS goes out the day after the birthday, from BIRTHDAY_SMS_HOUR."""
+def _at_sms_hour(day: date) -> datetime:
     hour = int(programme("BIRTHDAY_SMS_HOUR"))
     return timezone.make_aware(
-        datetime.combine(day + timedelta(days=1), time(hour=hour)),
-        timezone.get_current_timezone(),
+        datetime.combine(day, time(hour=hour)), timezone.get_current_timezone()
     )
+
+
+def birthday_sms_time(day: date) -> datetime:
+    """SERVICE-6: the SMS goes out the day after the birthday, from BIRTHDAY_SMS_HOUR."""
+    return _at_sms_hour(day + timedelta(days=1))
+
+
+def _birthday_cause(prefix: str, pk: Any) -> Concat:
+    return Concat(Value(prefix), Cast(pk, CharField()))
+
+
+def _birthday_params() -> JSONObject:
+    return JSONObject(amount=Cast("amount", CharField()), date=Cast("date", CharField()))
 
 
 def notice_birthday_waivers(*, day: date) -> int:
-    """SERVICE-6 / NOTICE-1: one SMS per waiver of ``day`` with an amount; zero: none."""
+    """SERVICE-6 / NOTICE-1: one SMS per waiver of ``day`` with an amount (zero: none), the
+    amount known now, for the next day from BIRTHDAY_SMS_HOUR (at once if later); none to a
+    cancelled line (its number may be someone else's by now). Cause
+    ``birthday_waiver:<id>``."""
     source = (
         BirthdayWaiver.objects.filter(date=day, amount__gt=0)
-        .annotate(cause=Concat(Value("birthday_waiver:"), Cast("id", CharField())))
+        .exclude(customer__status=Status.CANCELLED)
+        .annotate(cause=_birthday_cause("birthday_waiver:", "id"))
         .filter(_not_yet_stored())
         .order_by()
     )
+    at = birthday_sms_time(day)
     columns = _outbox_columns(
         SmsTemplate.BIRTHDAY_WAIVER,
         recipient="customer__msisdn",
         customer="customer_id",
-        params=JSONObject(amount=Cast("amount", CharField()), date=Cast("date", CharField())),
-        at=birthday_sms_time(day),
+        params=_birthday_params(),
+        at=at,
     )
     created = insert_select(OutboxMessage, columns, source)
     if created:
-        outbox_kick_on_commit(birthday_sms_time(day))
+        outbox_kick_on_commit(at)
+    return created
+
+
+def notice_birthday_final_amounts(*, first: date, last: date) -> int:
+    """SERVICE-6 / NOTICE-1 (D-DESK-12): the waivers of ``first`` … ``last`` — the caller
+    passes only days whose lookback is over — that corrections raised above what the
+    next-day SMS told the customer (or above zero, when there was none) get one more SMS
+    with their final amount, cause ``birthday_waiver_final:<id>`` (so at most one). From
+    BIRTHDAY_SMS_HOUR today, at once if later; none when nothing changed, for a zero
+    amount, or to a cancelled line."""
+    money = DecimalField(max_digits=12, decimal_places=2)
+    told = OutboxMessage.objects.filter(
+        cause_key=_birthday_cause("birthday_waiver:", OuterRef("id")),
+    ).annotate(told=Cast(KT("params__amount"), money))
+    source = (
+        BirthdayWaiver.objects.filter(date__gte=first, date__lte=last, amount__gt=0)
+        .exclude(customer__status=Status.CANCELLED)
+        .filter(Exists(BirthdayWaiverCorrection.objects.filter(waiver=OuterRef("pk"))))
+        .filter(~Exists(told.filter(told=OuterRef("amount"))))
+        .annotate(cause=_birthday_cause("birthday_waiver_final:", "id"))
+        .filter(_not_yet_stored())
+        .order_by()
+    )
+    at = _at_sms_hour(clock.today())
+    columns = _outbox_columns(
+        SmsTemplate.BIRTHDAY_FINAL,
+        recipient="customer__msisdn",
+        customer="customer_id",
+        params=_birthday_params(),
+        at=at,
+    )
+    created = insert_select(OutboxMessage, columns, source)
+    if created:
+        outbox_kick_on_commit(at)
     return created
 
 

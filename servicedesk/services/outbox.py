@@ -48,6 +48,10 @@ SMS_TEXTS = {
         "Happy birthday! China Mobile GoTone waived %(amount)s yuan of your domestic calls, "
         "data and SMS on %(date)s."
     ),
+    SmsTemplate.BIRTHDAY_FINAL: _(
+        "China Mobile GoTone: with the usage recorded later, your birthday waiver for "
+        "%(date)s comes to %(amount)s yuan of domestic calls, data and SMS in all."
+    ),
     SmsTemplate.LEVEL_CHANGE: _(
         "Your GoTone level is %(level)s from %(valid_from)s. Thank you for staying with us."
     ),

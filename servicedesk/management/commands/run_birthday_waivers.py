@@ -30,8 +30,9 @@ def iso_date(value: str) -> date:
 class Command(JobCommand):
     help = (
         "SERVICE-6: waive the domestic basic fees of the birthday for active GoTone lines "
-        "whose birthday is --date (default yesterday) and queue the next day's SMS. "
-        "Safe to run twice."
+        "whose birthday is --date (default yesterday) and queue the next day's SMS; top up "
+        "the waivers of the BIRTHDAY_WAIVER_LOOKBACK_DAYS days before with late usage, and "
+        "tell the final amount of those whose lookback ends if it changed. Safe to run twice."
     )
     job_name = "run_birthday_waivers"
 
