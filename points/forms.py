@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -10,6 +11,7 @@ from core.validators import normalise_msisdn
 from membership.models import Customer
 from points.models import EntryKind, RewardItem, TransferRecipient
 from points.selectors import catalogue, recipients_of
+from points.services.valuation import RATE_DECIMALS, rate_refusal
 
 
 class EntryFilterForm(forms.Form):
@@ -78,3 +80,27 @@ class NoteForm(forms.Form):
     """Confirmation of a cancellation, with an optional note."""
 
     note = forms.CharField(required=False, max_length=200, label=_("Note"))
+
+
+class ValuationForm(forms.Form):
+    """FIN-1: a yuan-per-point rate and the day it is in force from."""
+
+    rate = forms.DecimalField(
+        label=_("Yuan per point"),
+        max_digits=8,
+        decimal_places=RATE_DECIMALS,
+        help_text=_("Positive, at most 4 decimals, e.g. 0.0100 (1 fen a point)."),
+    )
+    valid_from = forms.DateField(
+        label=_("Valid from"),
+        # ISO whatever the language: a date input reads no other format.
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+    )
+    note = forms.CharField(required=False, max_length=200, label=_("Note"))
+
+    def clean_rate(self) -> Decimal:
+        rate: Decimal = self.cleaned_data["rate"]
+        refusal = rate_refusal(rate)
+        if refusal:
+            raise ValidationError(refusal, code="rate")
+        return rate

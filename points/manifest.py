@@ -19,6 +19,9 @@ declare_access(
         "points:recipients": COUNTER,
         "points:recipient_remove": COUNTER,
         "points:overview": SUPERVISORS,
+        # FIN-1: the liability's CSV export and the valuation rate, supervisors only.
+        "points:liability_csv": SUPERVISORS,
+        "points:valuation": SUPERVISORS,
         "api:points-account": ANY_STAFF,
         "api:points-account-entries": ANY_STAFF,
         "api:points-reward-list": ANY_STAFF,

@@ -6,10 +6,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import F, Q, QuerySet, Sum
 
-from core.dates import add_months, month_start
+from core.dates import month_start
 from core.programme import programme
 from membership.models import Brand, Customer, Status
 from points.models import (
@@ -222,49 +221,3 @@ def transferred_in_month(customer: Customer, month: date) -> tuple[int, int]:
         received=Sum("points", filter=Q(recipient=customer)),
     )
     return int(totals["sent"] or 0), int(totals["received"] or 0)
-
-
-@dataclass(frozen=True)
-class Overview:
-    outstanding: int
-    outstanding_by_year: list[tuple[int, bool, int]]
-    expiring_year: int
-    expiring_points: int
-    expiring_customers: int
-    redeemed_by_month: list[tuple[date, int, int]]
-    open_redemptions: int
-
-
-def overview(today: date, months: int = 12) -> Overview:
-    """The supervisor's view: what the programme owes, what expires next, what was redeemed."""
-    by_year = list(
-        Lot.objects.filter(balance__gt=0)
-        .values("year", "exempt")
-        .annotate(points=Sum("balance"))
-        .order_by("year", "exempt")
-        .values_list("year", "exempt", "points")
-    )
-    expiring = expiring_lots(today.year).aggregate(
-        points=Sum("balance"), customers=Count("customer", distinct=True)
-    )
-    since = add_months(month_start(today), -(months - 1))
-    per_month = (
-        Entry.objects.filter(REDEEMED_Q, booked_on__gte=since)
-        .annotate(m=TruncMonth("booked_on"))
-        .values("m")
-        .annotate(
-            points=Sum("amount"),
-            redemptions=Count("redemption", distinct=True, filter=Q(kind=EntryKind.REDEMPTION)),
-        )
-        .order_by("m")
-        .values_list("m", "points", "redemptions")
-    )
-    return Overview(
-        outstanding=sum(points for _y, _e, points in by_year),
-        outstanding_by_year=by_year,
-        expiring_year=today.year,
-        expiring_points=int(expiring["points"] or 0),
-        expiring_customers=int(expiring["customers"] or 0),
-        redeemed_by_month=[(m, -int(points or 0), n) for m, points, n in per_month],
-        open_redemptions=Redemption.objects.filter(status=Redemption.Status.REQUESTED).count(),
-    )

@@ -8,6 +8,8 @@ app_name = "points"
 
 urlpatterns: list[Any] = [
     path("overview/", views.overview_view, name="overview"),
+    path("overview/liability.csv", views.liability_csv, name="liability_csv"),
+    path("overview/valuation/", views.valuation_view, name="valuation"),
     path("customer/<str:msisdn>/", views.account, name="account"),
     path("customer/<str:msisdn>/redeem/", views.redeem, name="redeem"),
     path(

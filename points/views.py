@@ -1,16 +1,20 @@
-"""Points screens: the customer's points tab, redeem, transfer, recipients, the overview.
+"""Points screens: the customer's points tab, redeem, transfer, recipients, the overview
+with the liability for finance (FIN-1), its CSV export and the valuation rate.
 
 Thin: access helper → form → service → redirect with a message.
 """
 
 from __future__ import annotations
 
+import csv
+import logging
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from core import clock
 from core.access import may_open
@@ -18,7 +22,23 @@ from core.errors import DomainError
 from core.idempotency import idempotent_form
 from membership.access import customer_for_user
 from points.access import recipient_for_user, redemption_for_user
-from points.forms import EntryFilterForm, NoteForm, RecipientForm, RedeemForm, TransferForm
+from points.forms import (
+    EntryFilterForm,
+    NoteForm,
+    RecipientForm,
+    RedeemForm,
+    TransferForm,
+    ValuationForm,
+)
+from points.liability import (
+    CSV_HEADER,
+    csv_rows,
+    liability_chart,
+    month_rows,
+    overview,
+    valuation_rates,
+    value_of,
+)
 from points.models import Redemption
 from points.selectors import (
     accrual_start,
@@ -26,7 +46,6 @@ from points.selectors import (
     entries_of,
     expiring_in,
     lots_of,
-    overview,
     recipients_of,
     redemptions_of,
     transferred_in_month,
@@ -38,7 +57,11 @@ from points.services import (
     transfer_create,
     transfer_recipient_register,
     transfer_recipient_remove,
+    valuation_set,
 )
+from points.services.reconcile import entries_total, lots_total
+
+audit = logging.getLogger("points.audit")
 
 ENTRIES_PER_PAGE = 25
 
@@ -234,10 +257,88 @@ def recipient_remove(request: HttpRequest, msisdn: str, pk: int) -> HttpResponse
 
 
 def overview_view(request: HttpRequest) -> HttpResponse:
-    """Supervisors: points outstanding, expiring at the next clearing, redeemed per month."""
+    """Supervisors: points outstanding, expiring at the next clearing, the ledger month by
+    month with the month-end balance, valued at the rate supervisors set (FIN-1)."""
     today = clock.today()
+    figures = overview(today)
     return render(
         request,
         "points/overview.html",
-        {"overview": overview(today), "today": today, "statuses": Redemption.Status},
+        {
+            "overview": figures,
+            "today": today,
+            "statuses": Redemption.Status,
+            "chart": liability_chart(figures.months),
+            "form": ValuationForm(initial={"valid_from": today}),
+            "may_set_rate": may_open(request.user, "points:valuation"),
+        },
     )
+
+
+@idempotent_form
+def valuation_view(request: HttpRequest) -> HttpResponse:
+    """FIN-1: set the yuan-per-point rate, after a confirmation step that shows what it
+    values the outstanding points at; the page also lists the rates set before."""
+    today = clock.today()
+    form = ValuationForm(request.POST or None, initial={"valid_from": today})
+    confirming = False
+    if request.method == "POST" and form.is_valid():
+        if not request.POST.get("confirmed"):
+            confirming = True
+        else:
+            try:
+                valuation = valuation_set(
+                    rate=form.cleaned_data["rate"],
+                    valid_from=form.cleaned_data["valid_from"],
+                    note=form.cleaned_data["note"],
+                    actor=request.user,
+                )
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(
+                    request,
+                    _("Points are valued at %(rate)s yuan per point from %(day)s.")
+                    % {"rate": valuation.rate, "day": valuation.valid_from.isoformat()},
+                )
+                return redirect("points:overview")
+    rates = valuation_rates()
+    current = rates.on(today)
+    outstanding = lots_total() if confirming else None
+    return render(
+        request,
+        "points/valuation_form.html",
+        {
+            "form": form,
+            "confirming": confirming,
+            "today": today,
+            "current": current,
+            "history": rates.latest_set(),
+            "outstanding": outstanding,
+            "outstanding_value": (
+                value_of(outstanding, form.cleaned_data["rate"])
+                if confirming and outstanding is not None
+                else None
+            ),
+        },
+    )
+
+
+@require_GET
+def liability_csv(request: HttpRequest) -> HttpResponse:
+    """FIN-1: the overview's monthly table as CSV for finance; each export is audited (a
+    line in the ``points.audit`` log: who, when, as of which day)."""
+    today = clock.today()
+    rows = month_rows(today, entries_total(), valuation_rates())
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="points-liability-{today}.csv"'
+    writer = csv.writer(response, lineterminator="\n")
+    writer.writerow(CSV_HEADER)
+    writer.writerows(csv_rows(rows))
+    audit.info(
+        "points liability exported: user=%s as_of=%s months=%s",
+        request.user.pk,
+        today.isoformat(),
+        len(rows),
+    )
+    return response

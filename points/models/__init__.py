@@ -11,7 +11,8 @@ One module per subject:
 - ledger.py: lots, the kinds of entry and the append-only entries;
 - runs.py: batch-job runs (accrual, expiry) and the accrual's scratch rows;
 - redemptions.py: the reward catalogue, redemptions and their history;
-- transfers.py: registered recipients and transfers.
+- transfers.py: registered recipients and transfers;
+- valuation.py: the yuan-per-point rate supervisors value the liability at (FIN-1).
 
 Import from here: ``from points.models import Entry, Lot``.
 """
@@ -28,6 +29,7 @@ from points.models.ledger import (
 from points.models.redemptions import Redemption, RedemptionEvent, RewardItem
 from points.models.runs import PointsRun
 from points.models.transfers import Transfer, TransferRecipient
+from points.models.valuation import PointsValuation
 
 __all__ = [
     "ACCRUAL_KINDS",
@@ -38,6 +40,7 @@ __all__ = [
     "EntryKind",
     "Lot",
     "PointsRun",
+    "PointsValuation",
     "Redemption",
     "RedemptionEvent",
     "RewardItem",
