@@ -91,6 +91,9 @@ declare_settings(
         "HOTLINE_VIP_ANSWER_MIN_PERCENT": "90",
         "HOTLINE_TRANSFER_ERROR_MAX_PERCENT": "0.5",
         "HOTLINE_SELF_SERVICE_MIN_PERCENT": "99",
+        # SERVICE-7 (source): transfers to an expert agent answered within 20 s in >= 90 %.
+        "HOTLINE_EXPERT_ANSWER_SECONDS": 20,
+        "HOTLINE_EXPERT_ANSWER_MIN_PERCENT": "90",
     }
 )
 

@@ -3,6 +3,10 @@
 Same contract as the billing feeds (docs/interfaces.md): the whole file is validated first;
 any bad row → every bad row reported as ``line N: …`` (the header is line 1) and nothing
 imported; otherwise every row is upserted by ``call_id`` in one transaction.
+
+The header is the seven columns of D-DESK-8, optionally followed by the columns D-DESK-14
+added (``transfer_asked``, ``expert``, ``expert_wait_seconds``, in that order; a file may
+stop after any of them). A column the file does not have is stored empty: not recorded.
 """
 
 from __future__ import annotations
@@ -29,6 +33,12 @@ CALL_LOG_COLUMNS = (
     "wait_seconds",
     "transfer",
     "transfer_ok",
+)
+# Decision D-DESK-14: optional columns after the seven, in this order (SERVICE-7).
+OPTIONAL_CALL_LOG_COLUMNS = (
+    "transfer_asked",
+    "expert",
+    "expert_wait_seconds",
 )
 
 
@@ -57,9 +67,46 @@ def _parse_started(raw: str, now: datetime) -> tuple[datetime | None, str | None
     return value, None
 
 
+def _parse_flag(column: str, raw: str, problems: list[str]) -> bool | None:
+    """A 1/0 column that may be empty (not recorded)."""
+    if raw in ("", "0", "1"):
+        return None if raw == "" else raw == "1"
+    problems.append(
+        _("%(column)s: is “%(v)s”; 0, 1 or empty is expected") % {"column": column, "v": raw}
+    )
+    return None
+
+
+def _parse_optional(extra: dict[str, str], transfer: str, problems: list[str]) -> dict[str, Any]:
+    """The D-DESK-14 columns: empty when the file does not have them."""
+    asked_raw = extra.get("transfer_asked", "")
+    expert_raw = extra.get("expert", "")
+    expert_wait_raw = extra.get("expert_wait_seconds", "")
+    asked = _parse_flag("transfer_asked", asked_raw, problems)
+    if asked_raw and not transfer:
+        problems.append(_("transfer_asked: must be empty when there is no transfer"))
+    expert = _parse_flag("expert", expert_raw, problems)
+    if expert_raw and transfer != Transfer.AGENT:
+        problems.append(_("expert: must be empty unless the call was transferred to an agent"))
+    expert_wait: int | None = None
+    if expert_wait_raw:
+        if expert_wait_raw.isdigit():
+            expert_wait = int(expert_wait_raw)
+        else:
+            problems.append(
+                _("expert_wait_seconds: “%(v)s” is not a whole number of seconds")
+                % {"v": expert_wait_raw}
+            )
+        if expert is not True:
+            problems.append(_("expert_wait_seconds: must be empty unless expert is 1"))
+    return {"transfer_asked": asked, "expert": expert, "expert_wait_seconds": expert_wait}
+
+
 def parse_call_row(fields: list[str], now: datetime) -> tuple[dict[str, Any] | None, list[str]]:
     problems: list[str] = []
-    call_id, started_raw, msisdn, vip, wait, transfer, transfer_ok = (f.strip() for f in fields)
+    values = [f.strip() for f in fields]
+    call_id, started_raw, msisdn, vip, wait, transfer, transfer_ok = values[: len(CALL_LOG_COLUMNS)]
+    extra = dict(zip(OPTIONAL_CALL_LOG_COLUMNS, values[len(CALL_LOG_COLUMNS) :], strict=False))
     if not call_id or len(call_id) > 40:
         problems.append(_("call_id: is empty or longer than 40 characters"))
     started, problem = _parse_started(started_raw, now)
@@ -91,6 +138,7 @@ def parse_call_row(fields: list[str], now: datetime) -> tuple[dict[str, Any] | N
         ok = transfer_ok == "1"
     elif transfer_ok:
         problems.append(_("transfer_ok: must be empty when there is no transfer"))
+    optional = _parse_optional(extra, transfer, problems)
     if problems or started is None:
         return None, problems
     return {
@@ -102,6 +150,7 @@ def parse_call_row(fields: list[str], now: datetime) -> tuple[dict[str, Any] | N
         "wait_seconds": wait_seconds,
         "transfer": transfer,
         "transfer_ok": ok,
+        **optional,
     }, []
 
 
@@ -115,10 +164,13 @@ def read_call_log(lines: Iterable[str]) -> CallLogResult:
     except csv.Error as exc:
         result.errors.append(f"line 1: {exc}")
         return result
-    expected = ",".join(CALL_LOG_COLUMNS)
+    expected = ",".join(CALL_LOG_COLUMNS) + "[," + ",".join(OPTIONAL_CALL_LOG_COLUMNS) + "]"
+    names = tuple(h.strip().lower().lstrip("\ufeff") for h in header or ())
+    columns = len(names)
     if (
-        header is None
-        or tuple(h.strip().lower().lstrip("\ufeff") for h in header) != CALL_LOG_COLUMNS
+        names[: len(CALL_LOG_COLUMNS)] != CALL_LOG_COLUMNS
+        or names[len(CALL_LOG_COLUMNS) :]
+        != OPTIONAL_CALL_LOG_COLUMNS[: columns - len(CALL_LOG_COLUMNS)]
     ):
         result.errors.append(
             "line 1: " + _("the header must be %(expected)s") % {"expected": expected}
@@ -136,11 +188,10 @@ def read_call_log(lines: Iterable[str]) -> CallLogResult:
             continue
         if not fields:
             continue
-        if len(fields) != len(CALL_LOG_COLUMNS):
+        if len(fields) != columns:
             result.errors.append(
                 f"line {line}: "
-                + _("expected %(n)d columns, found %(m)d")
-                % {"n": len(CALL_LOG_COLUMNS), "m": len(fields)}
+                + _("expected %(n)d columns, found %(m)d") % {"n": columns, "m": len(fields)}
             )
             continue
         row, problems = parse_call_row(fields, now)
@@ -190,6 +241,7 @@ def call_log_import(*, fileobj: IO[str], dry_run: bool = False) -> CallLogResult
                 "wait_seconds",
                 "transfer",
                 "transfer_ok",
+                *OPTIONAL_CALL_LOG_COLUMNS,
                 "imported_at",
             ],
         )

@@ -7,7 +7,7 @@ from django.shortcuts import render
 
 from core import clock
 from servicedesk.forms import DayForm
-from servicedesk.selectors.hotline import hotline_report
+from servicedesk.selectors.hotline import hotline_report, vip_unasked_transfers
 from servicedesk.selectors.queue import queue_daily_report, wait_limits_seconds
 
 
@@ -27,5 +27,6 @@ def service_levels(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "limits": limits,
             "hotline": hotline_report(day, day),
+            "unasked_transfers": vip_unasked_transfers(day, day),
         },
     )

@@ -1,4 +1,4 @@
-"""import_call_log PATH: SERVICE-7, the hotline call log (columns in docs/decisions.md)."""
+"""import_call_log PATH: SERVICE-7, the hotline call log (columns: D-DESK-8, D-DESK-14)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from servicedesk.services.hotline import call_log_import
 class Command(BaseCommand):
     help = (
         "Import the hotline call log CSV (call_id,started_at,msisdn,vip,wait_seconds,"
-        "transfer,transfer_ok). Any bad row: every bad row is reported, nothing is imported, "
+        "transfer,transfer_ok[,transfer_asked,expert,expert_wait_seconds]). Any bad row: every bad row is reported, nothing is imported, "
         "exit 1."
     )
 
