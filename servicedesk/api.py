@@ -48,6 +48,7 @@ from servicedesk.serializers import (
     TicketSerializer,
 )
 from servicedesk.services.requests import service_request_create
+from servicedesk.views import sms
 
 REQUEST_REFUSED = OpenApiResponse(
     response=inline_serializer(
@@ -187,4 +188,6 @@ def register(router: DefaultRouter) -> None:
 # Non-viewset API paths (names are reversed as "api:<name>").
 extra_urlpatterns: list[Any] = [
     path("fee-waivers/", FeeWaiverView.as_view(), name="fee-waivers"),
+    # NOTICE-2: the SMS gateway's inbound messages (a signed plain view, not in the schema)
+    path("sms/inbound/", sms.sms_inbound, name="sms-inbound"),
 ]

@@ -3,7 +3,7 @@ settings (core/manifests.py)."""
 
 from django.utils.translation import gettext_lazy as _
 
-from core.access import ANY_STAFF, COUNTER, SUPERVISORS
+from core.access import ANY_STAFF, COUNTER, PUBLIC, SUPERVISORS
 from core.manifests import (
     declare_access,
     declare_navigation,
@@ -38,6 +38,9 @@ declare_access(
         "api:entitlement-list": ANY_STAFF,
         "api:entitlement-detail": ANY_STAFF,
         "api:fee-waivers": ANY_STAFF,
+        # NOTICE-2: the SMS gateway, machine to machine: the view checks its HMAC signature
+        # (D-API-3)
+        "api:sms-inbound": PUBLIC,
     }
 )
 

@@ -633,7 +633,27 @@ def _is_csrf_refusal(response: Any) -> bool:
     return response.status_code == 403 and ("The form has expired" in body or "CSRF Failed" in body)
 
 
-@pytest.mark.parametrize("name", CSRF_NAMES)
+# Machine-to-machine endpoints: no session or cookie, so no CSRF; each is PUBLIC in the
+# matrix and authenticates its caller by a signature instead (NOTICE-2, D-API-3).
+SIGNED_NAMES = frozenset({"api:sms-inbound"})
+
+
+def test_the_signed_endpoints_refuse_an_unsigned_post_and_change_nothing(
+    targets: dict[str, Any], staff: dict[str, Any]
+) -> None:
+    """What the CSRF test leaves out is public and refuses a post without its signature, even
+    from a signed-in clerk's browser."""
+    for name in SIGNED_NAMES:
+        assert rule_for(name) is PUBLIC, name
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(staff[CLERK])
+        before = _row_counts()
+        response = client.post(reverse(name), "{}", content_type="application/json")
+        assert response.status_code == 401, (name, response.status_code)
+        assert _row_counts() == before, name
+
+
+@pytest.mark.parametrize("name", [name for name in CSRF_NAMES if name not in SIGNED_NAMES])
 def test_a_post_without_the_csrf_token_is_refused_and_changes_nothing(
     name: str, targets: dict[str, Any], staff: dict[str, Any]
 ) -> None:

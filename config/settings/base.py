@@ -164,6 +164,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# NOTICE-2 (D-API-3): the secret the SMS gateway signs inbound messages with (HMAC-SHA256).
+# No default that works: unset, the inbound endpoint refuses every post (401). The local and
+# test settings set a fixed value of their own.
+SMS_INBOUND_SECRET = env("SMS_INBOUND_SECRET", default="")
+
 
 def throttle_rate(variable: str, default: str) -> str | None:
     """A DRF throttle rate ("600/minute") from the environment; "off" turns it off."""

@@ -5,6 +5,7 @@ from .base import REST_FRAMEWORK, env
 
 DEBUG = False
 SECRET_KEY = "test-key-not-secret-3f9a1c7e5b2d4f6a8c0e2b4d6f8a0c2e4b6d8f0a2c4e"
+SMS_INBOUND_SECRET = "test-sms-inbound-secret-not-secret"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ALLOWED_HOSTS = ["*"]
 

@@ -34,6 +34,7 @@ from servicedesk.models.requests import (
     ServiceRequest,
     ServiceRequestEvent,
 )
+from servicedesk.models.sms import InboundResult, InboundSms
 from servicedesk.models.waivers import BirthdayWaiver, BirthdayWaiverCorrection
 
 __all__ = [
@@ -51,6 +52,8 @@ __all__ = [
     "Entitlement",
     "Hall",
     "HotlineCall",
+    "InboundResult",
+    "InboundSms",
     "Location",
     "LoungeType",
     "OutboxMessage",

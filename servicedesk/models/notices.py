@@ -15,6 +15,8 @@ class SmsTemplate(models.TextChoices):  # NOTICE-1: what customers are told
     LEVEL_CHANGE = "level_change", _("New level")
     POINTS_EXPIRY = "points_expiry", _("Points about to expire")
     HOLIDAY_GREETING = "holiday_greeting", _("Holiday greeting")
+    # NOTICE-2: the answer to an SMS a customer sent (its text is the ``text`` parameter)
+    INBOUND_REPLY = "inbound_reply", _("Reply to an inbound SMS")
 
 
 class OutboxStatus(models.TextChoices):

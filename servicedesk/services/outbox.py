@@ -61,6 +61,8 @@ SMS_TEXTS = {
     SmsTemplate.HOLIDAY_GREETING: _(
         "Best wishes for %(festival)s from China Mobile and your account manager."
     ),
+    # NOTICE-2: the reply to an inbound SMS, written (and translated) when it was handled
+    SmsTemplate.INBOUND_REPLY: _("China Mobile GoTone: %(text)s"),
 }
 
 
