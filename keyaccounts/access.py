@@ -20,7 +20,13 @@ from django.utils.translation import gettext as _
 
 from core.errors import NotFound
 from core.roles import MANAGER, SUPERVISOR, roles_of
-from keyaccounts.models import ContactLog, GroupCustomer, KeyPerson, UpgradeRequest
+from keyaccounts.models import (
+    ContactLog,
+    GroupCustomer,
+    KeyPerson,
+    PersonalManager,
+    UpgradeRequest,
+)
 
 
 def sees_all_groups(user: Any) -> bool:
@@ -48,6 +54,19 @@ def groups_visible_to(user: Any) -> QuerySet[GroupCustomer]:
     if MANAGER in roles_of(user):
         return GroupCustomer.objects.filter(account_manager=user)
     return GroupCustomer.objects.none()
+
+
+def personal_customers_visible_to(user: Any) -> QuerySet[PersonalManager]:
+    """SERVICE-8: the current personal-manager assignments a user may see: every one for
+    supervisors, an account manager's own personal customers, none for anyone else."""
+    rows = PersonalManager.objects.filter(ended_on__isnull=True)
+    if not getattr(user, "is_authenticated", False):
+        return rows.none()
+    if sees_all_groups(user):
+        return rows
+    if MANAGER in roles_of(user):
+        return rows.filter(manager=user)
+    return rows.none()
 
 
 def key_persons_visible_to(user: Any) -> QuerySet[KeyPerson]:

@@ -1,7 +1,8 @@
 """Demo data of the group screens (GROUP-1..4, TIER-6/7): the groups and their key persons
 (``seed_groups``, right after membership.demo.seed_province), then members, key-person
-grants, a contact history, a few birthdays this week and some pending upgrade requests, one
-overdue (``seed``, once the province is rated).
+grants, a contact history, a few birthdays this week, some pending upgrade requests, one
+overdue, and the personal account managers of the eligible VIP customers (SERVICE-8)
+(``seed``, once the province is rated).
 
 Both are called by seed_demo and are safe to run twice (``seed_groups`` does nothing when
 groups exist, ``seed`` when contacts exist already).
@@ -13,10 +14,12 @@ import random
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
 from core import clock
+from core.roles import MANAGER, SUPERVISOR
 from keyaccounts.models import (
     CareOccasion,
     ContactChannel,
@@ -27,7 +30,9 @@ from keyaccounts.models import (
     KeyPerson,
     KeyPersonRank,
     KeyPersonRole,
+    PersonalManager,
 )
+from keyaccounts.selectors.personal import eligible_without_manager
 from keyaccounts.services.groups import (
     contact_log_create,
     group_member_remove,
@@ -116,6 +121,7 @@ def seed(*, today: date, seed: int = 20261126) -> dict[str, int]:
         "grants": 0,
         "contacts": 0,
         "upgrade_requests": 0,
+        "personal_managers": 0,
     }
     if ContactLog.objects.exists() or not GroupCustomer.objects.exists():
         return counts
@@ -220,4 +226,31 @@ def seed(*, today: date, seed: int = 20261126) -> dict[str, int]:
             at=clock.now() - timedelta(days=(20, 2, 1, 0)[n]),
         )
         counts["upgrade_requests"] += 1
+    # SERVICE-8: after every random draw above and using none, so the rest of the demo is
+    # what it was: the eligible customers (rated by now) get a personal manager, round-robin.
+    counts["personal_managers"] = seed_personal_managers(today=today)
     return counts
+
+
+def seed_personal_managers(*, today: date) -> int:
+    """SERVICE-8: share the eligible customers without a personal manager out among the
+    account managers, by number, round-robin; assigned by the first supervisor. No random
+    draw. Returns how many were assigned (0 without managers or a supervisor)."""
+    users = get_user_model().objects.filter(is_active=True).order_by("username")
+    managers = list(users.filter(groups__name=MANAGER))
+    supervisor = users.filter(groups__name=SUPERVISOR).first()
+    if not managers or supervisor is None:
+        return 0
+    now = clock.now()
+    rows = [
+        PersonalManager(
+            customer_id=pk,
+            manager=managers[n % len(managers)],
+            started_on=today,
+            reason=PersonalManager.Reason.ASSIGN,
+            assigned_at=now,
+            assigned_by=supervisor,
+        )
+        for n, pk in enumerate(eligible_without_manager(today).values_list("pk", flat=True))
+    ]
+    return len(PersonalManager.objects.bulk_create(rows))

@@ -44,6 +44,11 @@ declare_access(
         "keyaccounts:upgrade_withdraw": ACCOUNTS,
         "keyaccounts:kpi_report": SUPERVISORS,
         "keyaccounts:kpi_store": SUPERVISORS,
+        # SERVICE-8: personal account managers; managers see their own personal customers
+        # on their workspace (keyaccounts/access.py).
+        "keyaccounts:vip_portfolio": SUPERVISORS,
+        "keyaccounts:vip_assign": SUPERVISORS,
+        "keyaccounts:vip_rebalance": SUPERVISORS,
         "api:group-list": ACCOUNTS,
         "api:group-detail": ACCOUNTS,
         "api:key-person-list": ACCOUNTS,

@@ -14,6 +14,7 @@ from keyaccounts.views import (
     groups,
     key_persons,
     kpi,
+    personal,
     upgrades,
     workspace,
 )
@@ -22,6 +23,10 @@ app_name = "keyaccounts"
 
 urlpatterns: list[Any] = [
     path("groups/workspace/", workspace.manager_workspace, name="manager_workspace"),
+    # SERVICE-8: personal account managers of VIP customers (supervisors).
+    path("groups/vip/", personal.vip_portfolio, name="vip_portfolio"),
+    path("groups/vip/assign/", personal.vip_assign, name="vip_assign"),
+    path("groups/vip/rebalance/", personal.vip_rebalance, name="vip_rebalance"),
     path("groups/", groups.group_list, name="group_list"),
     path("groups/new/", groups.group_create, name="group_create"),
     path("groups/<int:group_id>/", groups.group_detail, name="group_detail"),

@@ -1,4 +1,4 @@
-"""keyaccounts models (GROUP-1..4, TIER-7, KPI-1); import them from here.
+"""keyaccounts models (GROUP-1..4, TIER-7, KPI-1, SERVICE-8); import them from here.
 
 The tables keep the names they had in membership (``membership_groupcustomer``, …): see
 decisions.md D-HOUSE-1.
@@ -20,6 +20,7 @@ from keyaccounts.models.groups import (
     UpgradeRequestEvent,
     UpgradeStatus,
 )
+from keyaccounts.models.personal import PersonalManager
 
 __all__ = [
     "CareOccasion",
@@ -33,6 +34,7 @@ __all__ = [
     "KeyPersonRole",
     "KpiDimension",
     "KpiFigure",
+    "PersonalManager",
     "UpgradeRequest",
     "UpgradeRequestEvent",
     "UpgradeStatus",

@@ -8,9 +8,10 @@ import pytest
 from django.utils import timezone
 
 from keyaccounts import demo as keyaccounts_demo
-from keyaccounts.models import ContactLog, GroupMember, KeyPerson, UpgradeRequest
+from keyaccounts.models import ContactLog, GroupMember, KeyPerson, PersonalManager, UpgradeRequest
 from keyaccounts.selectors.care import care_calendar
 from keyaccounts.selectors.groups import upgrade_requests_annotated
+from keyaccounts.selectors.personal import eligible_without_manager
 from membership.demo import seed_province
 from membership.models import GrantSource, LevelGrant
 from tests.factories import UserFactory
@@ -36,6 +37,11 @@ def test_the_group_demo_fills_the_workspace_and_a_second_run_adds_nothing(
     assert counts["contacts"] > 0
     assert counts["upgrade_requests"] == 4
     assert LevelGrant.objects.filter(source=GrantSource.KEY_PERSON).count() == counts["grants"]
+    # SERVICE-8: every eligible customer got a personal manager, shared out round-robin.
+    assert counts["personal_managers"] == PersonalManager.objects.count() > 0
+    assert not eligible_without_manager(today).exists()
+    shares = [PersonalManager.objects.filter(manager=m).count() for m in managers]
+    assert max(shares) - min(shares) <= 1
     calendar = care_calendar(
         KeyPerson.objects.filter(group__account_manager=account_manager), today
     )
@@ -54,6 +60,7 @@ def test_the_group_demo_fills_the_workspace_and_a_second_run_adds_nothing(
         "grants": 0,
         "contacts": 0,
         "upgrade_requests": 0,
+        "personal_managers": 0,
     }
     assert (
         ContactLog.objects.count(),

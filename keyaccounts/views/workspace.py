@@ -1,5 +1,5 @@
-"""The account manager's workspace: their groups, the care calendar, follow-ups and their
-upgrade requests (GROUP-4, TIER-7)."""
+"""The account manager's workspace: their groups, their personal VIP customers, the care
+calendar, follow-ups and their upgrade requests (GROUP-4, TIER-7, SERVICE-8)."""
 
 from __future__ import annotations
 
@@ -7,13 +7,20 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from core import clock
-from keyaccounts.access import groups_visible_to, sees_all_groups, upgrade_requests_visible_to
+from keyaccounts.access import (
+    groups_visible_to,
+    personal_customers_visible_to,
+    sees_all_groups,
+    upgrade_requests_visible_to,
+)
 from keyaccounts.forms.groups import account_managers
 from keyaccounts.models import KeyPerson
 from keyaccounts.selectors.care import care_calendar
 from keyaccounts.selectors.groups import groups_annotated, upgrade_requests_annotated
+from keyaccounts.selectors.personal import assignments_annotated
 from keyaccounts.views.groups import care_choices, page_of
 
+VIP_SHOWN = 50  # SERVICE-8: personal VIP customers shown on the workspace
 CARE_PAGE_SIZE = 50  # each list of the care calendar
 # The care calendar's lists, each paginated on its own query parameter.
 CARE_LISTS = ("birthdays", "greetings", "no_contact", "follow_ups")
@@ -28,12 +35,16 @@ def manager_workspace(request: HttpRequest) -> HttpResponse:
     """
     today = clock.today()
     groups = groups_visible_to(request.user)
+    # SERVICE-8: the personal VIP customers, scoped like the groups (a manager's own).
+    personal = personal_customers_visible_to(request.user)
     managers_filter = sees_all_groups(request.user)
     manager_id = request.GET.get("manager", "")
     if managers_filter and manager_id.isdigit():
         groups = groups.filter(account_manager_id=int(manager_id))
+        personal = personal.filter(manager_id=int(manager_id))
     elif not managers_filter:
         groups = groups.filter(account_manager_id=request.user.pk)
+        personal = personal.filter(manager_id=request.user.pk)
         manager_id = ""
     calendar = care_calendar(KeyPerson.objects.filter(group__in=groups.values("pk")), today)
     care_pages = {}
@@ -53,6 +64,10 @@ def manager_workspace(request: HttpRequest) -> HttpResponse:
             "today": today,
             "groups": groups_annotated(groups).order_by("code")[:50],
             "group_total": groups.count(),
+            "vip_customers": assignments_annotated(personal, today).order_by(
+                "-five_star", "customer__msisdn"
+            )[:VIP_SHOWN],
+            "vip_total": personal.count(),
             "calendar": calendar,
             "care_pages": care_pages,
             "requests": requests[:10],

@@ -1,0 +1,149 @@
+"""SERVICE-8: the supervisor's pages for personal account managers 专属客户经理: the
+portfolio (managers with their counts, eligible customers without a manager), assigning a
+manager and moving a portfolio, each confirmed first. Supervisors only
+(keyaccounts/manifest.py); the services refuse anyone else too."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from core import clock
+from core.errors import DomainError
+from core.search import search_term
+from keyaccounts.forms.personal import PersonalManagerAssignForm, PersonalManagerRebalanceForm
+from keyaccounts.models import PersonalManager
+from keyaccounts.selectors.personal import (
+    assignments_annotated,
+    eligible_without_manager,
+    manager_portfolios,
+)
+from keyaccounts.services.personal import personal_manager_assign, personal_manager_rebalance
+from keyaccounts.views.groups import page_of
+
+
+def vip_portfolio(request: HttpRequest) -> HttpResponse:
+    """SERVICE-8: each account manager's personal VIP customers and key persons, and the
+    eligible customers who have no personal manager yet (paginated, searchable by number)."""
+    today = clock.today()
+    q = "".join(ch for ch in search_term(request.GET) if ch.isdigit())
+    page, query = page_of(request, eligible_without_manager(today, q=q))
+    return render(
+        request,
+        "keyaccounts/vip_portfolio.html",
+        {
+            "today": today,
+            "managers": list(manager_portfolios(today)),
+            "page": page,
+            "query": query,
+            "q": q,
+        },
+    )
+
+
+def _confirmed(request: HttpRequest) -> bool:
+    """True when the POST is the confirmed second step (the first one shows a summary)."""
+    return bool(request.POST.get("confirmed"))
+
+
+def vip_assign(request: HttpRequest) -> HttpResponse:
+    """SERVICE-8: assign (or change) a customer's personal account manager; confirmed
+    first. ``?msisdn=`` fills the number (the portfolio page's links)."""
+    form = PersonalManagerAssignForm(
+        request.POST or None, initial={"customer": request.GET.get("msisdn", "")}
+    )
+    confirming, current = False, None
+    if request.method == "POST" and form.is_valid():
+        customer = form.cleaned_data["customer"]
+        current = (
+            PersonalManager.objects.filter(customer=customer, ended_on__isnull=True)
+            .select_related("manager")
+            .first()
+        )
+        if not _confirmed(request):
+            confirming = True
+        else:
+            try:
+                personal_manager_assign(
+                    customer=customer, manager=form.cleaned_data["manager"], actor=request.user
+                )
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(
+                    request,
+                    _("%(msisdn)s now has %(user)s as personal account manager.")
+                    % {
+                        "msisdn": customer.msisdn,
+                        "user": form.cleaned_data["manager"].get_username(),
+                    },
+                )
+                return redirect("keyaccounts:vip_portfolio")
+    return render(
+        request,
+        "keyaccounts/vip_assign.html",
+        {"form": form, "confirming": confirming, "current": current},
+    )
+
+
+def vip_rebalance(request: HttpRequest) -> HttpResponse:
+    """SERVICE-8: move N personal customers, or the numbers given, from one manager to
+    another; the customers to move are listed for confirmation first."""
+    form = PersonalManagerRebalanceForm(request.POST or None)
+    confirming, moving = False, []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if not _confirmed(request):
+            confirming = True
+            mine = PersonalManager.objects.filter(
+                manager=data["from_manager"], ended_on__isnull=True
+            )
+            if data["numbers"]:
+                mine = mine.filter(customer__in=data["numbers"])
+            size = len(data["numbers"]) if data["numbers"] else data["count"]
+            moving = list(
+                assignments_annotated(mine, clock.today()).order_by("customer__msisdn")[:size]
+            )
+            if len(moving) < size:  # the service would refuse: say so before confirming
+                confirming = False
+                form.add_error(
+                    None,
+                    _(
+                        "Only %(found)s of the %(asked)s customers are personal customers "
+                        "of %(name)s; nothing was moved."
+                    )
+                    % {
+                        "found": len(moving),
+                        "asked": size,
+                        "name": data["from_manager"].get_username(),
+                    },
+                )
+        else:
+            try:
+                moved = personal_manager_rebalance(
+                    from_manager=data["from_manager"],
+                    to_manager=data["to_manager"],
+                    customers=data["numbers"] or None,
+                    count=None if data["numbers"] else data["count"],
+                    actor=request.user,
+                )
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(
+                    request,
+                    _("%(count)s personal customers moved from %(from)s to %(to)s.")
+                    % {
+                        "count": len(moved),
+                        "from": data["from_manager"].get_username(),
+                        "to": data["to_manager"].get_username(),
+                    },
+                )
+                return redirect("keyaccounts:vip_portfolio")
+    return render(
+        request,
+        "keyaccounts/vip_rebalance.html",
+        {"form": form, "confirming": confirming, "moving": moving},
+    )
