@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from core.access import may_open
 from core.manifests import navigation
-from core.roles import ROLE_LABELS, primary_role
+from core.roles import ROLE_LABELS, primary_role, staff_name
 
 
 def staff_role(request: HttpRequest) -> dict[str, Any]:
@@ -20,8 +20,7 @@ def staff_role(request: HttpRequest) -> dict[str, Any]:
         if may_open(user, item.url_name)
     ]
     return {
-        # Chinese order: family name first, no space.
-        "staff_name": f"{user.last_name}{user.first_name}" or user.get_username(),
+        "staff_name": staff_name(user),
         "staff_role": role,
         "staff_role_label": ROLE_LABELS.get(role, "") if role else "",
         "staff_nav": nav,

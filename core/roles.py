@@ -54,6 +54,17 @@ def primary_role(user: Any) -> str | None:
     return next((r for r in ROLES if r in roles), None)
 
 
+def is_supervisor(user: Any) -> bool:
+    """Whether ``user`` acts as a supervisor: the supervisor role, or a superuser."""
+    return primary_role(user) == SUPERVISOR
+
+
+def staff_name(user: Any) -> str:
+    """A staff member's name as shown: Chinese order, family name first, no space; the
+    username when no name is set."""
+    return f"{user.last_name}{user.first_name}" or user.get_username()
+
+
 def sync_role_permissions(**kwargs: Any) -> None:
     """Give each role group exactly the permissions its apps declare (post_migrate)."""
     discover()

@@ -19,7 +19,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from core.errors import NotFound
-from core.roles import MANAGER, SUPERVISOR, roles_of
+from core.roles import MANAGER, is_supervisor, roles_of
 from keyaccounts.models import (
     ContactLog,
     GroupCustomer,
@@ -27,10 +27,11 @@ from keyaccounts.models import (
     PersonalManager,
     UpgradeRequest,
 )
+from keyaccounts.selectors.personal import current_assignments
 
 
 def sees_all_groups(user: Any) -> bool:
-    return bool(getattr(user, "is_superuser", False) or SUPERVISOR in roles_of(user))
+    return is_supervisor(user)
 
 
 def _require_group_role(user: Any) -> None:
@@ -59,7 +60,7 @@ def groups_visible_to(user: Any) -> QuerySet[GroupCustomer]:
 def personal_customers_visible_to(user: Any) -> QuerySet[PersonalManager]:
     """SERVICE-8: the current personal-manager assignments a user may see: every one for
     supervisors, an account manager's own personal customers, none for anyone else."""
-    rows = PersonalManager.objects.filter(ended_on__isnull=True)
+    rows = current_assignments()
     if not getattr(user, "is_authenticated", False):
         return rows.none()
     if sees_all_groups(user):

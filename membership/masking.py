@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from core.roles import SUPERVISOR, roles_of
+from core.roles import is_supervisor
 
 audit = logging.getLogger("membership.audit")
 
@@ -44,7 +44,7 @@ def may_reveal_personal_data(user: Any) -> bool:
     """D-CUST-8: supervisors and superusers may ask to see personal data in full."""
     if not getattr(user, "is_authenticated", False):
         return False
-    return bool(getattr(user, "is_superuser", False) or SUPERVISOR in roles_of(user))
+    return is_supervisor(user)
 
 
 def personal_data_revealed(request: Any, customer: Any) -> bool:

@@ -21,7 +21,7 @@ from keyaccounts.access import (
     group_for_user,
     key_person_for_user,
 )
-from keyaccounts.api.groups import staff_name
+from keyaccounts.api.groups import staff_name_or_none
 from keyaccounts.models import CareOccasion, ContactChannel, ContactLog
 from keyaccounts.selectors.groups import contact_timeline
 from keyaccounts.services import groups as group_services
@@ -65,7 +65,7 @@ class ContactLogSerializer(serializers.ModelSerializer[ContactLog]):
         read_only_fields = fields
 
     def get_logged_by(self, obj: ContactLog) -> str | None:
-        return staff_name(obj.logged_by)
+        return staff_name_or_none(obj.logged_by)
 
 
 class ContactLogInputSerializer(serializers.Serializer[Any]):

@@ -17,15 +17,14 @@ from rest_framework import serializers, viewsets
 from rest_framework.routers import DefaultRouter
 
 from core.filters import IdFilter
+from core.roles import staff_name
 from keyaccounts.access import group_for_user, groups_visible_to
 from keyaccounts.models import GroupClass, GroupCustomer
 from keyaccounts.selectors.groups import groups_annotated
 
 
-def staff_name(user: Any) -> str | None:
-    if user is None:
-        return None
-    return f"{user.last_name}{user.first_name}" or user.get_username()
+def staff_name_or_none(user: Any) -> str | None:
+    return None if user is None else staff_name(user)
 
 
 # ---- groups -------------------------------------------------------------------------
@@ -68,7 +67,7 @@ class GroupSerializer(serializers.ModelSerializer[GroupCustomer]):
         ]
 
     def get_account_manager_name(self, obj: GroupCustomer) -> str | None:
-        return staff_name(obj.account_manager)
+        return staff_name_or_none(obj.account_manager)
 
 
 class GroupViewSet(viewsets.ReadOnlyModelViewSet[GroupCustomer]):

@@ -22,7 +22,7 @@ from keyaccounts.access import (
     upgrade_request_for_user,
     upgrade_requests_visible_to,
 )
-from keyaccounts.api.groups import staff_name
+from keyaccounts.api.groups import staff_name_or_none
 from keyaccounts.models import UpgradeRequest, UpgradeStatus
 from keyaccounts.selectors.groups import upgrade_requests_annotated
 from keyaccounts.services import upgrades as upgrade_services
@@ -77,10 +77,10 @@ class UpgradeRequestSerializer(serializers.ModelSerializer[UpgradeRequest]):
         read_only_fields = fields
 
     def get_requested_by(self, obj: UpgradeRequest) -> str | None:
-        return staff_name(obj.requested_by)
+        return staff_name_or_none(obj.requested_by)
 
     def get_decided_by(self, obj: UpgradeRequest) -> str | None:
-        return staff_name(obj.decided_by)
+        return staff_name_or_none(obj.decided_by)
 
 
 class UpgradeRequestInputSerializer(serializers.Serializer[Any]):

@@ -7,6 +7,7 @@ is diamond, platinum or gold, or whose latest credit rating (CREDIT-5) gives fiv
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -79,7 +80,18 @@ def eligible_customers(on: date) -> QuerySet[Any]:
 
 
 def current_assignments() -> QuerySet[PersonalManager]:
+    """SERVICE-8: the assignments in force (at most one per customer)."""
     return PersonalManager.objects.filter(ended_on__isnull=True)
+
+
+def portfolio_to_move(
+    from_manager: Any, customers: Sequence[Customer] | None = None
+) -> QuerySet[PersonalManager]:
+    """SERVICE-8: the current assignments of ``from_manager`` a move takes, by number: those
+    of ``customers`` when given, else the whole portfolio (the caller takes the first N).
+    The move's confirmation page and the move itself both read it."""
+    rows = current_assignments().filter(manager=from_manager).order_by("customer__msisdn")
+    return rows if customers is None else rows.filter(customer__in=list(customers))
 
 
 def eligible_without_manager(on: date, *, q: str = "") -> QuerySet[Any]:

@@ -15,18 +15,20 @@ from django.utils.translation import gettext as _
 
 from core import clock
 from core.errors import DomainError
-from core.roles import MANAGER, SUPERVISOR, roles_of
+from core.roles import MANAGER, is_supervisor, roles_of, staff_name
 from keyaccounts.models import PersonalManager
-from keyaccounts.selectors.personal import customer_eligibility
+from keyaccounts.selectors.personal import (
+    current_assignments,
+    customer_eligibility,
+    portfolio_to_move,
+)
 from membership.models import Customer
 
 audit = logging.getLogger("keyaccounts.audit")
 
 
 def _check_supervisor(actor: Any) -> None:
-    if actor is None or not (
-        getattr(actor, "is_superuser", False) or SUPERVISOR in roles_of(actor)
-    ):
+    if actor is None or not is_supervisor(actor):
         raise DomainError(
             _("Only a supervisor may assign personal account managers."), code="forbidden"
         )
@@ -40,10 +42,6 @@ def _check_manager(user: Any) -> None:
             )
             % {"user": getattr(user, "username", "—")}
         )
-
-
-def _manager_name(user: Any) -> str:
-    return f"{user.last_name}{user.first_name}".strip() or user.get_username()
 
 
 @transaction.atomic
@@ -65,11 +63,11 @@ def personal_manager_assign(
             )
             % {"msisdn": customer.msisdn}
         )
-    current = PersonalManager.objects.filter(customer=customer, ended_on__isnull=True).first()
+    current = current_assignments().filter(customer=customer).first()
     if current is not None and current.manager_id == manager.pk:
         raise DomainError(
             _("%(name)s is already the personal account manager of %(msisdn)s.")
-            % {"name": _manager_name(manager), "msisdn": customer.msisdn},
+            % {"name": staff_name(manager), "msisdn": customer.msisdn},
             code="conflict",
         )
     now = clock.now()
@@ -121,9 +119,7 @@ def personal_manager_rebalance(
     if (customers is None) == (count is None):
         raise DomainError(_("Give either the customers to move or how many to move."))
     on = on or clock.today()
-    rows = PersonalManager.objects.select_for_update().filter(
-        manager=from_manager, ended_on__isnull=True
-    )
+    rows = portfolio_to_move(from_manager).select_for_update()
     if customers is not None:
         wanted = {c.pk: c for c in customers}
         if not wanted:
@@ -135,17 +131,17 @@ def personal_manager_rebalance(
         if missing:
             raise DomainError(
                 _("Not personal customers of %(name)s: %(numbers)s.")
-                % {"name": _manager_name(from_manager), "numbers": ", ".join(missing)}
+                % {"name": staff_name(from_manager), "numbers": ", ".join(missing)}
             )
     else:
         count = int(count or 0)
         if count < 1:
             raise DomainError(_("Move at least one customer."))
-        chosen = list(rows.order_by("customer__msisdn")[:count])
+        chosen = list(rows[:count])
         if len(chosen) < count:
             raise DomainError(
                 _("%(name)s has %(have)s personal customers; %(count)s cannot be moved.")
-                % {"name": _manager_name(from_manager), "have": len(chosen), "count": count}
+                % {"name": staff_name(from_manager), "have": len(chosen), "count": count}
             )
     late = [r for r in chosen if r.started_on > on]
     if late:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from core import clock
 from core.actors import recorded_actor
 from core.errors import DomainError
-from core.roles import SUPERVISOR, roles_of
+from core.roles import is_supervisor
 from core.states import state_check, state_move
 from keyaccounts.models import KeyPerson, UpgradeRequest, UpgradeRequestEvent, UpgradeStatus
 from membership.models import LEVEL_RANK, GrantSource, Level, Status
@@ -29,10 +29,6 @@ def upgrade_valid_until(day: date) -> date:
     following one has already been fixed on data the request was raised against.
     """
     return date(day.year + 1, 1, 31)
-
-
-def _is_supervisor(user: Any) -> bool:
-    return bool(getattr(user, "is_superuser", False) or SUPERVISOR in roles_of(user))
 
 
 def upgrade_set_status(
@@ -94,7 +90,7 @@ def upgrade_request_create(
 ) -> UpgradeRequest:
     """TIER-7: the group's account manager asks for a higher level for a key person."""
     person = KeyPerson.objects.select_related("group", "customer").get(pk=key_person.pk)
-    if not (person.group.account_manager_id == actor.pk or _is_supervisor(actor)):
+    if not (person.group.account_manager_id == actor.pk or is_supervisor(actor)):
         raise DomainError(
             _("Only the group's account manager may ask for an upgrade."), code="forbidden"
         )
@@ -142,7 +138,7 @@ def upgrade_request_create(
 
 
 def _check_decider(request: UpgradeRequest, actor: Any, note: str) -> None:
-    if not _is_supervisor(actor):
+    if not is_supervisor(actor):
         raise DomainError(_("Only a supervisor decides upgrade requests."), code="forbidden")
     if request.requested_by_id == actor.pk:
         raise DomainError(_("Nobody decides a request they made (TIER-7)."), code="forbidden")

@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from core.errors import DomainError
+from core.idempotency import FORM_FIELD
 from keyaccounts.access import personal_customers_visible_to
 from keyaccounts.models import PersonalManager
 from keyaccounts.selectors.personal import (
@@ -25,6 +26,7 @@ from membership.models import Customer, GrantSource, LevelGrant, Status
 from membership.services.grants import grant_create
 from tests.builders import make_customer, make_group
 from tests.factories import CreditRatingFactory, KeyPersonFactory
+from tests.test_idempotent_forms import TOKEN
 
 pytestmark = [pytest.mark.django_db, pytest.mark.now("2026-11-25 10:00")]
 
@@ -437,6 +439,27 @@ def test_service_8_moving_selected_customers_through_the_page(
     assert client.post(reverse("keyaccounts:vip_rebalance"), confirm).status_code == 302
     moved = PersonalManager.objects.filter(manager=other_account_manager, ended_on=None)
     assert {r.customer_id for r in moved} == {portfolio[2].pk, portfolio[4].pk}
+
+
+def test_service_8_a_move_of_n_customers_sent_twice_moves_n_once(
+    supervisor: Any, account_manager: Any, other_account_manager: Any, portfolio: list[Customer]
+) -> None:
+    """D-TRUST-1: Back and submit again on the confirmation does not move N more."""
+    client = login(supervisor)
+    data = {
+        "from_manager": account_manager.pk,
+        "to_manager": other_account_manager.pk,
+        "count": 2,
+    }
+    page = client.post(reverse("keyaccounts:vip_rebalance"), data)
+    found = TOKEN.search(page.content.decode())
+    assert found, "no token on the confirmation page"
+    token = found.group(1)
+    confirm = {**data, "confirmed": "1", FORM_FIELD: token}
+    assert client.post(reverse("keyaccounts:vip_rebalance"), confirm).status_code == 302
+    assert client.post(reverse("keyaccounts:vip_rebalance"), confirm).status_code == 302
+    moved = PersonalManager.objects.filter(manager=other_account_manager, ended_on=None)
+    assert moved.count() == 2
 
 
 def test_service_8_moving_needs_a_count_or_numbers(

@@ -12,13 +12,15 @@ from django.utils.translation import gettext as _
 
 from core import clock
 from core.errors import DomainError
+from core.idempotency import idempotent_form
 from core.search import search_term
 from keyaccounts.forms.personal import PersonalManagerAssignForm, PersonalManagerRebalanceForm
-from keyaccounts.models import PersonalManager
 from keyaccounts.selectors.personal import (
     assignments_annotated,
+    current_assignments,
     eligible_without_manager,
     manager_portfolios,
+    portfolio_to_move,
 )
 from keyaccounts.services.personal import personal_manager_assign, personal_manager_rebalance
 from keyaccounts.views.groups import page_of
@@ -48,6 +50,7 @@ def _confirmed(request: HttpRequest) -> bool:
     return bool(request.POST.get("confirmed"))
 
 
+@idempotent_form
 def vip_assign(request: HttpRequest) -> HttpResponse:
     """SERVICE-8: assign (or change) a customer's personal account manager; confirmed
     first. ``?msisdn=`` fills the number (the portfolio page's links)."""
@@ -57,11 +60,7 @@ def vip_assign(request: HttpRequest) -> HttpResponse:
     confirming, current = False, None
     if request.method == "POST" and form.is_valid():
         customer = form.cleaned_data["customer"]
-        current = (
-            PersonalManager.objects.filter(customer=customer, ended_on__isnull=True)
-            .select_related("manager")
-            .first()
-        )
+        current = current_assignments().filter(customer=customer).select_related("manager").first()
         if not _confirmed(request):
             confirming = True
         else:
@@ -88,6 +87,7 @@ def vip_assign(request: HttpRequest) -> HttpResponse:
     )
 
 
+@idempotent_form
 def vip_rebalance(request: HttpRequest) -> HttpResponse:
     """SERVICE-8: move N personal customers, or the numbers given, from one manager to
     another; the customers to move are listed for confirmation first."""
@@ -97,15 +97,9 @@ def vip_rebalance(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         if not _confirmed(request):
             confirming = True
-            mine = PersonalManager.objects.filter(
-                manager=data["from_manager"], ended_on__isnull=True
-            )
-            if data["numbers"]:
-                mine = mine.filter(customer__in=data["numbers"])
+            mine = portfolio_to_move(data["from_manager"], data["numbers"] or None)
             size = len(data["numbers"]) if data["numbers"] else data["count"]
-            moving = list(
-                assignments_annotated(mine, clock.today()).order_by("customer__msisdn")[:size]
-            )
+            moving = list(assignments_annotated(mine, clock.today())[:size])
             if len(moving) < size:  # the service would refuse: say so before confirming
                 confirming = False
                 form.add_error(
