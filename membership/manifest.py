@@ -22,6 +22,7 @@ declare_access(
         "membership:rating_runs": SUPERVISORS,
         "membership:rating_preview": SUPERVISORS,
         "membership:rating_commit": SUPERVISORS,
+        "membership:rating_changes": SUPERVISORS,
         "api:customer-list": ANY_STAFF,
         "api:customer-detail": ANY_STAFF,
         # Life cycle and credit (D-CUST-7: a cross-region move is a supervisor's act).

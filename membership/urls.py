@@ -10,6 +10,7 @@ urlpatterns: list[Any] = [
     path("", customers.lookup, name="lookup"),
     path("rating/", rating.rating_runs, name="rating_runs"),
     path("rating/preview/", rating.rating_preview, name="rating_preview"),
+    path("rating/changes/", rating.rating_changes, name="rating_changes"),
     path("rating/commit/", rating.rating_commit, name="rating_commit"),
     # billing feeds upload (CUST-9); before the catch-all "<msisdn>/"
     path("imports/", imports.import_upload, name="import_upload"),

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
+from core.exports import Column, csv_response, export_url, wants_csv
 from membership.forms.rating import RatingCommitForm, RatingYearForm
-from membership.models import RatingRun
+from membership.masking import mask_name
+from membership.models import Level, RatingRun
 from membership.services.rating import GoToneAnnualPolicy
+from membership.services.rating.base import level_of_rank
 
 
 def rating_runs(request: HttpRequest) -> HttpResponse:
@@ -40,11 +48,71 @@ def rating_preview(request: HttpRequest) -> HttpResponse:
             "form": form,
             "preview": preview,
             "committed": committed,
+            # The "before" column is the level held the day before the new grants start
+            # (with_movement), not today's: the header says which day.
+            "before_day": preview.valid_from - timedelta(days=1) if preview else None,
+            "after_day": preview.valid_from if preview else None,
             "commit_form": RatingCommitForm(initial={"year": form.cleaned_data.get("year")})
             if preview
             else None,
         },
     )
+
+
+CHANGES_PER_PAGE = 50
+
+
+def rating_changes(request: HttpRequest) -> HttpResponseBase:
+    """Every upgrade or downgrade the rating of a year would make, paged, with the CSV of the
+    whole list (names masked as on screen; the export is audited, core.exports)."""
+    form = RatingYearForm(request.GET or None)
+    direction = "down" if request.GET.get("direction") == "down" else "up"
+    if not form.is_valid():
+        return render(request, "membership/rating_changes.html", {"form": form})
+    policy = GoToneAnnualPolicy()
+    period = f"{form.cleaned_data['year']:04d}"
+    rows = policy.changes(period, direction)
+    if wants_csv(request):
+        return csv_response(
+            request,
+            f"rating-{period}-{direction}",
+            _change_columns(policy),
+            rows,
+            personal=True,
+        )
+    page = Paginator(rows, CHANGES_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = [policy.change_row(row) for row in page.object_list]
+    start, _end = policy.window(form.cleaned_data["year"])
+    return render(
+        request,
+        "membership/rating_changes.html",
+        {
+            "form": form,
+            "period": period,
+            "direction": direction,
+            "page": page,
+            "before_day": start - timedelta(days=1),
+            "after_day": start,
+            "export_url": export_url(request),
+        },
+    )
+
+
+def _change_columns(policy: GoToneAnnualPolicy) -> list[Column]:
+    def level(key: str) -> Callable[[dict[str, Any]], str]:
+        def label(row: dict[str, Any]) -> str:
+            found = level_of_rank(row[key])
+            return str(Level(found).label) if found in Level.values else _("Not VIP")
+
+        return label
+
+    return [
+        Column(_("Phone number"), lambda row: row["msisdn"]),
+        Column(_("Name"), lambda row: mask_name(row["name"])),
+        Column(_("Score"), lambda row: row[policy.score_field]),
+        Column(_("Level before"), level("before_rank")),
+        Column(_("Level after"), level(policy.after_field)),
+    ]
 
 
 @require_POST

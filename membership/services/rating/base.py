@@ -223,14 +223,11 @@ class RatingPolicyBase(ABC, Generic[PeriodT]):
         for rank, count in self.level_counts(rated).items():
             per_level[level_of_rank(rank)] += count
         moved = self.with_movement(rated)
-        up = Q(**{f"{self.after_field}__gt": F("before_rank")})
-        down = Q(**{f"{self.after_field}__lt": F("before_rank")})
         movers = moved.order_by().aggregate(
-            ups=Count("id", filter=up), downs=Count("id", filter=down)
+            ups=Count("id", filter=self._moved("up")), downs=Count("id", filter=self._moved("down"))
         )
-        score = self.score_field
-        ups = moved.filter(up).order_by(f"-{score}", "msisdn").values(*self.sample_fields)
-        downs = moved.filter(down).order_by(score, "msisdn").values(*self.sample_fields)
+        ups = self._changes(moved, "up")
+        downs = self._changes(moved, "down")
         preview = RatingPreview(
             policy=self.key,
             period=period,
@@ -253,16 +250,35 @@ class RatingPolicyBase(ABC, Generic[PeriodT]):
             )
         return preview
 
+    def changes(self, period: str, direction: str) -> QuerySet[Any]:
+        """Every line the run of ``period`` would move ``direction`` ("up" or "down"), as the
+        preview's sample rows (``change_row`` finishes each): the whole list behind the
+        preview's counts, for its paged screen and CSV export (issue 17)."""
+        return self._changes(self.with_movement(self.parse(period)), direction)
+
+    def _moved(self, direction: str) -> Q:
+        lookup = "gt" if direction == "up" else "lt"
+        return Q(**{f"{self.after_field}__{lookup}": F("before_rank")})
+
+    def _changes(self, moved: QuerySet[Any], direction: str) -> QuerySet[Any]:
+        score = self.score_field
+        order = f"-{score}" if direction == "up" else score
+        return (
+            moved.filter(self._moved(direction))
+            .order_by(order, "msisdn")
+            .values(*self.sample_fields)
+        )
+
+    def change_row(self, row: dict[str, Any]) -> dict[str, Any]:
+        return {
+            **row,
+            "score": row[self.score_field],
+            "before": level_of_rank(row["before_rank"]),
+            "after": level_of_rank(row[self.after_field]),
+        }
+
     def _sample(self, rows: Any) -> list[dict[str, Any]]:
-        return [
-            {
-                **row,
-                "score": row[self.score_field],
-                "before": level_of_rank(row["before_rank"]),
-                "after": level_of_rank(row[self.after_field]),
-            }
-            for row in rows
-        ]
+        return [self.change_row(row) for row in rows]
 
     def commit(self, *, period: str, actor: Any = None) -> RatingRun:
         """TIER-4 / TIER-11: write the grants of ``period`` (``write``) in one transaction;
