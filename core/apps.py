@@ -15,6 +15,16 @@ class CoreConfig(AppConfig):
 
         # Every app's manifest.py: its URL access, navigation, tiles and settings.
         discover()
+        from core.dashboard import job_health, register_figure
+
+        # The supervisor's home: the health of the batch jobs (other apps add theirs).
+        register_figure(
+            key="jobs",
+            template="core/figures/job_health.html",
+            url_name="core:job_runs",
+            context=job_health,
+            order=90,
+        )
         from core.roles import sync_role_permissions
 
         post_migrate.connect(sync_role_permissions, dispatch_uid="core.sync_role_permissions")

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from core.access import NO_ROLE_MESSAGE, may_open
+from core.dashboard import figures_for
 from core.errors import Forbidden
 from core.manifests import tiles, workspace_of
 from core.roles import primary_role
@@ -49,4 +50,8 @@ def supervisor_home(request: HttpRequest) -> HttpResponse:
         for tile in tiles()  # each app declares its tiles in its manifest.py
         if may_open(request.user, tile.url_name)
     ]
-    return render(request, "core/workspace_supervisor.html", {"tiles": shown})
+    return render(
+        request,
+        "core/workspace_supervisor.html",
+        {"tiles": shown, "figures": figures_for(request)},  # each app's live figures
+    )
