@@ -11,6 +11,7 @@ declares, with the functions below:
 - ``declare_workspace(role, url_name)``: the page a role lands on after login;
 - ``declare_permissions({role: ("app_label.codename", ...)})``: the Django permissions each
   staff role's group holds on its models (core/roles.py applies them after every migrate);
+- ``declare_count_labels(job, {key: label})``: the words for the counts a job run keeps;
 - ``declare_settings({NAME: default})``: its programme parameters (core/programme.py reads
   them, with the ``GOTONE`` settings override on top).
 
@@ -52,6 +53,7 @@ _SETTING_OWNERS: dict[str, str] = {}
 _NAVIGATION: list[NavItem] = []
 _TILES: list[Tile] = []
 _WORKSPACES: dict[str, str] = {}
+COUNT_LABELS: dict[str, dict[str, Any]] = {}
 _discovered = False
 
 
@@ -81,6 +83,14 @@ def declare_workspace(role: str, url_name: str) -> None:
     if role in _WORKSPACES:
         raise ImproperlyConfigured(f"The workspace of role {role!r} is declared twice.")
     _WORKSPACES[role] = url_name
+
+
+def declare_count_labels(job: str, labels: Mapping[str, Any]) -> None:
+    """What each figure a job run keeps (``JobRun.counts``) means, in words: key → label;
+    a key of a nested count is written ``parent.key`` (``stars.5``)."""
+    if job in COUNT_LABELS:
+        raise ImproperlyConfigured(f"The count labels of job {job!r} are declared twice.")
+    COUNT_LABELS[job] = dict(labels)
 
 
 def declare_permissions(per_role: Mapping[str, tuple[str, ...]]) -> None:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from core.access import ACCOUNTS, SUPERVISORS
 from core.manifests import (
     declare_access,
+    declare_count_labels,
     declare_navigation,
     declare_permissions,
     declare_settings,
@@ -119,3 +120,21 @@ declare_permissions(
         ),
     }
 )
+
+# What the counts of each job run mean (the job pages show them in words).
+declare_count_labels(
+    "kpi_snapshot",
+    {
+        "month": _("month"),
+        "created": _("figures created"),
+        "updated": _("figures updated"),
+        "unchanged": _("figures unchanged"),
+        "removed": _("figures removed"),
+    },
+)
+declare_count_labels(
+    "birthday_reminders",
+    {"birthdays": _("birthdays"), "per_manager": _("per account manager (user number)")},
+)
+declare_count_labels("holiday_greetings", {"greetings": _("greetings queued")})
+declare_count_labels("overdue_approvals", {"overdue": _("overdue approvals")})

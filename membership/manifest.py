@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from core.access import ANY_STAFF, COUNTER, SUPERVISORS
 from core.manifests import (
     declare_access,
+    declare_count_labels,
     declare_navigation,
     declare_permissions,
     declare_settings,
@@ -104,3 +105,40 @@ declare_permissions(
         ),
     }
 )
+
+# What the counts of each job run mean (the job pages show them in words).
+declare_count_labels(
+    "rate_credit",
+    {
+        "month": _("month"),
+        "rated": _("lines rated"),
+        "changed": _("ratings changed"),
+        "removed": _("ratings removed"),
+        "stars": _("lines per star rating"),
+        "stars.5": _("5 stars:"),
+        "stars.4": _("4 stars:"),
+        "stars.3": _("3 stars:"),
+        "stars.2": _("2 stars:"),
+        "stars.1": _("1 star:"),
+        "stars.0": _("no star:"),
+        "chunks": _("chunks"),
+    },
+)
+declare_count_labels(
+    "rate_annual_preview",
+    {
+        "rated": _("lines rated"),
+        "per_level": _("lines per level"),
+        "per_level.diamond": _("diamond:"),
+        "per_level.platinum": _("platinum:"),
+        "per_level.gold": _("gold:"),
+        "per_level.silver": _("silver:"),
+        "per_level.guest": _("guest:"),
+        "per_level.none": _("not VIP:"),
+        "upgrades": _("upgrades"),
+        "downgrades": _("downgrades"),
+        "valid_from": _("grants valid from"),
+        "valid_until": _("grants valid until"),
+    },
+)
+declare_count_labels("import_files_cleanup", {"deleted": _("files deleted")})

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from core.access import ANY_STAFF, COUNTER
 from core.manifests import (
     declare_access,
+    declare_count_labels,
     declare_navigation,
     declare_permissions,
     declare_settings,
@@ -78,4 +79,15 @@ declare_permissions(
             "plans.view_subscription",
         ),
     }
+)
+
+# What the counts of each job run mean (the job pages show them in words).
+declare_count_labels(
+    "plans_apply_changes",
+    {
+        "effective": _("plan changes taking effect"),
+        "ended": _("subscriptions ended"),
+        "grants_created": _("level grants written"),
+        "grants_ended": _("level grants ended"),
+    },
 )

@@ -4,7 +4,13 @@
 from django.utils.translation import gettext_lazy as _
 
 from core.access import ANY_STAFF, COUNTER, SUPERVISORS
-from core.manifests import declare_access, declare_permissions, declare_settings, declare_tile
+from core.manifests import (
+    declare_access,
+    declare_count_labels,
+    declare_permissions,
+    declare_settings,
+    declare_tile,
+)
 from core.roles import SUPERVISOR
 
 # Everybody views a customer's points; clerks and supervisors act (the write check of
@@ -87,4 +93,32 @@ declare_permissions(
             "points.view_pointsrun",
         ),
     }
+)
+
+# What the counts of each job run mean (the job pages show them in words).
+declare_count_labels(
+    "accrue_points",
+    {
+        "bills": _("bills read"),
+        "customers": _("customers"),
+        "accrual": _("consumption points entries"),
+        "reward_brand": _("brand reward entries"),
+        "reward_tenure": _("tenure reward entries"),
+        "corrections": _("corrections"),
+        "short": _("short of points (lots already spent)"),
+        "entries": _("ledger entries written"),
+        "points": _("points"),
+        "chunks": _("chunks"),
+    },
+)
+declare_count_labels("expiry_reminders", {"reminders": _("reminder SMS queued")})
+declare_count_labels(
+    "expire_points",
+    {
+        "lots": _("lots cleared"),
+        "customers": _("customers"),
+        "points": _("points cleared"),
+        "up_to_year": _("lots earned up to the year"),
+        "chunks": _("chunks"),
+    },
 )

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from core.access import ANY_STAFF, COUNTER, PUBLIC, SUPERVISORS
 from core.manifests import (
     declare_access,
+    declare_count_labels,
     declare_navigation,
     declare_permissions,
     declare_settings,
@@ -119,4 +120,30 @@ declare_permissions(
             "servicedesk.view_hotlinecall",
         ),
     }
+)
+
+# What the counts of each job run mean (the job pages show them in words).
+declare_count_labels(
+    "run_birthday_waivers",
+    {
+        "created": _("waivers created"),
+        "total": _("birthdays"),
+        "zero": _("waivers of nothing"),
+        "amount": _("amount waived (yuan)"),
+        "sms": _("SMS queued"),
+        "usage_present": _("usage of the day received"),
+        "corrections": _("corrections"),
+        "topped_up": _("topped up (yuan)"),
+        "final_sms": _("final-amount SMS queued"),
+    },
+)
+declare_count_labels(
+    "outbox_retries",
+    {
+        "sent": _("sent"),
+        "retry": _("to retry"),
+        "failed": _("failed"),
+        "skipped": _("skipped"),
+        "recovered": _("recovered"),
+    },
 )

@@ -59,7 +59,7 @@ def test_conv_5_the_home_shows_each_job_s_last_run_and_the_failures(
 def test_tier_4_the_home_shows_the_levels_of_the_last_committed_rating(
     client: Client, supervisor: Any
 ) -> None:
-    counts = {
+    counts: dict[str, Any] = {
         "rated": 100,
         "per_level": {"diamond": 5, "platinum": 10, "gold": 20, "silver": 0, "guest": 0},
         "upgrades": 7,
