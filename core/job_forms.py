@@ -14,7 +14,7 @@ from core.models import JobRun
 
 
 def job_choices() -> list[tuple[str, str]]:
-    return [(job.name, f"{job.name} — {job.spec.title}") for job in all_jobs()]
+    return [(job.name, str(job.spec.title)) for job in all_jobs()]
 
 
 class JobStartForm(forms.Form):

@@ -42,7 +42,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from core import clock
 from core.actors import recorded_actor
@@ -157,10 +157,12 @@ def run_job(
             run, JobRun.Status.FAILED, actor=actor, error=_("Interrupted; resumed by hand.")
         )
     origin = run.status
+    # Stored in English, shown translated in the context "history note"
+    # (templates/partials/status_history.html).
     notes: dict[str, str] = {
-        JobRun.Status.PENDING: "started",
-        JobRun.Status.FAILED: "run again",
-        JobRun.Status.SUCCEEDED: "re-run on request",
+        JobRun.Status.PENDING: gettext_noop("started"),
+        JobRun.Status.FAILED: gettext_noop("run again"),
+        JobRun.Status.SUCCEEDED: gettext_noop("re-run on request"),
     }
     claimed = job_run_set_status(
         run,

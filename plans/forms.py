@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from membership.models import Customer, Level
@@ -10,19 +11,31 @@ from plans.models import Channel, DesignatedStore, FirstMonthOption, Plan, PlanF
 from plans.selectors import designated_stores
 
 
+def in_language(zh: str, en: str) -> str:
+    """The catalogue's Chinese name on Chinese pages, its English one on English pages."""
+    return zh if (get_language() or "").startswith("zh") else (en or zh)
+
+
 class PlanChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         level = f" · {obj.get_carried_level_display()}" if obj.carried_level else ""
-        return (
-            f"{obj.name_zh} · {obj.monthly_fee} 元 · {obj.included_minutes} min"
-            f" · {obj.included_data_mb} MB{level}"
-        )
+        terms = gettext("%(fee)s yuan · %(minutes)s min · %(data)s MB") % {
+            "fee": obj.monthly_fee,
+            "minutes": obj.included_minutes,
+            "data": obj.included_data_mb,
+        }
+        return f"{in_language(obj.name_zh, obj.name)} · {terms}{level}"
+
+
+class FamilyChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return in_language(obj.name_zh, obj.name)
 
 
 class CatalogueFilterForm(forms.Form):
     """The catalogue's toolbar: family, city (for PLAN-4 availability), level, search."""
 
-    family = forms.ModelChoiceField(
+    family = FamilyChoiceField(
         queryset=PlanFamily.objects.all(),
         required=False,
         to_field_name="code",

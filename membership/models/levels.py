@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -75,6 +77,15 @@ class RatingRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.policy} {self.period} ({self.state})"
+
+    # The policies' names on screens (the column keeps the policy's code, TIER-3 / TIER-11).
+    POLICY_LABELS: ClassVar[dict[str, Any]] = {
+        "gotone_annual": _("Annual rating"),
+        "rolling_average": _("Rolling-average rating"),
+    }
+
+    def get_policy_display(self) -> str:
+        return str(self.POLICY_LABELS.get(self.policy, self.policy))
 
 
 class LevelGrant(models.Model):

@@ -250,7 +250,7 @@ def test_advice_page_shows_the_arithmetic(account_manager: Any) -> None:
     client.force_login(account_manager)
     html = client.get(reverse("plans:advice", kwargs={"msisdn": customer.msisdn})).content.decode()
     # 180 yuan over 3 months = 60.00 a month ÷ 0.40 = 150 minutes
-    assert "60.00 元 ÷ 0.40 元/min" in html
+    assert "60.00 yuan ÷ 0.40 yuan/min" in html
     assert "150 min" in html
     assert 'data-testid="advice-bt-58"' in html
     assert reverse("plans:order", kwargs={"msisdn": customer.msisdn}) not in html  # may not order

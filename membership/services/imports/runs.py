@@ -21,6 +21,7 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, 
 from django.db.models import F, Max, Q
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from core import clock
 from core.actors import recorded_actor
@@ -228,7 +229,7 @@ def import_run_execute(*, run_id: int) -> dict[str, Any]:
     if run is None:
         return {"run": run_id, "action": "missing"}
     if run.status != ImportRun.Status.QUEUED or not import_run_set_status(
-        run, ImportRun.Status.RUNNING, note="started"
+        run, ImportRun.Status.RUNNING, note=gettext_noop("started")
     ):
         return {"run": run_id, "action": "skipped", "status": run.status}
     writer = _ProgressWriter(run.pk)
