@@ -12,10 +12,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from core.roles import CLERK, SUPERVISOR, roles_of
+from core.roles import CLERK, MANAGER, SUPERVISOR, roles_of
+from membership.access import customer_for_user
+from membership.models import Customer
 from servicedesk.models import Hall, ServiceRequest, Ticket
 
 WRITE_ROLES = frozenset({CLERK, SUPERVISOR})
+# SERVICE-9 (D-DESK-15): who adds the birthday minutes by hand, after checking.
+BIRTHDAY_MINUTES_ROLES = frozenset({MANAGER, SUPERVISOR})
 
 
 def _check_user(user: Any, *, write: bool) -> None:
@@ -54,3 +58,12 @@ def ticket_for_user(user: Any, pk: Any, *, write: bool = False) -> Ticket:
         return Ticket.objects.select_related("hall").get(pk=int(pk))
     except (ValueError, Ticket.DoesNotExist) as exc:
         raise Http404(_("No ticket #%(pk)s.") % {"pk": pk}) from exc
+
+
+def birthday_minutes_customer_for_user(user: Any, msisdn: str) -> Customer:
+    """SERVICE-9: the customer whose birthday minutes ``user`` may add by hand: account
+    managers and supervisors (and superusers); 404 for an unknown number, 403 otherwise."""
+    customer = customer_for_user(user, msisdn)
+    if not (user.is_superuser or roles_of(user) & BIRTHDAY_MINUTES_ROLES):
+        raise PermissionDenied
+    return customer

@@ -121,7 +121,22 @@ REQUEST_FORMS: dict[str, type[RequestForm]] = {
     RequestKind.COMPLAINT: ComplaintForm,
     RequestKind.ANTI_HARASSMENT: RequestForm,
     RequestKind.HOLIDAY_OPT_OUT: HolidayOptOutForm,
+    RequestKind.DELAYED_SUSPENSION: RequestForm,  # SERVICE-10: the days are a setting
 }
+
+
+class BirthdayMinutesForm(forms.Form):
+    """SERVICE-9: what the manager checked before adding the minutes by hand."""
+
+    note = forms.CharField(
+        label=_("What was checked"),
+        max_length=300,
+        help_text=_("E.g. the customer was away on the birthday and could not use the minutes."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    confirm = forms.BooleanField(
+        label=_("I checked with the customer and add the minutes, valid today only."),
+    )
 
 
 class TransitionForm(forms.Form):

@@ -3,7 +3,7 @@ settings (core/manifests.py)."""
 
 from django.utils.translation import gettext_lazy as _
 
-from core.access import ANY_STAFF, COUNTER, PUBLIC, SUPERVISORS
+from core.access import ACCOUNTS, ANY_STAFF, COUNTER, PUBLIC, SUPERVISORS
 from core.manifests import (
     declare_access,
     declare_count_labels,
@@ -30,6 +30,9 @@ declare_access(
         "servicedesk:hall_board": COUNTER,
         "servicedesk:hall_board_data": COUNTER,
         "servicedesk:service_levels": SUPERVISORS,
+        # SERVICE-9: the customer's account manager adds the birthday minutes by hand, after
+        # checking (D-DESK-15); supervisors too.
+        "servicedesk:birthday_minutes_add": ACCOUNTS,
         # list for everybody; registering (POST) needs a counter role, checked by the view
         # (D-API-2)
         "api:service-request-list": ANY_STAFF,
@@ -84,6 +87,14 @@ declare_settings(
         # this many days late is still waived (a correction); when these days are over, one
         # more SMS tells the final amount if a correction changed it (0: next-day SMS only).
         "BIRTHDAY_WAIVER_LOOKBACK_DAYS": 7,
+        # SERVICE-9 (Decision D-DESK-15): how many days after the birthday an account
+        # manager may still add the minutes by hand (valid the day they are added).
+        "BIRTHDAY_MINUTES_MAKEUP_DAYS": 7,
+        # SERVICE-10 (Decision D-DESK-16): the source ticks delayed suspension 延迟停机 for VIP,
+        # snapshot mid-high-end and >= 50-yuan customers but gives no terms: the days a line
+        # is kept from arrears suspension (today counted) and how often a month.
+        "DELAYED_SUSPENSION_DAYS": 7,
+        "DELAYED_SUSPENSION_TIMES_PER_MONTH": 1,
         # NOTICE-1: outbox retries: attempts before giving up, first back-off (doubling each
         # time), and how long a message may stay "sending" before the sweep treats its worker
         # as dead.
@@ -117,6 +128,7 @@ declare_permissions(
             "servicedesk.view_usagecounter",
             "servicedesk.view_outboxmessage",
             "servicedesk.view_birthdaywaiver",
+            "servicedesk.view_birthdayminutes",
             "servicedesk.view_hotlinecall",
         ),
     }

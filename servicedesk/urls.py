@@ -2,7 +2,7 @@ from typing import Any
 
 from django.urls import path
 
-from servicedesk.views import desk, queue, reports, requests
+from servicedesk.views import birthday, desk, queue, reports, requests
 
 app_name = "servicedesk"
 
@@ -13,6 +13,11 @@ urlpatterns: list[Any] = [
         "customer/<str:msisdn>/request/<str:kind>/",
         requests.request_create,
         name="request_create",
+    ),
+    path(
+        "customer/<str:msisdn>/birthday-minutes/",
+        birthday.birthday_minutes_add_view,
+        name="birthday_minutes_add",
     ),
     path("requests/", requests.request_list, name="request_list"),
     path("requests/<int:pk>/", requests.request_detail, name="request_detail"),

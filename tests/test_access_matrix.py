@@ -87,6 +87,7 @@ SAMPLE_KWARGS: dict[str, dict[str, Any]] = {
     # servicedesk: an unknown number, request, hall or ticket (allowed roles get 404; GET on
     # a POST-only queue action 405).
     "servicedesk:desk_card": {"msisdn": "13900000000"},
+    "servicedesk:birthday_minutes_add": {"msisdn": "13900000000"},
     "servicedesk:request_create": {"msisdn": "13900000000", "kind": "complaint"},
     "servicedesk:request_detail": {"pk": 999999},
     "servicedesk:request_transition": {"pk": 999999, "action": "cancel"},

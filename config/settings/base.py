@@ -159,6 +159,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # no URL serves them (there is no MEDIA_URL route), only the import reads them.
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 MEDIA_URL = env("MEDIA_URL", default="media/")
+# Files the daily jobs write for billing (SERVICE-9's birthday minutes, SERVICE-10's
+# no-suspension list; docs/interfaces.md). Personal data: no URL serves them either.
+EXPORT_ROOT = Path(env("EXPORT_ROOT", default=str(BASE_DIR / "exports")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

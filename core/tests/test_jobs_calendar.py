@@ -109,6 +109,9 @@ EXPECTED_CRONTABS = {
     "expiry_reminders": ("0", "9", "1", "11"),
     "expire_points": ("30", "23", "31", "12"),
     "run_birthday_waivers": ("30", "0", "*", "*"),
+    "grant_birthday_minutes": ("5", "0", "*", "*"),
+    "export_birthday_minutes": ("15", "0", "*", "*"),
+    "export_no_suspension": ("20", "0", "*", "*"),
     "birthday_reminders": ("0", "7", "*", "*"),
     "holiday_greetings": ("30", "7", "*", "*"),
     "overdue_approvals": ("0", "8", "*", "*"),
@@ -168,10 +171,10 @@ def test_conv_5_the_apps_periodic_sends_are_in_beats_schedule() -> None:
 
 def test_tier_4_sync_beat_twice_changes_nothing() -> None:
     before = list(PeriodicTask.objects.order_by("name").values_list("name", "crontab_id", "task"))
-    assert beat_sync() == {"created": 0, "updated": 0, "unchanged": 16, "removed": 0}
+    assert beat_sync() == {"created": 0, "updated": 0, "unchanged": 19, "removed": 0}
     out = StringIO()
     call_command("sync_beat", stdout=out)
-    assert out.getvalue().strip() == "beat: created 0, updated 0, unchanged 16, removed 0"
+    assert out.getvalue().strip() == "beat: created 0, updated 0, unchanged 19, removed 0"
     after = list(PeriodicTask.objects.order_by("name").values_list("name", "crontab_id", "task"))
     assert after == before
 

@@ -1,8 +1,10 @@
 """servicedesk models, one module per topic; import them from here."""
 
+from servicedesk.models.birthday import BirthdayMinutes, MinutesSource
 from servicedesk.models.entitlements import (
     AUDIENCE_CHOICES,
     COUNTER_CHOICES,
+    COUNTER_DELAYED_SUSPENSION,
     COUNTER_EMERGENCY_REACTIVATION,
     COUNTER_HOLIDAY_OPT_OUT,
     GOTONE_AUDIENCE,
@@ -40,6 +42,7 @@ from servicedesk.models.waivers import BirthdayWaiver, BirthdayWaiverCorrection
 __all__ = [
     "AUDIENCE_CHOICES",
     "COUNTER_CHOICES",
+    "COUNTER_DELAYED_SUSPENSION",
     "COUNTER_EMERGENCY_REACTIVATION",
     "COUNTER_HOLIDAY_OPT_OUT",
     "GOTONE_AUDIENCE",
@@ -47,6 +50,7 @@ __all__ = [
     "TICKET_LETTER",
     "TICKET_PRIORITY",
     "Benefit",
+    "BirthdayMinutes",
     "BirthdayWaiver",
     "BirthdayWaiverCorrection",
     "Entitlement",
@@ -56,6 +60,7 @@ __all__ = [
     "InboundSms",
     "Location",
     "LoungeType",
+    "MinutesSource",
     "OutboxMessage",
     "OutboxStatus",
     "Period",

@@ -22,10 +22,12 @@ class Benefit(models.TextChoices):  # SERVICE-2
 # Counters also count privileges that are not rows of the entitlements table.
 COUNTER_EMERGENCY_REACTIVATION = "emergency_reactivation"  # SERVICE-3 segment privilege
 COUNTER_HOLIDAY_OPT_OUT = "holiday_opt_out"  # SERVICE-5: one opt-out a year
+COUNTER_DELAYED_SUSPENSION = "delayed_suspension"  # SERVICE-10: times a month
 COUNTER_CHOICES = [
     *Benefit.choices,
     (COUNTER_EMERGENCY_REACTIVATION, _("Emergency reactivation (segment privilege) 紧急开机")),
     (COUNTER_HOLIDAY_OPT_OUT, _("Holiday no-suspension opt-out 节假日免停机退订")),
+    (COUNTER_DELAYED_SUSPENSION, _("Delayed suspension 延迟停机")),
 ]
 
 GOTONE_AUDIENCE = "gotone"

@@ -1,4 +1,4 @@
-"""Service requests (SERVICE-2..5) as a state machine with history."""
+"""Service requests (SERVICE-2..5, SERVICE-10) as a state machine with history."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ class RequestKind(models.TextChoices):
     COMPLAINT = "complaint", _("Complaint 投诉")
     ANTI_HARASSMENT = "anti_harassment", _("Anti-harassment 高频防骚扰")
     HOLIDAY_OPT_OUT = "holiday_opt_out", _("Holiday no-suspension opt-out 节假日免停机退订")
+    DELAYED_SUSPENSION = "delayed_suspension", _("Delayed suspension 延迟停机")  # SERVICE-10
 
 
 class RequestStatus(models.TextChoices):

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from core.dates import month_start
 from membership.models import Customer
@@ -13,14 +13,17 @@ from servicedesk.models import (
     COUNTER_EMERGENCY_REACTIVATION,
     OPEN_STATUSES,
     Benefit,
+    BirthdayMinutes,
     Entitlement,
     RequestKind,
     RequestStatus,
     ServiceRequest,
     UsageCounter,
 )
+from servicedesk.selectors.birthday import is_birthday
 from servicedesk.selectors.checks import late_fee_rates, period_start, reactivation_options
-from servicedesk.selectors.holidays import holiday_periods
+from servicedesk.selectors.checks.suspension import delayed_suspension_eligible
+from servicedesk.selectors.holidays import DELAYED_SUSPENSION_GRANTED, holiday_periods
 from servicedesk.selectors.standing import Standing, customer_standing
 
 Counters = dict[tuple[str, date], UsageCounter]
@@ -74,30 +77,77 @@ def privileges(standing: Standing, counters: Counters | None = None) -> list[dic
     return rows
 
 
+def birthday_card(customer: Customer, on: date, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """SERVICE-9 on the desk card: the minutes the customer's entitlement rows give (from
+    the privileges already read), whether today is the birthday, and the packages given in
+    the last year, automatic and by hand (one query)."""
+    allowance = max(
+        (
+            row["entitlement"].allowance
+            for row in rows
+            if row["entitlement"].benefit == Benefit.BIRTHDAY and row["entitlement"].allowance
+        ),
+        default=None,
+    )
+    packages = list(
+        BirthdayMinutes.objects.filter(customer=customer, valid_on__gt=on - timedelta(days=366))
+        .select_related("granted_by")
+        .order_by("-valid_on", "source")
+    )
+    return {
+        "minutes": allowance,
+        "today": is_birthday(customer.birth_date, on),
+        "packages": packages,
+        "granted_today": [p for p in packages if p.valid_on == on],
+    }
+
+
 def desk_card(customer: Customer, on: date) -> dict[str, Any]:
-    """Everything the desk card shows about ``customer`` on ``on``: seven queries, whatever
+    """Everything the desk card shows about ``customer`` on ``on``: eight queries, whatever
     the number of the customer's bills, grants, ratings and requests (the standing two, the
-    entitlement table, the counters, the opt-out, the open and the recent requests), and two
-    more for a line suspended for arrears (SERVICE-3: its suspension's reactivations)."""
+    entitlement table, the counters, the opt-out and the delayed suspension together, the
+    birthday minutes, the open and the recent requests), and two more for a line suspended
+    for arrears (SERVICE-3: its suspension's reactivations)."""
     standing = customer_standing(customer, on)
     counters = period_counters(standing)
     rates = late_fee_rates(standing)
-    opted_out = ServiceRequest.objects.filter(
-        customer=customer,
-        kind=RequestKind.HOLIDAY_OPT_OUT,
-        year=on.year,
-        status=RequestStatus.DONE,
-    ).exists()
+    # SERVICE-5 opt-out of the year and SERVICE-10 delayed suspension running, one query.
+    protection = list(
+        ServiceRequest.objects.filter(customer=customer)
+        .filter(
+            Q(kind=RequestKind.HOLIDAY_OPT_OUT, year=on.year, status=RequestStatus.DONE)
+            | Q(
+                kind=RequestKind.DELAYED_SUSPENSION,
+                status__in=DELAYED_SUSPENSION_GRANTED,
+                valid_until__gte=on,
+            )
+        )
+        .values_list("kind", "valid_until")
+    )
+    delayed_until = max(
+        (
+            until
+            for kind, until in protection
+            if kind == RequestKind.DELAYED_SUSPENSION and until is not None
+        ),
+        default=None,
+    )
+    rows = privileges(standing, counters)
     return {
         "standing": standing,
         "grants": list(standing.grants),
-        "privileges": privileges(standing, counters),
+        "privileges": rows,
         "reactivation": reactivation_options(
             standing, used=_used(counters, COUNTER_EMERGENCY_REACTIVATION, month_start(on))
         ),
         "waiver_rate": max(rates, key=lambda rate: rate[2]),
-        "holiday_opt_out": opted_out,
+        "holiday_opt_out": any(kind == RequestKind.HOLIDAY_OPT_OUT for kind, _ in protection),
         "holidays": holiday_periods(on.year),
+        "delayed_suspension": {
+            "eligible": delayed_suspension_eligible(standing) is not None,
+            "until": delayed_until,
+        },
+        "birthday": birthday_card(customer, on, rows),
         "open_requests": list(open_requests(customer)),
         "recent_requests": list(requests_of(customer).exclude(status__in=OPEN_STATUSES)[:5]),
     }

@@ -1,4 +1,5 @@
-"""SERVICE-5 and GROUP-4 greetings: the statutory holidays of a year, from ``holidays``.
+"""SERVICE-5 and GROUP-4 greetings: the statutory holidays of a year, from ``holidays``;
+who may not be suspended for arrears on a day (SERVICE-5 and SERVICE-10's delayed suspension).
 
 The dates come from the maintained ``holidays`` library (China's official calendar, lunar
 festivals and the State Council's days off included); nothing here is a hard-coded table.
@@ -6,11 +7,24 @@ festivals and the State Council's days off included); nothing here is a hard-cod
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
+from typing import Any
 
 import holidays
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import (
+    Case,
+    CharField,
+    DateField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils.translation import gettext_lazy as _
 
 from membership.models import Customer, Status
@@ -100,20 +114,94 @@ def is_no_suspension_holiday(day: date) -> bool:
     return day in festival_days(day.year)
 
 
-def customers_protected_on(day: date) -> QuerySet[Customer]:
-    """SERVICE-5: lines that may not be suspended for arrears on ``day``: every line on a
-    festival day except those that opted out for that year (empty on other days)."""
+# SERVICE-10 (D-DESK-16): a delayed suspension protects its line while granted: open, in
+# progress or done (a refused or cancelled one protects nothing), as a reactivation counts.
+DELAYED_SUSPENSION_GRANTED = (RequestStatus.OPEN, RequestStatus.IN_PROGRESS, RequestStatus.DONE)
+REASON_HOLIDAY = "holiday"
+REASON_DELAYED_SUSPENSION = "delayed_suspension"
+
+
+def delayed_suspensions_on(day: date) -> QuerySet[ServiceRequest]:
+    """SERVICE-10: the granted delayed suspensions whose days include ``day``."""
+    return ServiceRequest.objects.filter(
+        kind=RequestKind.DELAYED_SUSPENSION,
+        status__in=DELAYED_SUSPENSION_GRANTED,
+        valid_from__lte=day,
+        valid_until__gte=day,
+    )
+
+
+def holiday_last_day(day: date) -> date | None:
+    """SERVICE-5: the last day of the festival holiday ``day`` is in (None: not a holiday)."""
     if not is_no_suspension_holiday(day):
-        return Customer.objects.none()
-    opted_out = ServiceRequest.objects.filter(
+        return None
+    last = day
+    while is_no_suspension_holiday(last + timedelta(days=1)):
+        last += timedelta(days=1)
+    return last
+
+
+def customers_protected_on(day: date) -> QuerySet[Customer]:
+    """The one answer to "may this line be suspended for arrears on ``day``?": the lines
+    that may not. SERVICE-5: every line on a festival day except those that opted out for
+    that year; SERVICE-10: every line with a delayed suspension granted for that day.
+    Cancelled lines are never listed."""
+    delayed = Exists(delayed_suspensions_on(day).filter(customer=OuterRef("pk")))
+    protected: Any = Q(delayed)
+    if is_no_suspension_holiday(day):
+        protected |= ~Exists(_opted_out(day.year))
+    return Customer.objects.exclude(status=Status.CANCELLED).filter(protected)
+
+
+def _opted_out(year: int) -> QuerySet[ServiceRequest]:
+    return ServiceRequest.objects.filter(
         customer=OuterRef("pk"),
         kind=RequestKind.HOLIDAY_OPT_OUT,
-        year=day.year,
+        year=year,
         status=RequestStatus.DONE,
     )
-    return Customer.objects.exclude(status=Status.CANCELLED).exclude(Exists(opted_out))
+
+
+def no_suspension_list(day: date) -> QuerySet[Any]:
+    """SERVICE-5/10 for billing: ``customers_protected_on(day)`` as rows of (``msisdn``,
+    ``reason``, ``until``), one per line, in one query: ``reason`` is ``holiday`` or
+    ``delayed_suspension``, whichever protects the line longer (the holiday on a tie),
+    ``until`` the last protected day (the holiday's last day, or the delayed suspension's)."""
+    delayed_until = Subquery(
+        delayed_suspensions_on(day)
+        .filter(customer=OuterRef("pk"))
+        .order_by("-valid_until")
+        .values("valid_until")[:1],
+        output_field=DateField(),
+    )
+    lines = Customer.objects.exclude(status=Status.CANCELLED).annotate(delayed_until=delayed_until)
+    holiday_end = holiday_last_day(day)
+    if holiday_end is None:
+        rows = lines.filter(delayed_until__isnull=False).annotate(
+            reason=Value(REASON_DELAYED_SUSPENSION), until=F("delayed_until")
+        )
+    else:
+        by_delay = Q(opted_out=True) | Q(delayed_until__gt=holiday_end)
+        rows = (
+            lines.annotate(opted_out=Exists(_opted_out(day.year)))
+            .filter(Q(opted_out=False) | Q(delayed_until__isnull=False))
+            .annotate(
+                reason=Case(
+                    When(by_delay, then=Value(REASON_DELAYED_SUSPENSION)),
+                    default=Value(REASON_HOLIDAY),
+                    output_field=CharField(),
+                ),
+                until=Case(
+                    When(by_delay, then=F("delayed_until")),
+                    default=Value(holiday_end),
+                    output_field=DateField(),
+                ),
+            )
+        )
+    return rows.order_by("msisdn")
 
 
 def arrears_suspension_allowed(customer: Customer, day: date) -> bool:
-    """SERVICE-5 for one line: False on a festival day unless the customer opted out."""
+    """SERVICE-5/10 for one line: False on a festival day unless the customer opted out, and
+    False while a delayed suspension is granted for the day."""
     return not customers_protected_on(day).filter(pk=customer.pk).exists()

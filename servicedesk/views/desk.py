@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 
 from core import clock
+from core.access import may_open
 from membership.access import customer_for_user
 from membership.extensions import card_panels
 from servicedesk.forms import LookupForm
@@ -49,5 +50,7 @@ def desk_card(request: HttpRequest, msisdn: str) -> HttpResponse:
         "panels": panels,
         "customer_card_url": customer_card_url(customer.msisdn),
         "kinds": RequestKind.choices,
+        # SERVICE-9: account managers and supervisors add the birthday minutes by hand
+        "may_add_birthday_minutes": may_open(request.user, "servicedesk:birthday_minutes_add"),
     }
     return render(request, "servicedesk/desk_card.html", context)

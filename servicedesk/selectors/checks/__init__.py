@@ -9,6 +9,7 @@ One module per subject:
 - benefits.py: lounges, SIM replacement, anti-harassment, roaming pack, complaints (SERVICE-2);
 - arrears.py: emergency reactivation (SERVICE-3), late-fee waiver (SERVICE-4) and the
   holiday opt-out (SERVICE-5);
+- suspension.py: delayed suspension (SERVICE-10);
 - dispatch.py: ``request_check``, the check of a request of any kind.
 
 Import from here: ``from servicedesk.selectors.checks import request_check``.
@@ -38,12 +39,17 @@ from servicedesk.selectors.checks.benefits import (
     check_simple_benefit,
 )
 from servicedesk.selectors.checks.dispatch import request_check
+from servicedesk.selectors.checks.suspension import (
+    check_delayed_suspension,
+    delayed_suspension_eligible,
+)
 
 __all__ = [
     "CENT",
     "Check",
     "Option",
     "check_complaint",
+    "check_delayed_suspension",
     "check_emergency_reactivation",
     "check_holiday_opt_out",
     "check_late_fee_waiver",
@@ -52,6 +58,7 @@ __all__ = [
     "check_simple_benefit",
     "counter_used",
     "current_suspension",
+    "delayed_suspension_eligible",
     "entitlements_for",
     "late_fee_rates",
     "period_start",

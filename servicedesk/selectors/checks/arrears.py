@@ -189,8 +189,11 @@ def reactivation_options(
                 % {"left": max(0, times - used), "times": times},
             )
         )
-    # SERVICE-3: the source names a credit-star reactivation without its terms; none is
-    # offered unless an operator configures the hours (D-DESK-13).
+    # SERVICE-11 credit reactivation 信用开机 (with SERVICE-3): the source names it without
+    # its terms; none is offered unless an operator configures the hours by stars
+    # (REACTIVATION_CREDIT_HOURS, empty by default, D-DESK-13). It is one more candidate
+    # of the same reactivation, never one on top: once per arrears suspension, the best
+    # single privilege applying (check_emergency_reactivation).
     credit_hours = {int(k): v for k, v in programme("REACTIVATION_CREDIT_HOURS").items()}
     if standing.stars is not None and standing.stars in credit_hours:
         options.append(

@@ -19,6 +19,7 @@ from servicedesk.selectors.checks.benefits import (
     check_roaming_pack,
     check_simple_benefit,
 )
+from servicedesk.selectors.checks.suspension import check_delayed_suspension
 from servicedesk.selectors.standing import Standing
 
 
@@ -42,6 +43,8 @@ def request_check(standing: Standing, kind: str, data: dict[str, Any] | None = N
         return check_emergency_reactivation(standing, data)
     if kind == RequestKind.HOLIDAY_OPT_OUT:
         return check_holiday_opt_out(standing, data)
+    if kind == RequestKind.DELAYED_SUSPENSION:  # SERVICE-10
+        return check_delayed_suspension(standing, data)
     return Check(
         kind=kind, allowed=False, reason=_("Unknown kind of request."), code="unknown_kind"
     )

@@ -1,0 +1,37 @@
+"""grant_birthday_minutes [--date YYYY-MM-DD]: SERVICE-9 for that day's birthdays
+(docs/interfaces.md, project's own).
+
+The calendar job ``grant_birthday_minutes`` (servicedesk/jobs.py) run here, as the JobRun
+(grant_birthday_minutes, YYYY-MM-DD) the daily schedule uses (CONV-5); run again, it adds
+nothing already given ("0 new").
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import CommandParser
+
+from core.job_calendar import programme_today
+from core.job_commands import JobCommand
+from servicedesk.management.commands.run_birthday_waivers import iso_date
+from servicedesk.services.birthday_minutes import grant_summary
+
+
+class Command(JobCommand):
+    help = (
+        "SERVICE-9: give the birthday minutes, valid that day, to the active lines whose "
+        "birthday is --date (default today) and whose entitlements include them; once per "
+        "customer and year. Safe to run twice."
+    )
+    job_name = "grant_birthday_minutes"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--date", dest="day", help="YYYY-MM-DD (default: today)")
+
+    def job_period(self, **options: Any) -> str:
+        day = options.get("day")
+        return (iso_date(day) if day else programme_today()).isoformat()
+
+    def job_summary(self, period: str, counts: dict[str, Any]) -> str:
+        return grant_summary(counts)
