@@ -11,6 +11,7 @@ from membership.filters import MsisdnSearchMixin
 from membership.models import (
     Bill,
     Customer,
+    IdentityCheck,
     ImportRun,
     ImportRunEvent,
     LevelGrant,
@@ -73,6 +74,17 @@ class LevelGrantAdmin(MsisdnSearchMixin, ProvinceTableAdmin, ReadOnlyAdmin):
     list_filter = ("level", "source", "limited", "valid_from")
     search_fields = ("=customer__msisdn",)
     list_select_related = ("customer", "rating_run")
+
+
+@admin.register(IdentityCheck)
+class IdentityCheckAdmin(MsisdnSearchMixin, ProvinceTableAdmin, ReadOnlyAdmin):
+    """CUST-10: the audit of identity checks, read by supervisors; written by the check only."""
+
+    list_display = ("checked_at", "customer", "checked_by", "result")
+    list_filter = ("result", "day")
+    search_fields = ("=customer__msisdn",)
+    list_select_related = ("customer", "checked_by")
+    raw_id_fields = ("customer", "checked_by")
 
 
 @admin.register(RatingRun)

@@ -1,12 +1,14 @@
 """Where higher apps plug into membership's customer card and customer API.
 
 membership is the ground floor and imports no other app. An app above it that has
-something to show on a customer (points, plans, service requests) registers it here from
+something to show on a customer (points, plans, service requests), or a number the counter's
+search box should understand (a queue ticket), registers it here from
 its ``AppConfig.ready()``; membership renders whatever is registered, in ``order``.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -45,3 +47,29 @@ def register_card_panel(
 
 def card_panels() -> list[CardPanel]:
     return sorted(CUSTOMER_CARD_PANELS.values(), key=lambda panel: panel.order)
+
+
+@dataclass(frozen=True)
+class SearchResolver:
+    """D-CUST-9: something else a clerk may type in the counter's search box (a queue ticket
+    number): ``pattern`` recognises it (after the box upper-cases it) and ``resolve(user,
+    term, on)`` returns the ids of the customers it names, from indexed queries only."""
+
+    key: str
+    pattern: re.Pattern[str]
+    resolve: Callable[[Any, str, date], list[int]]
+
+
+COUNTER_SEARCH_RESOLVERS: dict[str, SearchResolver] = {}
+
+
+def register_search_resolver(
+    *, key: str, pattern: str, resolve: Callable[[Any, str, date], list[int]]
+) -> None:
+    COUNTER_SEARCH_RESOLVERS[key] = SearchResolver(
+        key=key, pattern=re.compile(pattern), resolve=resolve
+    )
+
+
+def search_resolvers() -> list[SearchResolver]:
+    return sorted(COUNTER_SEARCH_RESOLVERS.values(), key=lambda resolver: resolver.key)

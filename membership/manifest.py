@@ -20,6 +20,8 @@ declare_access(
         # Customers, levels, rating.
         "membership:lookup": COUNTER,
         "membership:customer_card": ANY_STAFF,
+        # CUST-10: checking an ID number is the counter's act.
+        "membership:customer_identity_check": COUNTER,
         "membership:rating_runs": SUPERVISORS,
         "membership:rating_preview": SUPERVISORS,
         "membership:rating_commit": SUPERVISORS,
@@ -91,6 +93,15 @@ declare_settings(
         # CUST-9 / D-IMPORT-6: hours a dry run that passed keeps its file for "Import this
         # file".
         "IMPORT_CHECKED_FILE_HOURS": 24,
+        # D-CUST-9: the counter's search box — a name is a prefix of at least this many
+        # characters, and at most this many customers are listed for it.
+        "NAME_SEARCH_MIN_CHARS": 2,
+        "NAME_SEARCH_MAX_RESULTS": 100,
+        # D-CUST-9: how many recent customers the lookup page lists per user.
+        "RECENT_CUSTOMERS": 10,
+        # CUST-10 / D-CUST-10: mismatches of the ID number check per customer and day
+        # after which further checks that day are refused.
+        "IDENTITY_CHECK_MAX_MISMATCHES": 5,
     }
 )
 
@@ -102,6 +113,7 @@ declare_permissions(
             "membership.view_customer",
             "membership.change_customer",
             "membership.view_bill",
+            "membership.view_identitycheck",  # CUST-10: the audit of identity checks
         ),
     }
 )

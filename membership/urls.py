@@ -27,4 +27,10 @@ urlpatterns: list[Any] = [
     path("<str:msisdn>/number/", lifecycle.customer_number, name="customer_number"),
     path("<str:msisdn>/move/", lifecycle.customer_move, name="customer_move"),
     path("<str:msisdn>/credit/", credit.customer_credit, name="customer_credit"),
+    # CUST-10: the identity check at the counter
+    path(
+        "<str:msisdn>/identity-check/",
+        customers.customer_identity_check,
+        name="customer_identity_check",
+    ),
 ]

@@ -9,9 +9,10 @@ class ServicedeskConfig(AppConfig):
     verbose_name = _("Service desk")
 
     def ready(self) -> None:
-        from membership.extensions import register_card_panel
+        from membership.extensions import register_card_panel, register_search_resolver
         from membership.signals import rating_committed
         from servicedesk.panels import card_panel_context
+        from servicedesk.selectors.queue import TICKET_NUMBER_PATTERN, ticket_customer_ids
         from servicedesk.services.notices import notice_rating_run
 
         register_card_panel(
@@ -19,6 +20,11 @@ class ServicedeskConfig(AppConfig):
             template="servicedesk/partials/card_panel.html",
             context=card_panel_context,
             order=30,
+        )
+
+        # D-CUST-9: the counter's search box finds a customer by today's ticket number.
+        register_search_resolver(
+            key="ticket", pattern=TICKET_NUMBER_PATTERN, resolve=ticket_customer_ids
         )
 
         def tell_new_levels(sender: object, run: object, **kwargs: object) -> None:

@@ -17,6 +17,7 @@ SERVICE_WRITTEN = {
     "membership.LevelGrant",
     "membership.RatingRun",
     "membership.ImportRun",
+    "membership.IdentityCheck",  # CUST-10: the audit of identity checks, written by the check
     "plans.Subscription",
     "points.Redemption",
     "points.PointsRun",

@@ -14,6 +14,7 @@ from membership.models.customers import (
     Usage,
     UsageCategory,
 )
+from membership.models.identity import IdentityCheck, IdentityResult
 from membership.models.imports import ImportFeed, ImportRun, ImportRunEvent
 from membership.models.levels import (
     LEVEL_RANK,
@@ -35,6 +36,8 @@ __all__ = [
     "CustomerEvent",
     "GrantEvent",
     "GrantSource",
+    "IdentityCheck",
+    "IdentityResult",
     "ImportFeed",
     "ImportRun",
     "ImportRunEvent",

@@ -77,6 +77,13 @@ class Customer(models.Model):
             models.Index(fields=["brand"], name="customer_brand"),
             models.Index(fields=["city"], name="customer_city"),
             models.Index(fields=["status"], name="customer_status"),
+            # The counter's search box (D-CUST-9): an ID number is found by an exact match,
+            # a name by a prefix (``LIKE '张三%'``), which a B-tree serves only with the
+            # pattern operator class on PostgreSQL (ignored elsewhere).
+            models.Index(fields=["id_number"], name="customer_id_number"),
+            models.Index(
+                fields=["name"], name="customer_name_prefix", opclasses=["varchar_pattern_ops"]
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -1,24 +1,37 @@
-"""Counter clerk screens: phone-number lookup and the customer card."""
+"""Counter clerk screens: the search box, the customer card and its identity check."""
 
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from core import clock
 from core.access import may_open
+from core.idempotency import idempotent_form
+from core.programme import programme
 from membership.access import customer_for_user
 from membership.extensions import card_panels
-from membership.forms.customers import LookupForm
+from membership.forms.customers import IdentityCheckForm, LookupForm
 from membership.masking import may_reveal_personal_data, personal_data_revealed
-from membership.models import Customer
+from membership.models import Customer, IdentityResult
+from membership.recent import recent_customers, remember_customer
+from membership.selectors import search
+from membership.selectors.search import CounterQuery, counter_search
 from membership.selectors.why import level_explanation
+from membership.services.identity import customer_check_identity
+
+RESULTS_PER_PAGE = 20
+SEARCH_SESSION_KEY = "membership.counter_search"  # D-CUST-9: the last search with results
+IDENTITY_SESSION_KEY = "membership.identity_verified"  # CUST-10: the customer's row id
 
 # What a staff member can do from the card, shown where the access matrix lets them in.
 CARD_ACTIONS = (
@@ -31,14 +44,58 @@ CARD_ACTIONS = (
 
 
 def lookup(request: HttpRequest) -> HttpResponse:
-    """The counter workspace: type a number, land on the customer card."""
-    form = LookupForm(request.GET or None)
+    """The counter workspace (D-CUST-9): one box for a phone number, a name, an ID number or
+    a ticket number. One match opens the card, several are listed (masked, CUST-8), none
+    says so and keeps what was typed; below, the user's recent customers.
+
+    The box is sent by POST, so that a name or an ID number never stands in a URL (the
+    access log writes URLs, CUST-8). Several matches are kept in the session and shown by
+    a redirect to ``?results=1`` (pages: ``&page=n``). A ``?q=`` link still works.
+    """
+    from_session = request.method == "GET" and "results" in request.GET
+    if request.method == "POST":
+        data: QueryDict | None = request.POST
+    elif from_session and SEARCH_SESSION_KEY in request.session:
+        data = QueryDict(mutable=True)
+        data["q"] = request.session[SEARCH_SESSION_KEY]
+    else:
+        data = request.GET if "q" in request.GET else None
+    form = LookupForm(data)
+    page = None
     if form.is_valid():
-        msisdn = form.cleaned_data["q"]
-        if Customer.objects.filter(msisdn=msisdn).exists():
-            return redirect("membership:customer_card", msisdn=msisdn)
-        messages.warning(request, _("No customer has the number %(n)s.") % {"n": msisdn})
-    return render(request, "membership/customer_lookup.html", {"form": form})
+        query = form.cleaned_data["q"]
+        found = counter_search(query, user=request.user, on=clock.today())
+        first = list(found[:2])
+        if len(first) == 1:
+            return redirect("membership:customer_card", msisdn=first[0].msisdn)
+        if not first:
+            messages.warning(request, _nothing_found(query))
+        elif request.method == "POST":
+            request.session[SEARCH_SESSION_KEY] = form.data["q"]
+            return redirect(f"{reverse('membership:lookup')}?results=1")
+        else:
+            page = Paginator(found, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "membership/customer_lookup.html",
+        {
+            "form": form,
+            "page": page,
+            "query": "results=1" if from_session else urlencode({"q": request.GET.get("q", "")}),
+            "name_cap": programme("NAME_SEARCH_MAX_RESULTS"),
+            "recent": recent_customers(request),
+        },
+    )
+
+
+def _nothing_found(query: CounterQuery) -> str:
+    if query.kind == search.MSISDN:
+        return _("No customer has the number %(n)s.") % {"n": query.value}
+    if query.kind == search.ID_NUMBER:
+        return _("No customer has this ID number.")
+    if query.kind == search.NAME:
+        return _("No customer’s name starts with “%(name)s”.") % {"name": query.value}
+    return _("No customer holds ticket %(ticket)s today.") % {"ticket": query.value}
 
 
 def _on(request: HttpRequest) -> date:
@@ -54,11 +111,30 @@ def _on(request: HttpRequest) -> date:
 
 def customer_card(request: HttpRequest, msisdn: str) -> HttpResponse:
     customer = customer_for_user(request.user, msisdn)
+    remember_customer(request, customer)  # D-CUST-9: recent customers
+    return _card(request, customer)
+
+
+def _identity_verified(request: HttpRequest, customer: Customer) -> bool:
+    """CUST-10: whether the ID number matched in this visit — until the user opens another
+    customer's card (the session is written only when that clears it)."""
+    verified = request.session.get(IDENTITY_SESSION_KEY)
+    if verified is not None and verified != customer.pk:
+        del request.session[IDENTITY_SESSION_KEY]
+    return verified == customer.pk
+
+
+def _card(
+    request: HttpRequest, customer: Customer, identity_form: IdentityCheckForm | None = None
+) -> HttpResponse:
     on = _on(request)
     panels = [
         {"template": panel.template, "context": panel.context(request, customer, on)}
         for panel in card_panels()
     ]
+    verified = _identity_verified(request, customer)
+    if identity_form is None and may_open(request.user, "membership:customer_identity_check"):
+        identity_form = IdentityCheckForm(autofocus=not verified)  # CUST-10
     return render(
         request,
         "membership/customer_card.html",
@@ -69,7 +145,8 @@ def customer_card(request: HttpRequest, msisdn: str) -> HttpResponse:
             "credit": customer.credit_ratings.order_by("-month").first(),
             "status_changes": customer.status_changes.select_related("actor")[:5],
             "panels": panels,
-            "lookup_form": LookupForm(),
+            "identity_form": identity_form,
+            "identity_verified": verified,
             "revealed": personal_data_revealed(request, customer),  # CUST-8, D-CUST-8
             "may_reveal": may_reveal_personal_data(request.user),
             "actions": [
@@ -79,3 +156,37 @@ def customer_card(request: HttpRequest, msisdn: str) -> HttpResponse:
             ],
         },
     )
+
+
+@require_POST
+@idempotent_form
+def customer_identity_check(request: HttpRequest, msisdn: str) -> HttpResponse:
+    """CUST-10: the clerk types the ID card's number; the answer is 一致 or 不一致, audited."""
+    customer = customer_for_user(request.user, msisdn, write=True)
+    form = IdentityCheckForm(request.POST, autofocus=True)
+    if not form.is_valid():
+        return _card(request, customer, identity_form=form)
+    answer = customer_check_identity(
+        customer=customer, id_number=form.cleaned_data["id_number"], actor=request.user
+    )
+    if answer.result == IdentityResult.MATCH:
+        request.session[IDENTITY_SESSION_KEY] = customer.pk
+        messages.success(request, _("ID number check: matches (一致)."))
+    else:
+        if request.session.get(IDENTITY_SESSION_KEY) == customer.pk:
+            del request.session[IDENTITY_SESSION_KEY]
+        if answer.result == IdentityResult.MISMATCH:
+            messages.error(
+                request,
+                _("ID number check: does not match (不一致). %(left)d checks left today.")
+                % {"left": answer.mismatches_left},
+            )
+        else:
+            messages.error(
+                request,
+                _(
+                    "ID number check refused: too many mismatches for this customer today. "
+                    "Ask for another document or a supervisor."
+                ),
+            )
+    return redirect("membership:customer_card", msisdn=customer.msisdn)

@@ -12,7 +12,14 @@ from core import clock
 from core.programme import programme
 from membership.models import Brand, Customer
 from membership.selectors.segments import snapshot_status
-from servicedesk.models import TICKET_PRIORITY, Hall, Ticket, TicketClass, TicketStatus
+from servicedesk.models import (
+    TICKET_LETTER,
+    TICKET_PRIORITY,
+    Hall,
+    Ticket,
+    TicketClass,
+    TicketStatus,
+)
 from servicedesk.selectors.standing import grant_levels
 
 
@@ -153,3 +160,19 @@ def queue_daily_report(day: date, *, now: datetime | None = None) -> list[dict[s
             }
         )
     return report
+
+
+# D-CUST-9: a ticket number typed in the counter's search box, as membership's resolver
+# reads it (upper-cased): a class letter and the day's sequence.
+TICKET_NUMBER_PATTERN = r"^[" + "".join(TICKET_LETTER.values()) + r"]\d{3,5}$"
+
+
+def ticket_customer_ids(user: Any, number: str, on: date) -> list[int]:
+    """D-CUST-9: the customers holding ticket ``number`` on day ``on`` (each hall numbers
+    its own tickets, and staff are not tied to one hall, so it may be several); tickets of
+    an unknown number name no customer. Served by the (day, hall) index."""
+    return list(
+        Ticket.objects.filter(day=on, number=number, customer__isnull=False)
+        .values_list("customer_id", flat=True)
+        .distinct()
+    )
