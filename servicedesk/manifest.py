@@ -159,3 +159,26 @@ declare_count_labels(
         "recovered": _("recovered"),
     },
 )
+declare_count_labels(
+    "grant_birthday_minutes",
+    {"day": _("day"), "created": _("packages given"), "total": _("packages of the day")},
+)
+declare_count_labels(
+    "export_birthday_minutes",
+    {
+        "day": _("day"),
+        "rows": _("lines written"),
+        "manual": _("packages added by hand"),
+        "file": _("file"),
+    },
+)
+declare_count_labels(
+    "export_no_suspension",
+    {
+        "day": _("day"),
+        "rows": _("lines written"),
+        "holiday": _("protected by a holiday"),
+        "delayed_suspension": _("protected by a delayed suspension"),
+        "file": _("file"),
+    },
+)

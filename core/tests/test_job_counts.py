@@ -33,7 +33,8 @@ def _keys(counts: dict[str, Any]) -> set[str]:
 
 # 31 December: the points clearing may run (POINTS-6), every other job too.
 @pytest.mark.now("2026-12-31T22:00:00+08:00")
-def test_every_count_of_every_job_has_words() -> None:
+def test_every_count_of_every_job_has_words(settings: Any, tmp_path: Any) -> None:
+    settings.EXPORT_ROOT = tmp_path  # the jobs that write files for billing
     customer = make_customer(joined_on=date(2015, 1, 1), birth_date=date(1980, 12, 30))
     make_bill(customer=customer, month=date(2026, 11, 1), total=Decimal("300"))
     missing: dict[str, set[str]] = {}
