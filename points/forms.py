@@ -5,12 +5,13 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.validators import normalise_msisdn
 from membership.models import Customer
 from points.models import EntryKind, RewardItem, TransferRecipient
-from points.selectors import catalogue, recipients_of
+from points.selectors import catalogue_within, recipients_of
 from points.services.valuation import RATE_DECIMALS, rate_refusal
 
 
@@ -25,20 +26,42 @@ class EntryFilterForm(forms.Form):
 
 class RewardChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.name} · {obj.points_price} · {obj.get_category_display()} ({obj.stock})"
+        """The reward, its price and its stock, each labelled (issue 17)."""
+        return gettext("%(name)s · %(points)s points · %(category)s · %(stock)s in stock") % {
+            "name": obj.name,
+            "points": obj.points_price,
+            "category": obj.get_category_display(),
+            "stock": obj.stock,
+        }
 
 
 class RedeemForm(forms.Form):
-    """POINTS-7: a reward from the catalogue and how many."""
+    """POINTS-7: a reward from the catalogue and how many.
 
-    item = RewardChoiceField(queryset=RewardItem.objects.none(), label=_("Reward"))
+    Only the rewards the customer can afford (one of), on offer and in stock, are choices
+    (``catalogue_within`` the redeemable balance ``within``); a reward posted that is not
+    among them is refused with a message that says why it may be missing.
+    """
+
+    item = RewardChoiceField(
+        queryset=RewardItem.objects.none(),
+        label=_("Reward"),
+        empty_label=_("Choose a reward"),
+        error_messages={
+            "invalid_choice": _(
+                "This reward is not on offer to this customer: it is out of stock, no longer "
+                "offered, or costs more points than the redeemable balance."
+            )
+        },
+        widget=forms.Select(attrs={"autofocus": True}),
+    )
     quantity = forms.IntegerField(min_value=1, max_value=99, initial=1, label=_("Quantity"))
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, within: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["item"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = catalogue()
+        field.queryset = catalogue_within(within)
 
 
 class RecipientChoiceField(forms.ModelChoiceField):

@@ -212,6 +212,12 @@ def catalogue() -> QuerySet[RewardItem]:
     return RewardItem.objects.filter(active=True, stock__gt=0)
 
 
+def catalogue_within(points: int) -> QuerySet[RewardItem]:
+    """POINTS-7: the rewards on offer with stock left that ``points`` can pay for (one of
+    them): what the counter offers a customer whose redeemable balance is ``points``."""
+    return catalogue().filter(points_price__lte=points)
+
+
 def transferred_in_month(customer: Customer, month: date) -> tuple[int, int]:
     """POINTS-8: (points sent, points received) by ``customer`` in ``month``'s calendar month."""
     totals = Transfer.objects.filter(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import logging
+from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -54,6 +55,8 @@ from points.services import (
     redemption_cancel,
     redemption_create,
     redemption_fulfil,
+    redemption_quote,
+    redemption_refusal,
     transfer_create,
     transfer_recipient_register,
     transfer_recipient_remove,
@@ -106,35 +109,50 @@ def account(request: HttpRequest, msisdn: str) -> HttpResponse:
 
 @idempotent_form
 def redeem(request: HttpRequest, msisdn: str) -> HttpResponse:
-    """POINTS-7: redeem a reward from the catalogue."""
+    """POINTS-7: redeem a reward from the catalogue, in two steps (issue 17).
+
+    A frozen account (POINTS-9) or a cancelled line (POINTS-10) is told so up front, with no
+    form. Otherwise the form offers only the rewards the balance can pay for, in stock. It is
+    sent by GET (it changes nothing) to the confirmation page: the reward, its points, the
+    stock left, the balance before and after and the lots it takes from. That page's button
+    POSTs with ``confirmed`` and a one-time token (D-TRUST-1): a double click, or Back and
+    confirm again, redeems once. The service checks everything again under the account lock.
+    """
     customer = customer_for_user(request.user, msisdn, write=True)
-    form = RedeemForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    held = balances(customer)
+    context: dict[str, Any] = {"customer": customer, "balances": held}
+    refusal = redemption_refusal(customer)
+    if refusal:
+        return render(request, "points/redemption_form.html", {**context, "refusal": refusal})
+    if request.method == "POST":
+        form = RedeemForm(request.POST, within=held.redeemable)
+    elif request.GET.get("step") == "confirm":
+        form = RedeemForm(request.GET, within=held.redeemable)
+    else:  # a new form, or "Change" from the confirmation with the choice kept
+        typed = {name: request.GET[name] for name in ("item", "quantity") if request.GET.get(name)}
+        form = RedeemForm(initial=typed, within=held.redeemable)
+    quote = None
+    if form.is_bound and form.is_valid():
+        item, quantity = form.cleaned_data["item"], form.cleaned_data["quantity"]
         try:
-            redemption = redemption_create(
-                customer=customer,
-                item=form.cleaned_data["item"],
-                quantity=form.cleaned_data["quantity"],
-                actor=request.user,
-            )
+            if request.method == "POST" and request.POST.get("confirmed"):
+                redemption = redemption_create(
+                    customer=customer, item=item, quantity=quantity, actor=request.user
+                )
+                messages.success(
+                    request,
+                    _("Redeemed %(item)s × %(quantity)s for %(points)s points.")
+                    % {
+                        "item": redemption.item.name,
+                        "quantity": redemption.quantity,
+                        "points": redemption.points,
+                    },
+                )
+                return redirect("points:account", msisdn=customer.msisdn)
+            quote = redemption_quote(customer=customer, item=item, quantity=quantity)
         except DomainError as exc:
             form.add_error(None, exc.message)
-        else:
-            messages.success(
-                request,
-                _("Redeemed %(item)s × %(quantity)s for %(points)s points.")
-                % {
-                    "item": redemption.item.name,
-                    "quantity": redemption.quantity,
-                    "points": redemption.points,
-                },
-            )
-            return redirect("points:account", msisdn=customer.msisdn)
-    return render(
-        request,
-        "points/redemption_form.html",
-        {"customer": customer, "form": form, "balances": balances(customer)},
-    )
+    return render(request, "points/redemption_form.html", {**context, "form": form, "quote": quote})
 
 
 def redemption_cancel_view(request: HttpRequest, msisdn: str, pk: int) -> HttpResponse:

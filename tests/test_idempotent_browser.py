@@ -60,11 +60,20 @@ def rich(db: Any) -> Any:
     return customer
 
 
+def focused(page: Any) -> str:
+    """The ``id`` or ``data-testid`` of the element that has the keyboard focus."""
+    return str(
+        page.evaluate("document.activeElement.id || document.activeElement.dataset.testid || ''")
+    )
+
+
 @pytest.mark.now("2026-11-25 10:00")
 @pytest.mark.django_db(transaction=True)
-def test_a_redemption_sent_again_after_back_takes_the_points_once(
+def test_a_redemption_confirmed_again_after_back_takes_the_points_once(
     live_server: Any, clerk: Any, rich: Any, page: Any
 ) -> None:
+    """POINTS-7 with its confirmation step: confirmed, Back to the confirmation, confirmed
+    again: one redemption."""
     item = in_a_thread(lambda: make_item(name="电影票", points_price=800, stock=10))
     base = live_server.url
     form = reverse("points:redeem", kwargs={"msisdn": rich.msisdn})
@@ -72,12 +81,44 @@ def test_a_redemption_sent_again_after_back_takes_the_points_once(
     log_in(page, base, "clerk", form)
     page.select_option("#id_item", str(item.pk))
     page.fill("#id_quantity", "1")
+    page.click("[data-testid=redeem-continue]")
+    page.wait_for_selector("[data-testid=redeem-quote]")
+    assert "5,000 points now → 4,200 points after" in page.inner_text("[data-testid=redeem-quote]")
+    assert in_a_thread(lambda: Redemption.objects.count()) == 0  # nothing before confirming
 
-    send_back_and_send_again(page, "form button.primary", f"{base}{account}")
+    send_back_and_send_again(page, "[data-testid=confirm-redeem]", f"{base}{account}")
 
     assert ALREADY_DONE in page.locator(".messages").inner_text()
     page.screenshot(path=str(artifacts_dir() / "redemption_sent_twice.png"), full_page=True)
     assert in_a_thread(lambda: Redemption.objects.filter(customer=rich).count()) == 1
+    assert in_a_thread(lambda: balances(rich).redeemable) == 5000 - 800
+
+
+@pytest.mark.now("2026-11-25 10:00")
+@pytest.mark.django_db(transaction=True)
+def test_a_redemption_at_the_counter_with_the_keyboard_alone(
+    live_server: Any, clerk: Any, rich: Any, page: Any
+) -> None:
+    """Issue 17: the reward list has the focus, arrow down picks the reward, Tab to the
+    quantity, Enter continues; the confirm button has the focus, Enter redeems."""
+    item = in_a_thread(lambda: make_item(name="电影票", points_price=800, stock=10))
+    base = live_server.url
+    form = reverse("points:redeem", kwargs={"msisdn": rich.msisdn})
+    account = reverse("points:account", kwargs={"msisdn": rich.msisdn})
+    log_in(page, base, "clerk", form)
+
+    assert focused(page) == "id_item"
+    page.keyboard.press("ArrowDown")
+    assert page.input_value("#id_item") == str(item.pk)
+    page.keyboard.press("Tab")
+    assert focused(page) == "id_quantity"
+    page.keyboard.press("Enter")
+    page.wait_for_selector("[data-testid=redeem-quote]")
+    assert focused(page) == "confirm-redeem"
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{base}{account}")
+
+    assert "Redeemed 电影票 × 1 for 800 points." in page.locator(".messages").inner_text()
     assert in_a_thread(lambda: balances(rich).redeemable) == 5000 - 800
 
 

@@ -94,8 +94,14 @@ def test_a_redemption_sent_twice_is_made_once_and_the_points_taken_once(
     client = login(clerk)
     item = make_item(name="电影票", points_price=800, stock=10)
     url = reverse("points:redeem", kwargs={"msisdn": rich.msisdn})
+    chosen: dict[str, Any] = {"item": item.pk, "quantity": 1}
+    confirm_page = client.get(url, {**chosen, "step": "confirm"})  # POINTS-7: it has the token
+    token = TOKEN.findall(confirm_page.content.decode())[0]
+    confirmed = {**chosen, "confirmed": "1", FORM_FIELD: token}
 
-    first, again = post_twice(client, url, {"item": item.pk, "quantity": 1})
+    first = client.post(url, confirmed)
+    client.get(first["Location"])
+    again = client.post(url, confirmed)
 
     assert Redemption.objects.filter(customer=rich).count() == 1
     assert balances(rich).redeemable == 5000 - 800
@@ -354,11 +360,13 @@ def test_a_feed_uploaded_twice_is_one_import_run(
 def test_a_form_shown_again_with_errors_keeps_nothing_and_the_next_page_has_a_new_token(
     clerk: Any, rich: Any
 ) -> None:
+    recipient = make_customer(msisdn="13900000002", joined_on=date(2018, 1, 1))
+    transfer_recipient_register(sender=rich, recipient=recipient)
     client = login(clerk)
-    url = reverse("points:redeem", kwargs={"msisdn": rich.msisdn})
+    url = reverse("points:transfer", kwargs={"msisdn": rich.msisdn})
     token = tokens_on(client, url)[0]
 
-    shown = client.post(url, {"quantity": 1, FORM_FIELD: token})
+    shown = client.post(url, {"points": 1, FORM_FIELD: token})
 
     assert shown.status_code == 200
     assert not IdempotencyKey.objects.exists()
@@ -370,11 +378,12 @@ def test_a_new_page_of_the_form_is_a_new_submission(clerk: Any, rich: Any) -> No
     item = make_item(points_price=800, stock=10)
     url = reverse("points:redeem", kwargs={"msisdn": rich.msisdn})
 
+    chosen: dict[str, Any] = {"item": item.pk, "quantity": 1}
     for _time in range(2):
-        token = tokens_on(client, url)[0]
-        assert (
-            client.post(url, {"item": item.pk, "quantity": 1, FORM_FIELD: token}).status_code == 302
-        )
+        page = client.get(url, {**chosen, "step": "confirm"})  # a new confirmation page
+        token = TOKEN.findall(page.content.decode())[0]
+        confirmed = {**chosen, "confirmed": "1", FORM_FIELD: token}
+        assert client.post(url, confirmed).status_code == 302
 
     assert Redemption.objects.filter(customer=rich).count() == 2
     assert balances(rich).redeemable == 5000 - 1600

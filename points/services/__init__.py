@@ -8,6 +8,8 @@ from points.services.redemptions import (
     redemption_cancel,
     redemption_create,
     redemption_fulfil,
+    redemption_quote,
+    redemption_refusal,
     redemption_set_status,
 )
 from points.services.transfers import (
@@ -28,6 +30,8 @@ __all__ = [
     "redemption_cancel",
     "redemption_create",
     "redemption_fulfil",
+    "redemption_quote",
+    "redemption_refusal",
     "redemption_set_status",
     "transfer_create",
     "transfer_recipient_register",

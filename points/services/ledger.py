@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils.translation import gettext as _
 
 from core import clock
@@ -37,14 +37,15 @@ def account_lock(*customers: Customer) -> list[Customer]:
     return [locked[c.pk] for c in customers]
 
 
-def lots_for_update(customer: Customer) -> list[Lot]:
+def lots_holding(customer: Customer) -> QuerySet[Lot]:
     """POINTS-5: the customer's lots holding points, oldest year first (within a year the
-    expiring lot before the exempt one), locked."""
-    return list(
-        Lot.objects.select_for_update()
-        .filter(customer=customer, balance__gt=0)
-        .order_by("year", "exempt", "id")
-    )
+    expiring lot before the exempt one): the order they are consumed in."""
+    return Lot.objects.filter(customer=customer, balance__gt=0).order_by("year", "exempt", "id")
+
+
+def lots_for_update(customer: Customer) -> list[Lot]:
+    """POINTS-5: ``lots_holding``, locked."""
+    return list(lots_holding(customer).select_for_update())
 
 
 def lot_get_or_create(*, customer: Customer, year: int, exempt: bool) -> Lot:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -15,12 +16,13 @@ from core.errors import DomainError
 from core.states import state_move
 from membership.models import Customer, Status
 from points.models import EntryKind, Lot, Redemption, RedemptionEvent, RewardItem
-from points.selectors import account_frozen
+from points.selectors import account_frozen, lot_expires_on
 from points.services.expiry import lot_expire_if_past
 from points.services.ledger import (
     account_lock,
     entry_post,
     lots_for_update,
+    lots_holding,
     take_oldest_first,
 )
 
@@ -40,6 +42,102 @@ def refuse_if_frozen(customer: Customer) -> None:
             % {"status": customer.get_status_display().lower()},
             code="frozen",
         )
+
+
+def redemption_refusal(customer: Customer) -> str | None:
+    """POINTS-9 / POINTS-10: why ``customer`` may not redeem at all (a frozen account, a
+    cancelled line), for the counter to say before offering a form; None when it may."""
+    try:
+        refuse_if_frozen(customer)
+    except DomainError as exc:
+        return exc.message
+    return None
+
+
+def _refuse_item(*, item: RewardItem, quantity: int, balance: int) -> int:
+    """POINTS-7: the refusals that depend on the reward; the points it costs otherwise."""
+    if not item.active:
+        raise DomainError(_("“%(item)s” is no longer offered.") % {"item": item.name})
+    cost = item.points_price * quantity
+    if cost > balance:
+        raise DomainError(
+            _(
+                "Not enough points: “%(item)s” × %(quantity)s needs %(cost)s points, "
+                "the redeemable balance is %(balance)s."
+            )
+            % {"item": item.name, "quantity": quantity, "cost": cost, "balance": balance},
+            code="short",
+        )
+    return cost
+
+
+def _out_of_stock(item: RewardItem) -> DomainError:
+    return DomainError(
+        _("“%(item)s” is out of stock (%(stock)s left).")
+        % {"item": item.name, "stock": item.stock},
+        code="stock",
+    )
+
+
+@dataclass(frozen=True)
+class LotTake:
+    """The points a redemption would take from one lot (POINTS-5)."""
+
+    year: int
+    exempt: bool
+    points: int
+
+    @property
+    def expires_on(self) -> date | None:
+        return lot_expires_on(self.year, self.exempt)
+
+
+@dataclass(frozen=True)
+class RedemptionQuote:
+    """What ``redemption_create`` would do now: the counter's confirmation step (POINTS-7)."""
+
+    item: RewardItem
+    quantity: int
+    cost: int
+    balance_before: int
+    takes: tuple[LotTake, ...]
+
+    @property
+    def balance_after(self) -> int:
+        return self.balance_before - self.cost
+
+    @property
+    def stock_after(self) -> int:
+        return self.item.stock - self.quantity
+
+
+def redemption_quote(*, customer: Customer, item: RewardItem, quantity: int = 1) -> RedemptionQuote:
+    """POINTS-7: the cost, the balance before and after and the lots a redemption of
+    ``quantity`` × ``item`` would take from, oldest first (POINTS-5), without taking them.
+
+    Raises the refusals ``redemption_create`` raises (POINTS-9/10 frozen or cancelled, short,
+    out of stock, no longer offered), with the same messages; writes and locks nothing, so
+    ``redemption_create`` checks everything again under the account lock.
+    """
+    if quantity < 1:
+        raise DomainError(_("The quantity must be at least 1."))
+    refuse_if_frozen(customer)
+    item = RewardItem.objects.get(pk=item.pk)
+    lots = list(lots_holding(customer))
+    balance = sum(lot.balance for lot in lots)
+    cost = _refuse_item(item=item, quantity=quantity, balance=balance)
+    if item.stock < quantity:
+        raise _out_of_stock(item)
+    return RedemptionQuote(
+        item=item,
+        quantity=quantity,
+        cost=cost,
+        balance_before=balance,
+        takes=tuple(
+            LotTake(year=lot.year, exempt=lot.exempt, points=take)
+            for lot, take in take_oldest_first(lots, cost)
+        ),
+    )
 
 
 @transaction.atomic
@@ -62,30 +160,14 @@ def redemption_create(
     (customer,) = account_lock(customer)
     refuse_if_frozen(customer)
     item = RewardItem.objects.get(pk=item.pk)
-    if not item.active:
-        raise DomainError(_("“%(item)s” is no longer offered.") % {"item": item.name})
-    cost = item.points_price * quantity
     lots = lots_for_update(customer)
-    balance = sum(lot.balance for lot in lots)
-    if cost > balance:
-        raise DomainError(
-            _(
-                "Not enough points: “%(item)s” × %(quantity)s needs %(cost)s points, "
-                "the redeemable balance is %(balance)s."
-            )
-            % {"item": item.name, "quantity": quantity, "cost": cost, "balance": balance},
-            code="short",
-        )
+    cost = _refuse_item(item=item, quantity=quantity, balance=sum(lot.balance for lot in lots))
     # Stock never below zero: a conditional update (and a CHECK constraint behind it).
     taken = RewardItem.objects.filter(pk=item.pk, stock__gte=quantity).update(
         stock=F("stock") - quantity
     )
     if taken != 1:
-        raise DomainError(
-            _("“%(item)s” is out of stock (%(stock)s left).")
-            % {"item": item.name, "stock": item.stock},
-            code="stock",
-        )
+        raise _out_of_stock(item)
     now = clock.now()
     redemption = Redemption.objects.create(
         customer=customer,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.idempotency import FORM_FIELD
 from membership.models import Customer, Status
 from points.models import Redemption, RewardItem, Transfer, TransferRecipient
 from points.selectors import balances
@@ -142,9 +144,11 @@ def test_redeeming_from_the_counter(
     url = reverse("points:redeem", kwargs={"msisdn": customer.msisdn})
 
     page = client.get(url)
-    response = client.post(url, {"item": item.pk, "quantity": 1})
+    confirm = client.get(url, {"item": str(item.pk), "quantity": "1", "step": "confirm"})
+    response = client.post(url, {"item": item.pk, "quantity": 1, "confirmed": "1"})
 
     expect(page, persona, ACTORS)
+    expect(confirm, persona, ACTORS)
     expect(response, persona, ACTORS, ok=302)
     made = Redemption.objects.filter(customer=customer)
     if persona in ACTORS:
@@ -156,39 +160,232 @@ def test_redeeming_from_the_counter(
         assert balances(customer).redeemable == 5000
 
 
-def test_a_refused_redemption_shows_the_reason_and_writes_nothing(
-    client: Client, clerk: Any, customer: Customer
-) -> None:
-    item = make_item(points_price=6000, stock=5)
-    client.force_login(clerk)
+# --- POINTS-7 at the counter: a confirmation step (issue 17) -------------------------------------
 
-    response = client.post(
-        reverse("points:redeem", kwargs={"msisdn": customer.msisdn}),
-        {"item": item.pk, "quantity": 1},
+
+def redeem_url(customer: Customer) -> str:
+    return reverse("points:redeem", kwargs={"msisdn": customer.msisdn})
+
+
+def confirmation(client: Client, customer: Customer, item: RewardItem, quantity: int = 1) -> Any:
+    """The form sent: by GET, as it changes nothing, to the confirmation page."""
+    return client.get(
+        redeem_url(customer), {"item": str(item.pk), "quantity": str(quantity), "step": "confirm"}
     )
 
-    assert response.status_code == 200
-    assert "needs 6000 points, the redeemable balance is 5000" in response.content.decode()
+
+def test_points_7_the_confirmation_shows_the_balance_before_and_after_and_takes_nothing(
+    client: Client, clerk: Any, customer: Customer
+) -> None:
+    """The first step only shows what the redemption would do: the reward and its points, the
+    stock left, labelled, the balance before → after and the lots it takes, oldest first
+    (POINTS-5); nothing is taken until the confirm button is pressed."""
+    item = make_item(name="电影票", points_price=1600, stock=10)
+    client.force_login(clerk)
+
+    page = confirmation(client, customer, item, 2)
+
+    assert page.status_code == 200
+    quote = page.context["quote"]
+    assert (quote.cost, quote.balance_before, quote.balance_after) == (3200, 5000, 1800)
+    assert [(t.year, t.points) for t in quote.takes] == [(THIS_YEAR - 2, 3000), (THIS_YEAR, 200)]
+    body = page.content.decode()
+    assert "电影票 × 2" in body
+    assert re.search(r"Stock</dt><dd[^>]*>10 now, 8 after this redemption</dd>", body)
+    assert "5,000 points now → 1,800 points after" in body
+    assert f"{THIS_YEAR}-12-31" in body  # the oldest lot's last day
+    assert 'name="confirmed" value="1"' in body
+    # A POST without "confirmed" (a page of the form as it was) confirms first too.
+    posted = client.post(redeem_url(customer), {"item": item.pk, "quantity": 2})
+    assert posted.context["quote"].balance_after == 1800
+    assert not Redemption.objects.exists()
+    assert balances(customer).redeemable == 5000
+    assert RewardItem.objects.get(pk=item.pk).stock == 10
+
+
+def test_points_7_the_confirmation_page_reads_in_chinese(clerk: Any, customer: Customer) -> None:
+    """The stock is labelled 库存 N 件 and the balance before and after is in Chinese."""
+    item = make_item(name="电影票", points_price=800, stock=10, category="physical")
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(clerk)
+
+    form = client.get(redeem_url(customer)).content.decode()
+    page = confirmation(client, customer, item).content.decode()
+
+    assert "电影票 · 800 积分 · 实物类 · 库存 10 件" in form
+    assert re.search(r"库存</dt><dd[^>]*>10 件，兑换后剩 9 件</dd>", page)
+    assert "当前 5000 积分 → 兑换后 4200 积分" in page
+    assert "确认兑换" in page
+    shown = re.sub(r"<[^>]+>", " ", page.split("<main", 1)[1])  # the text, not the markup
+    for english in ("Stock", "now", "points", "Confirm the redemption", "Earned in"):
+        assert english not in shown
+
+
+def test_points_7_only_the_gifts_the_customer_can_afford_and_in_stock_are_offered(
+    client: Client, clerk: Any, customer: Customer
+) -> None:
+    affordable = make_item(name="电影票", points_price=5000, stock=3)
+    dear = make_item(name="蓝牙耳机", points_price=5001, stock=3)
+    sold_out = make_item(name="保温杯", points_price=100, stock=0)
+    withdrawn = make_item(name="雨伞", points_price=100, stock=3, active=False)
+    client.force_login(clerk)
+
+    page = client.get(redeem_url(customer))
+
+    offered = list(page.context["form"].fields["item"].queryset)
+    assert offered == [affordable]
+    body = page.content.decode()
+    assert f"电影票 · 5000 points · {affordable.get_category_display()} · 3 in stock" in body
+    for item in (dear, sold_out, withdrawn):
+        assert item.name not in body
+
+
+def test_points_7_a_gift_beyond_the_balance_posted_anyway_is_refused_with_a_reason(
+    client: Client, clerk: Any, customer: Customer
+) -> None:
+    """A reward no longer within the balance (spent meanwhile, or a crafted post) is refused
+    in words a clerk can read, and the quantity typed is kept."""
+    make_item(points_price=100, stock=5)
+    dear = make_item(points_price=6000, stock=5)
+    client.force_login(clerk)
+
+    chosen: dict[str, Any] = {"item": dear.pk, "quantity": 3}
+    shown = client.get(redeem_url(customer), {**chosen, "step": "confirm"})
+    confirmed = client.post(redeem_url(customer), {**chosen, "confirmed": "1"})
+
+    for response in (shown, confirmed):
+        assert response.status_code == 200
+        assert response.context["quote"] is None
+        body = response.content.decode()
+        assert "This reward is not on offer to this customer" in body
+        assert 'name="quantity" value="3"' in body
+    assert not Redemption.objects.exists()
+    assert RewardItem.objects.get(pk=dear.pk).stock == 5
+
+
+def test_points_7_when_no_gift_is_affordable_the_page_says_so_and_offers_no_form(
+    client: Client, clerk: Any
+) -> None:
+    poor = make_customer(msisdn="13900000009", joined_on=date(2015, 3, 15))
+    earn(poor, THIS_YEAR, 99)
+    make_item(points_price=100, stock=5)
+    client.force_login(clerk)
+
+    body = client.get(redeem_url(poor)).content.decode()
+
+    assert 'data-testid="nothing-affordable"' in body
+    assert "No reward in stock costs 99 points or fewer" in body
+    assert 'name="item"' not in body
+
+
+def test_points_7_a_rejected_form_keeps_what_was_typed_with_the_reason(
+    client: Client, clerk: Any, customer: Customer
+) -> None:
+    """Three of a reward the balance pays once: the service's reason is shown, the reward and
+    the quantity stay as typed, and no confirmation is offered."""
+    item = make_item(points_price=3000, stock=5)
+    client.force_login(clerk)
+
+    shown = confirmation(client, customer, item, 3)
+
+    assert shown.status_code == 200
+    assert shown.context["quote"] is None
+    body = shown.content.decode()
+    assert "needs 9000 points, the redeemable balance is 5000" in body
+    assert f'<option value="{item.pk}" selected>' in body
+    assert 'name="quantity" value="3"' in body
+    assert 'name="confirmed"' not in body
     assert not Redemption.objects.exists()
     assert RewardItem.objects.get(pk=item.pk).stock == 5
 
 
-def test_a_frozen_account_is_refused_at_the_counter(
+def test_points_7_change_goes_back_to_the_form_with_the_choice_kept(
     client: Client, clerk: Any, customer: Customer
 ) -> None:
-    Customer.objects.filter(pk=customer.pk).update(
-        status=Status.SUSPENDED, suspension_reason="arrears"
-    )
-    item = make_item(points_price=10, stock=5)
+    item = make_item(points_price=800, stock=5)
+    client.force_login(clerk)
+    confirm = confirmation(client, customer, item, 2)
+    change = f"{redeem_url(customer)}?item={item.pk}&amp;quantity=2"
+    assert change in confirm.content.decode()
+
+    page = client.get(redeem_url(customer), {"item": str(item.pk), "quantity": "2"})
+
+    body = page.content.decode()
+    assert f'<option value="{item.pk}" selected>' in body
+    assert 'name="quantity" value="2"' in body
+    assert page.context["quote"] is None
+
+
+def test_points_7_the_counter_can_redeem_with_the_keyboard_alone(
+    client: Client, clerk: Any, customer: Customer
+) -> None:
+    """The first field has the focus and every input a label; the confirm page focuses its
+    confirm button, so Enter on the quantity then Enter again redeems."""
+    item = make_item(points_price=800, stock=5)
     client.force_login(clerk)
 
-    response = client.post(
-        reverse("points:redeem", kwargs={"msisdn": customer.msisdn}),
-        {"item": item.pk, "quantity": 1},
-    )
+    form = client.get(redeem_url(customer)).content.decode()
+    confirm = confirmation(client, customer, item).content.decode()
 
-    assert "frozen" in response.content.decode()
+    assert '<form method="get"' in form  # Enter in the quantity sends it: it changes nothing
+    assert re.search(r'<select name="item"[^>]*autofocus', form)
+    assert '<label for="id_item">' in form
+    assert '<label for="id_quantity">' in form
+    assert re.search(r'<button type="submit" class="primary" autofocus', confirm)
+    assert confirm.count("autofocus") == 1
+
+
+def test_points_7_a_confirmation_sent_twice_redeems_once(
+    client: Client, clerk: Any, customer: Customer
+) -> None:
+    """D-TRUST-1: the confirm page's one-time token; a double click (or Back and confirm
+    again) sends it twice, and the second does nothing but say it was already done."""
+    item = make_item(name="电影票", points_price=800, stock=10)
+    client.force_login(clerk)
+    page = confirmation(client, customer, item).content.decode()
+    token = re.search(rf'name="{FORM_FIELD}" value="([^"]+)"', page)
+    assert token
+    confirm = {"item": item.pk, "quantity": 1, "confirmed": "1", FORM_FIELD: token.group(1)}
+
+    first = client.post(redeem_url(customer), confirm)
+    again = client.post(redeem_url(customer), confirm)
+
+    assert first.status_code == again.status_code == 302
+    assert again["Location"] == first["Location"]
+    assert Redemption.objects.filter(customer=customer).count() == 1
+    assert balances(customer).redeemable == 5000 - 800
+    assert RewardItem.objects.get(pk=item.pk).stock == 9
+    assert "Already done" in client.get(again["Location"]).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("status", "reason", "said"),
+    [
+        (Status.SUSPENDED, "arrears", "frozen"),
+        (Status.PRE_CANCEL, "", "frozen"),
+        (Status.CANCELLED, "", "The line is cancelled"),
+    ],
+)
+def test_points_9_points_10_a_frozen_or_cancelled_account_is_refused_up_front(
+    client: Client, clerk: Any, customer: Customer, status: str, reason: str, said: str
+) -> None:
+    """POINTS-9 / POINTS-10: the page says why before anything is typed and offers no form;
+    a post (from a page opened before) redeems nothing either."""
+    item = make_item(points_price=10, stock=5)
+    Customer.objects.filter(pk=customer.pk).update(status=status, suspension_reason=reason)
+    client.force_login(clerk)
+
+    page = client.get(redeem_url(customer))
+    posted = client.post(redeem_url(customer), {"item": item.pk, "quantity": 1, "confirmed": "1"})
+
+    for response in (page, posted):
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert 'data-testid="redeem-refused"' in body
+        assert said in body
+        assert "<form" not in body.split('data-testid="redeem"')[1]
     assert not Redemption.objects.exists()
+    assert RewardItem.objects.get(pk=item.pk).stock == 5
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
