@@ -1,6 +1,6 @@
 """The supervisors' admin: entitlements (SERVICE-2, with history) and halls are edited
-here; requests, tickets, counters, waivers, calls and the outbox are read-only (services
-write them)."""
+here; requests, tickets, counters, waivers, calls, the outbox and the club events' sign-ups
+are read-only (services write them; events are edited on their own pages, SERVICE-13)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ from membership.filters import MsisdnSearchMixin
 from servicedesk.models import (
     BirthdayWaiver,
     BirthdayWaiverCorrection,
+    ClubSignup,
+    ClubSignupEvent,
     Entitlement,
     Hall,
     HotlineCall,
@@ -128,3 +130,24 @@ class OutboxMessageAdmin(MsisdnSearchMixin, ProvinceTableAdmin, ReadOnlyAdmin):
         self.message_user(
             request, _("%(n)d message(s) queued again.") % {"n": count}, messages.SUCCESS
         )
+
+
+class ClubSignupEventInline(admin.TabularInline):
+    """SERVICE-13: a sign-up's moves, read-only."""
+
+    model = ClubSignupEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ("from_status", "to_status", "at", "actor", "note")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(ClubSignup)
+class ClubSignupAdmin(MsisdnSearchMixin, ProvinceTableAdmin, ReadOnlyAdmin):
+    list_display = ("id", "event", "customer", "status", "reservation", "created_at")
+    list_filter = ("status",)
+    search_fields = ("=customer__msisdn",)
+    list_select_related = ("event", "customer")
+    inlines = [ClubSignupEventInline]

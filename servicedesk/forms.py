@@ -4,15 +4,24 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import clock
 from core.validators import normalise_msisdn
-from servicedesk.models import Hall, Location, LoungeType, RequestKind
+from membership.models import Level
+from servicedesk.models import (
+    ClubEvent,
+    Hall,
+    Location,
+    LoungeType,
+    RequestKind,
+    SignupStatus,
+)
 
 
 class MsisdnField(forms.CharField):
@@ -112,6 +121,29 @@ class HolidayOptOutForm(RequestForm):
         self.fields["year"].initial = clock.today().year
 
 
+class BrandPrivilegeForm(RequestForm):
+    """SERVICE-12: a brand privilege; the details are the clerk's or the manager's words."""
+
+    subject = forms.CharField(label=_("Details"), max_length=200, required=False)
+    subject_help: Any = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["subject"].help_text = self.subject_help
+
+
+class HotelDiscountForm(BrandPrivilegeForm):
+    subject_help = _("The hotel and the dates of the stay.")
+
+
+class PostalForm(BrandPrivilegeForm):
+    subject_help = _("The postal address, if not the one on file.")
+
+
+class InvoiceMailingForm(BrandPrivilegeForm):
+    subject_help = _("Which invoices (months), and the postal address if not the one on file.")
+
+
 REQUEST_FORMS: dict[str, type[RequestForm]] = {
     RequestKind.SIM_REPLACEMENT: RequestForm,
     RequestKind.EMERGENCY_REACTIVATION: EmergencyReactivationForm,
@@ -122,6 +154,11 @@ REQUEST_FORMS: dict[str, type[RequestForm]] = {
     RequestKind.ANTI_HARASSMENT: RequestForm,
     RequestKind.HOLIDAY_OPT_OUT: HolidayOptOutForm,
     RequestKind.DELAYED_SUSPENSION: RequestForm,  # SERVICE-10: the days are a setting
+    RequestKind.HOTEL_DISCOUNT: HotelDiscountForm,
+    RequestKind.MEMBER_DAY: BrandPrivilegeForm,
+    RequestKind.MAGAZINE: PostalForm,
+    RequestKind.NEW_YEAR_CARD: PostalForm,
+    RequestKind.INVOICE_MAILING: InvoiceMailingForm,
 }
 
 
@@ -154,4 +191,81 @@ class TransitionForm(forms.Form):
 class DayForm(forms.Form):
     day = forms.DateField(
         label=_("Day"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class ClubEventForm(forms.ModelForm):
+    """SERVICE-13: a club event, as supervisors create and edit it."""
+
+    starts_at = forms.DateTimeField(
+        label=_("Date and time"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    signup_deadline = forms.DateField(
+        label=_("Sign-up deadline"),
+        help_text=_("The last day a customer may sign up."),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    levels = forms.MultipleChoiceField(
+        label=_("Levels that may sign up"),
+        choices=Level.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = ClubEvent
+        fields = [
+            "title",
+            "kind",
+            "starts_at",
+            "place",
+            "capacity",
+            "levels",
+            "signup_deadline",
+            "description",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        starts_at, deadline = data.get("starts_at"), data.get("signup_deadline")
+        if starts_at and deadline and deadline > timezone.localdate(starts_at):
+            self.add_error(
+                "signup_deadline", _("The sign-up deadline cannot be after the event's day.")
+            )
+        capacity = data.get("capacity")
+        if capacity is not None and self.instance.pk and capacity < self.instance.signed_up:
+            self.add_error(
+                "capacity",
+                _("%(n)d seats are taken already; the capacity cannot be lower.")
+                % {"n": self.instance.signed_up},
+            )
+        if capacity is not None and capacity < 1:
+            self.add_error("capacity", _("An event needs at least one seat."))
+        return data
+
+
+class EventChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{timezone.localtime(obj.starts_at):%Y-%m-%d %H:%M} · {obj.title} · {obj.place}"
+
+
+class ClubSignupForm(forms.Form):
+    """SERVICE-13: sign a customer up for one of the events open for sign-up."""
+
+    event = EventChoiceField(label=_("Event"), queryset=ClubEvent.objects.none())
+    note = forms.CharField(label=_("Note"), required=False, max_length=300)
+
+    def __init__(self, *args: Any, events: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["event"]).queryset = events
+
+
+class SignupSearchForm(forms.Form):
+    q = forms.CharField(label=_("Phone number"), required=False, max_length=20)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All")), *SignupStatus.choices],
     )

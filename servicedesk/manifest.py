@@ -18,7 +18,9 @@ declare_access(
     {
         "servicedesk:desk_home": COUNTER,
         "servicedesk:desk_card": COUNTER,
-        "servicedesk:request_create": COUNTER,
+        # SERVICE-12: account managers too, for the brand privileges of the customers they
+        # look after (servicedesk/access.py customer_for_registering)
+        "servicedesk:request_create": ANY_STAFF,
         "servicedesk:request_list": COUNTER,
         "servicedesk:request_detail": COUNTER,
         "servicedesk:request_transition": COUNTER,
@@ -33,6 +35,17 @@ declare_access(
         # SERVICE-9: the customer's account manager adds the birthday minutes by hand, after
         # checking (D-DESK-15); supervisors too.
         "servicedesk:birthday_minutes_add": ACCOUNTS,
+        # SERVICE-13: club events: every role sees the events (managers recommend them);
+        # supervisors create and edit them; the counter keeps the sign-ups and attendance;
+        # the desk and the customer's account manager sign a customer up (the view checks
+        # the manager looks after the customer).
+        "servicedesk:club_event_list": ANY_STAFF,
+        "servicedesk:club_event_create": SUPERVISORS,
+        "servicedesk:club_event_edit": SUPERVISORS,
+        "servicedesk:club_event_detail": COUNTER,
+        "servicedesk:club_event_export": COUNTER,
+        "servicedesk:club_signup_transition": COUNTER,
+        "servicedesk:club_signup_create": ANY_STAFF,
         # list for everybody; registering (POST) needs a counter role, checked by the view
         # (D-API-2)
         "api:service-request-list": ANY_STAFF,
@@ -49,6 +62,12 @@ declare_access(
 )
 
 declare_navigation("servicedesk:desk_home", _("Desk"), order=20)
+declare_tile(
+    "servicedesk:club_event_list",
+    _("Club events"),
+    _("VIP lectures, performances, films, health check-ups: sign-ups and attendance."),
+    order=45,
+)
 declare_tile(
     "servicedesk:service_levels",
     _("Service levels"),
@@ -130,6 +149,8 @@ declare_permissions(
             "servicedesk.view_birthdaywaiver",
             "servicedesk.view_birthdayminutes",
             "servicedesk.view_hotlinecall",
+            "servicedesk.view_clubevent",
+            "servicedesk.view_clubsignup",
         ),
     }
 )

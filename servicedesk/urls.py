@@ -2,7 +2,7 @@ from typing import Any
 
 from django.urls import path
 
-from servicedesk.views import birthday, desk, queue, reports, requests
+from servicedesk.views import birthday, club, desk, queue, reports, requests
 
 app_name = "servicedesk"
 
@@ -34,4 +34,16 @@ urlpatterns: list[Any] = [
     path("halls/<slug:code>/board.json", queue.hall_board_data, name="hall_board_data"),
     path("tickets/<int:pk>/<str:action>/", queue.ticket_action, name="ticket_action"),
     path("service-levels/", reports.service_levels, name="service_levels"),
+    # SERVICE-13: club events
+    path("club/", club.club_event_list, name="club_event_list"),
+    path("club/new/", club.club_event_create, name="club_event_create"),
+    path("club/<int:pk>/", club.club_event_detail, name="club_event_detail"),
+    path("club/<int:pk>/edit/", club.club_event_edit, name="club_event_edit"),
+    path("club/<int:pk>/export.csv", club.club_event_export, name="club_event_export"),
+    path(
+        "club/signups/<int:pk>/<str:action>/",
+        club.club_signup_transition,
+        name="club_signup_transition",
+    ),
+    path("customer/<str:msisdn>/club/", club.club_signup_create, name="club_signup_create"),
 ]

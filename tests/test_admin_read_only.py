@@ -27,6 +27,7 @@ SERVICE_WRITTEN = {
     "servicedesk.BirthdayWaiver",
     "servicedesk.HotlineCall",
     "servicedesk.OutboxMessage",
+    "servicedesk.ClubSignup",
 }
 
 

@@ -37,8 +37,8 @@ API_QUERIES = 7
 # (lots, POINTS-5/6: one); standing (grants; CUST-5 spend and snapshot with the stars:
 # two); entitlements and the usage counters (SERVICE-2); the holiday opt-out (SERVICE-5)
 # with the delayed suspension (SERVICE-10), one; the birthday minutes (SERVICE-9); open and
-# recently closed requests
-DESK_CARD_QUERIES = 14
+# recently closed requests; the latest club-event sign-ups (SERVICE-13)
+DESK_CARD_QUERIES = 15
 # as the desk card's panels, less the opt-out and the closed requests, plus the level's
 # grants, the two years of consumption (TIER-3, one aggregate), the rating and the
 # status changes (CUST-4)

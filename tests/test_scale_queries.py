@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 from io import StringIO
 from typing import Any
 
@@ -38,7 +39,7 @@ from keyaccounts.models import ContactLog, GroupCustomer, GroupMember, KeyPerson
 from membership.models import Customer, ImportRun, SnapshotList
 from plans.models import Plan, Subscription
 from points.models import Redemption, RewardItem, Transfer, TransferRecipient
-from servicedesk.models import Entitlement, Hall, ServiceRequest, Ticket
+from servicedesk.models import ClubEvent, ClubSignup, Entitlement, Hall, ServiceRequest, Ticket
 from tests.builders import make_customer
 from tests.factories import UserFactory
 from tests.scale import Anchors, grow_province, rows_fetched
@@ -133,6 +134,19 @@ def _world() -> dict[str, Any]:
     order = Subscription.objects.order_by("pk")[0]
     member = GroupMember.objects.filter(group=group, ended_on__isnull=True).order_by("pk")[0]
     hall = Hall.objects.order_by("pk")[0]
+    # SERVICE-13: a club event a week ahead with one sign-up (the demo has none)
+    event = ClubEvent.objects.create(
+        title="VIP讲堂",
+        kind="vip_lecture",
+        starts_at=now + timedelta(days=7),
+        place="苏州",
+        capacity=50,
+        levels=["diamond", "gold"],
+        signup_deadline=clock.today() + timedelta(days=5),
+        signed_up=1,
+        created_at=now,
+    )
+    signup = ClubSignup.objects.create(event=event, customer=customer, created_at=now)
     msisdn = {"msisdn": customer.msisdn}
     kwargs: dict[str, dict[str, Any]] = {
         "core:job_run_detail": {"pk": job_run.pk},
@@ -155,6 +169,10 @@ def _world() -> dict[str, Any]:
         "servicedesk:request_create": {**msisdn, "kind": "complaint"},
         "servicedesk:request_detail": {"pk": request.pk},
         "servicedesk:request_transition": {"pk": request.pk, "action": "cancel"},
+        "servicedesk:club_event_detail": {"pk": event.pk},
+        "servicedesk:club_event_edit": {"pk": event.pk},
+        "servicedesk:club_event_export": {"pk": event.pk},
+        "servicedesk:club_signup_transition": {"pk": signup.pk, "action": "cancel"},
         "servicedesk:ticket_action": {
             "pk": Ticket.objects.order_by("pk")[0].pk,
             "action": "served",

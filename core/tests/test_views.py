@@ -102,7 +102,8 @@ def test_the_supervisor_workspace_links_every_area_the_supervisor_may_open(
     assert reverse("membership:rating_runs") in urls
     assert reverse("keyaccounts:upgrade_inbox") in urls
     assert reverse("core:job_runs") in urls
-    assert len(tiles) == 9
+    assert reverse("servicedesk:club_event_list") in urls
+    assert len(tiles) == 10
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,13 @@
 """servicedesk models, one module per topic; import them from here."""
 
 from servicedesk.models.birthday import BirthdayMinutes, MinutesSource
+from servicedesk.models.club import (
+    ClubEvent,
+    ClubEventKind,
+    ClubSignup,
+    ClubSignupEvent,
+    SignupStatus,
+)
 from servicedesk.models.entitlements import (
     AUDIENCE_CHOICES,
     COUNTER_CHOICES,
@@ -26,6 +33,7 @@ from servicedesk.models.queue import (
     TicketStatus,
 )
 from servicedesk.models.requests import (
+    BRAND_PRIVILEGE_KINDS,
     OPEN_STATUSES,
     Location,
     LoungeType,
@@ -41,6 +49,7 @@ from servicedesk.models.waivers import BirthdayWaiver, BirthdayWaiverCorrection
 
 __all__ = [
     "AUDIENCE_CHOICES",
+    "BRAND_PRIVILEGE_KINDS",
     "COUNTER_CHOICES",
     "COUNTER_DELAYED_SUSPENSION",
     "COUNTER_EMERGENCY_REACTIVATION",
@@ -53,6 +62,10 @@ __all__ = [
     "BirthdayMinutes",
     "BirthdayWaiver",
     "BirthdayWaiverCorrection",
+    "ClubEvent",
+    "ClubEventKind",
+    "ClubSignup",
+    "ClubSignupEvent",
     "Entitlement",
     "Hall",
     "HotlineCall",
@@ -71,6 +84,7 @@ __all__ = [
     "Scope",
     "ServiceRequest",
     "ServiceRequestEvent",
+    "SignupStatus",
     "SmsTemplate",
     "Ticket",
     "TicketClass",

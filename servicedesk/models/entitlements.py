@@ -17,6 +17,14 @@ class Benefit(models.TextChoices):  # SERVICE-2
     BIRTHDAY = "birthday", _("Birthday minutes 生日通话")
     COMPLAINT_FAST_TRACK = "complaint_fast_track", _("Complaint fast track 投诉快速处理")
     ANTI_HARASSMENT = "anti_harassment", _("Anti-harassment 高频防骚扰")
+    # SERVICE-12: the brand privileges 品牌权益 (hotel discount, member day) and the 2014
+    # standard's magazine, New Year card, club events and invoice mailing.
+    HOTEL_DISCOUNT = "hotel_discount", _("Hotel discount 酒店折扣")
+    MEMBER_DAY = "member_day", _("Member day 星动日")
+    MAGAZINE = "magazine", _("Magazine 《环球企业家》杂志")
+    NEW_YEAR_CARD = "new_year_card", _("New Year card 新年贺卡")
+    CLUB_EVENT = "club_event", _("Club event 俱乐部活动")
+    INVOICE_MAILING = "invoice_mailing", _("Free invoice mailing 免费邮寄发票")
 
 
 # Counters also count privileges that are not rows of the entitlements table.
@@ -74,7 +82,10 @@ class Entitlement(models.Model):
         _("allowance"),
         null=True,
         blank=True,
-        help_text=_("Days of a roaming pack, minutes on the birthday."),
+        help_text=_(
+            "Days of a roaming pack, minutes on the birthday, percent off at hotels, "
+            "magazine issues a year."
+        ),
     )
     valid_days = models.PositiveSmallIntegerField(
         _("valid for (days)"), null=True, blank=True, help_text=_("From the day it is claimed.")

@@ -24,6 +24,24 @@ class RequestKind(models.TextChoices):
     ANTI_HARASSMENT = "anti_harassment", _("Anti-harassment 高频防骚扰")
     HOLIDAY_OPT_OUT = "holiday_opt_out", _("Holiday no-suspension opt-out 节假日免停机退订")
     DELAYED_SUSPENSION = "delayed_suspension", _("Delayed suspension 延迟停机")  # SERVICE-10
+    # SERVICE-12: brand privileges, one kind each (club events are signed up for instead,
+    # SERVICE-13: servicedesk/models/club.py).
+    HOTEL_DISCOUNT = "hotel_discount", _("Hotel discount 酒店折扣")
+    MEMBER_DAY = "member_day", _("Member day 星动日")
+    MAGAZINE = "magazine", _("Magazine 《环球企业家》杂志")
+    NEW_YEAR_CARD = "new_year_card", _("New Year card 新年贺卡")
+    INVOICE_MAILING = "invoice_mailing", _("Free invoice mailing 免费邮寄发票")
+
+
+# SERVICE-12: the request kinds of the brand privileges, with the benefit each one counts on;
+# account managers may register these for the customers they look after.
+BRAND_PRIVILEGE_KINDS: dict[str, str] = {
+    RequestKind.HOTEL_DISCOUNT: "hotel_discount",
+    RequestKind.MEMBER_DAY: "member_day",
+    RequestKind.MAGAZINE: "magazine",
+    RequestKind.NEW_YEAR_CARD: "new_year_card",
+    RequestKind.INVOICE_MAILING: "invoice_mailing",
+}
 
 
 class RequestStatus(models.TextChoices):

@@ -23,6 +23,7 @@ from servicedesk.models import (
 from servicedesk.selectors.birthday import is_birthday
 from servicedesk.selectors.checks import late_fee_rates, period_start, reactivation_options
 from servicedesk.selectors.checks.suspension import delayed_suspension_eligible
+from servicedesk.selectors.club import customer_signups
 from servicedesk.selectors.holidays import DELAYED_SUSPENSION_GRANTED, holiday_periods
 from servicedesk.selectors.standing import Standing, customer_standing
 
@@ -106,8 +107,9 @@ def desk_card(customer: Customer, on: date) -> dict[str, Any]:
     """Everything the desk card shows about ``customer`` on ``on``: eight queries, whatever
     the number of the customer's bills, grants, ratings and requests (the standing two, the
     entitlement table, the counters, the opt-out and the delayed suspension together, the
-    birthday minutes, the open and the recent requests), and two more for a line suspended
-    for arrears (SERVICE-3: its suspension's reactivations)."""
+    birthday minutes, the open and the recent requests, the latest club-event sign-ups of
+    SERVICE-13), and two more for a line suspended for arrears (SERVICE-3: its suspension's
+    reactivations)."""
     standing = customer_standing(customer, on)
     counters = period_counters(standing)
     rates = late_fee_rates(standing)
@@ -150,6 +152,7 @@ def desk_card(customer: Customer, on: date) -> dict[str, Any]:
         "birthday": birthday_card(customer, on, rows),
         "open_requests": list(open_requests(customer)),
         "recent_requests": list(requests_of(customer).exclude(status__in=OPEN_STATUSES)[:5]),
+        "club_signups": customer_signups(customer, limit=5),
     }
 
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core import clock
+from core.access import may_open
 from core.errors import DomainError
 from core.idempotency import idempotent_form
 from core.pagination import CappedCountPaginator
-from membership.access import customer_for_user
-from servicedesk.access import service_request_for_user
+from servicedesk.access import customer_for_registering, service_request_for_user
 from servicedesk.filters import ServiceRequestFilter
 from servicedesk.forms import REQUEST_FORMS, TransitionForm
 from servicedesk.models import RequestKind, RequestStatus, ServiceRequest
@@ -20,6 +21,7 @@ from servicedesk.selectors.checks import request_check
 from servicedesk.selectors.desk import requests_list
 from servicedesk.selectors.standing import customer_standing
 from servicedesk.services.requests import service_request_create, service_request_set_status
+from servicedesk.views.desk import customer_card_url
 
 # action in the URL → (target status, the button's label, needs a reason, destructive)
 ACTIONS = {
@@ -33,10 +35,19 @@ ACTIONS = {
 @idempotent_form
 def request_create(request: HttpRequest, msisdn: str, kind: str) -> HttpResponse:
     """GET: the form and the entitlement check of what it holds (a preview, "Check" button);
-    POST: register the request (accepted with its terms or refused with the reason)."""
-    customer = customer_for_user(request.user, msisdn, write=True)
+    POST: register the request (accepted with its terms or refused with the reason).
+
+    Counter clerks and supervisors register any kind; account managers the brand privileges
+    of the customers they look after (SERVICE-12), and go back to the customer card."""
     if kind not in RequestKind.values:
         raise Http404(_("Unknown kind of request."))
+    customer = customer_for_registering(request.user, msisdn, kind)
+    at_counter = may_open(request.user, "servicedesk:request_detail")
+    back = (
+        reverse("servicedesk:desk_card", kwargs={"msisdn": customer.msisdn})
+        if at_counter
+        else customer_card_url(customer.msisdn)
+    )
     form_class = REQUEST_FORMS[kind]
     if request.method == "POST":
         form = form_class(request.POST)
@@ -57,7 +68,9 @@ def request_create(request: HttpRequest, msisdn: str, kind: str) -> HttpResponse
                     )
                 else:
                     messages.success(request, _("Registered: %(terms)s") % {"terms": created.terms})
-                return redirect("servicedesk:request_detail", pk=created.pk)
+                if at_counter or not back:
+                    return redirect("servicedesk:request_detail", pk=created.pk)
+                return redirect(back)
     else:
         bound = any(name in request.GET for name in form_class.base_fields)
         form = form_class(request.GET if bound else None)
@@ -73,6 +86,7 @@ def request_create(request: HttpRequest, msisdn: str, kind: str) -> HttpResponse
             "kind_label": RequestKind(kind).label,
             "form": form,
             "check": check,
+            "back": back,
         },
     )
 

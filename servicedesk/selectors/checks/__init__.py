@@ -6,7 +6,8 @@ Read-only: the request form shows it before the clerk submits (a preview), and
 One module per subject:
 
 - base.py: the ``Check`` itself, the entitlement rows that apply and their quota (SERVICE-2);
-- benefits.py: lounges, SIM replacement, anti-harassment, roaming pack, complaints (SERVICE-2);
+- benefits.py: lounges, SIM replacement, anti-harassment, roaming pack, complaints (SERVICE-2),
+  brand privileges (SERVICE-12) and a club event's sign-up (SERVICE-13);
 - arrears.py: emergency reactivation (SERVICE-3), late-fee waiver (SERVICE-4) and the
   holiday opt-out (SERVICE-5);
 - suspension.py: delayed suspension (SERVICE-10);
@@ -33,6 +34,8 @@ from servicedesk.selectors.checks.base import (
     period_start,
 )
 from servicedesk.selectors.checks.benefits import (
+    check_brand_privilege,
+    check_club_signup,
     check_complaint,
     check_lounge_visit,
     check_roaming_pack,
@@ -48,6 +51,8 @@ __all__ = [
     "CENT",
     "Check",
     "Option",
+    "check_brand_privilege",
+    "check_club_signup",
     "check_complaint",
     "check_delayed_suspension",
     "check_emergency_reactivation",

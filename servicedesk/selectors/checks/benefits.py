@@ -1,9 +1,11 @@
 """SERVICE-2: the checks of the benefits the entitlement table gives: lounges, SIM
-replacement, anti-harassment, the roaming pack and the complaint fast track."""
+replacement, anti-harassment, the roaming pack and the complaint fast track; SERVICE-12: the
+brand privileges (hotel discount, member day, magazine, New Year card, invoice mailing) and
+SERVICE-13: the club-event entitlement of a sign-up."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -135,3 +137,92 @@ def check_complaint(standing: Standing, table: list[Entitlement]) -> Check:
         values={"fast_track": fast},
         terms=_("Fast track 快速处理.") if fast else _("Normal handling."),
     )
+
+
+def _brand_terms(benefit: str, row: Entitlement, on: date) -> str:
+    """SERVICE-12: what the customer gets of a brand privilege, in words."""
+    if benefit == Benefit.HOTEL_DISCOUNT:
+        if row.allowance:
+            return _("%(percent)d%% off at partner hotels.") % {"percent": row.allowance}
+        return _("The partner hotels' discount.")
+    if benefit == Benefit.MEMBER_DAY:
+        return _("The member day 星动日 offer.")
+    if benefit == Benefit.MAGAZINE:
+        return _(
+            "Free subscription for %(year)d, semi-monthly (%(issues)d issues), sent by the "
+            "publisher."
+        ) % {"year": on.year, "issues": row.allowance or 24}
+    if benefit == Benefit.NEW_YEAR_CARD:
+        return _("A New Year card, mailed by the branch.")
+    if benefit == Benefit.INVOICE_MAILING:
+        return _("Invoices mailed free of charge.")
+    return _("Free of charge.")
+
+
+def check_brand_privilege(
+    standing: Standing, kind: str, benefit: str, table: list[Entitlement]
+) -> Check:
+    """SERVICE-12: a brand privilege, like any row of the table (SERVICE-2): refused without
+    a row for the customer's level (full grants only, D-DESK-2) or beyond its quota."""
+    check = Check(kind=kind, allowed=True)
+    row = _best(entitlements_for(standing, benefit, table=table))
+    if row is None:
+        check.allowed, check.reason = False, _not_entitled(standing, benefit)
+        check.code = "not_entitled"
+        return check
+    check.privilege = Privilege.LEVEL
+    _counted(check, standing, row)
+    if not check.allowed:
+        return check
+    if benefit in (Benefit.MAGAZINE, Benefit.NEW_YEAR_CARD):
+        check.values = {"year": standing.on.year}
+    terms = _brand_terms(benefit, row, standing.on)
+    if check.quota is not None:
+        terms = _("%(terms)s %(left)d of %(quota)d %(period)s left after this one.") % {
+            "terms": terms,
+            "left": (check.left or 0) - 1,
+            "quota": check.quota,
+            "period": row.get_period_display(),
+        }
+    check.terms = terms
+    return check
+
+
+def check_club_signup(
+    standing: Standing,
+    *,
+    event_levels: list[str],
+    event_day: date,
+    table: list[Entitlement],
+) -> Check:
+    """SERVICE-13: may the customer sign up for an event of ``event_day`` open to
+    ``event_levels``? The club-event row of their level (full grants, D-DESK-2), the event's
+    levels, and the row's quota counted in the period of the event's day."""
+    check = Check(kind="club_event", allowed=True)
+    benefit = Benefit.CLUB_EVENT
+    row = _best(entitlements_for(standing, benefit, table=table))
+    if row is None:
+        check.allowed, check.reason = False, _not_entitled(standing, benefit)
+        check.code = "not_entitled"
+        return check
+    if standing.level not in event_levels:
+        check.allowed, check.code = False, "level_not_invited"
+        check.reason = _("This event is for %(levels)s customers; the customer is %(level)s.") % {
+            "levels": ", ".join(str(Level(level).label) for level in event_levels),
+            "level": Level(standing.level or Level.GUEST).label,
+        }
+        return check
+    check.privilege = Privilege.LEVEL
+    _counted(check, standing, row, start_on=event_day)
+    if check.allowed:
+        check.terms = (
+            _("Club event (no yearly limit).")
+            if check.quota is None
+            else _("Club event; %(left)d of %(quota)d %(period)s left after this one.")
+            % {
+                "left": (check.left or 0) - 1,
+                "quota": check.quota,
+                "period": row.get_period_display(),
+            }
+        )
+    return check

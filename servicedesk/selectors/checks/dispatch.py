@@ -6,7 +6,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from servicedesk.models import Benefit, Entitlement, RequestKind
+from servicedesk.models import BRAND_PRIVILEGE_KINDS, Benefit, Entitlement, RequestKind
 from servicedesk.selectors.checks.arrears import (
     check_emergency_reactivation,
     check_holiday_opt_out,
@@ -14,6 +14,7 @@ from servicedesk.selectors.checks.arrears import (
 )
 from servicedesk.selectors.checks.base import Check
 from servicedesk.selectors.checks.benefits import (
+    check_brand_privilege,
     check_complaint,
     check_lounge_visit,
     check_roaming_pack,
@@ -37,6 +38,8 @@ def request_check(standing: Standing, kind: str, data: dict[str, Any] | None = N
         return check_roaming_pack(standing, table)
     if kind == RequestKind.COMPLAINT:
         return check_complaint(standing, table)
+    if kind in BRAND_PRIVILEGE_KINDS:  # SERVICE-12
+        return check_brand_privilege(standing, kind, BRAND_PRIVILEGE_KINDS[kind], table)
     if kind == RequestKind.LATE_FEE_WAIVER:
         return check_late_fee_waiver(standing, data)
     if kind == RequestKind.EMERGENCY_REACTIVATION:

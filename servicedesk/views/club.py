@@ -1,0 +1,212 @@
+"""SERVICE-13: club events: the list, supervisors' create and edit, an event's sign-ups with
+attendance and the CSV export, and signing a customer up from the customer's card."""
+
+from __future__ import annotations
+
+import csv
+import logging
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from core import clock
+from core.access import may_open
+from core.errors import DomainError
+from core.idempotency import idempotent_form
+from core.pagination import CappedCountPaginator
+from core.roles import is_supervisor
+from core.search import search_term
+from membership.masking import may_reveal_personal_data
+from servicedesk.access import (
+    club_event_for_user,
+    club_signup_for_user,
+    customer_for_registering,
+)
+from servicedesk.forms import ClubEventForm, ClubSignupForm, SignupSearchForm, TransitionForm
+from servicedesk.models import Benefit, SignupStatus
+from servicedesk.selectors.club import (
+    CSV_HEADER,
+    club_events,
+    event_signups,
+    events_open_for_signup,
+    signup_csv_rows,
+)
+from servicedesk.services import club as services
+from servicedesk.views.desk import customer_card_url
+
+audit = logging.getLogger("servicedesk.audit")
+
+# action in the URL → (target status, the button's label, destructive)
+SIGNUP_ACTIONS = {
+    "attended": (SignupStatus.ATTENDED, _("Attended"), False),
+    "no-show": (SignupStatus.NO_SHOW, _("Did not come"), False),
+    "cancel": (SignupStatus.CANCELLED, _("Cancel the sign-up"), True),
+}
+
+
+def club_event_list(request: HttpRequest) -> HttpResponse:
+    """Every event, latest first, paginated; supervisors may add one."""
+    page = CappedCountPaginator(club_events(), 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "servicedesk/club_event_list.html",
+        {
+            "page": page,
+            "query": "",
+            "may_edit": is_supervisor(request.user),
+            "may_open_event": may_open(request.user, "servicedesk:club_event_detail"),
+        },
+    )
+
+
+@idempotent_form
+def club_event_create(request: HttpRequest) -> HttpResponse:
+    form = ClubEventForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        event = services.club_event_create(actor=request.user, data=dict(form.cleaned_data))
+        messages.success(request, _("Club event “%(title)s” created.") % {"title": event.title})
+        return redirect("servicedesk:club_event_detail", pk=event.pk)
+    return render(request, "servicedesk/club_event_form.html", {"form": form, "event": None})
+
+
+def club_event_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    event = club_event_for_user(request.user, pk, write=True)
+    form = ClubEventForm(request.POST or None, instance=event)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.club_event_update(
+                event=event, actor=request.user, data=dict(form.cleaned_data)
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Club event saved."))
+            return redirect("servicedesk:club_event_detail", pk=event.pk)
+    return render(request, "servicedesk/club_event_form.html", {"form": form, "event": event})
+
+
+def _signup_filters(request: HttpRequest) -> tuple[SignupSearchForm, str, str]:
+    form = SignupSearchForm(request.GET or None)
+    number = "".join(ch for ch in search_term(request.GET) if ch.isdigit())
+    status = request.GET.get("status", "")
+    return form, number, status if status in SignupStatus.values else ""
+
+
+def club_event_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The event and its sign-ups (searched by number, filtered by status, paginated);
+    attendance is marked here once the event has begun."""
+    event = club_event_for_user(request.user, pk)
+    form, number, status = _signup_filters(request)
+    rows = event_signups(event, number=number, status=status)
+    page = CappedCountPaginator(rows, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "servicedesk/club_event_detail.html",
+        {
+            "event": event,
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "begun": clock.now() >= event.starts_at,
+            "may_edit": is_supervisor(request.user),
+            "may_reveal": may_reveal_personal_data(request.user),
+        },
+    )
+
+
+@require_GET
+def club_event_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """SERVICE-13: the event's sign-ups (the page's search and filter) as CSV, names masked
+    (CUST-8) unless a supervisor asks ``?reveal=1``; every export is audited (who, which
+    event, whether revealed — never the data)."""
+    event = club_event_for_user(request.user, pk)
+    _form, number, status = _signup_filters(request)
+    reveal = request.GET.get("reveal") == "1" and may_reveal_personal_data(request.user)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="club-event-{event.pk}.csv"'
+    writer = csv.writer(response, lineterminator="\n")
+    writer.writerow(CSV_HEADER)
+    count = 0
+    for row in signup_csv_rows(event_signups(event, number=number, status=status), reveal=reveal):
+        writer.writerow(row)
+        count += 1
+    audit.info(
+        "club sign-ups exported: event=%s user=%s rows=%s revealed=%s",
+        event.pk,
+        request.user.pk,
+        count,
+        reveal,
+    )
+    return response
+
+
+def club_signup_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """GET: the confirmation step; POST: the move (attendance is posted from the event
+    page directly)."""
+    signup = club_signup_for_user(request.user, pk, write=True)
+    if action not in SIGNUP_ACTIONS:
+        raise Http404(_("Unknown action."))
+    status, label, danger = SIGNUP_ACTIONS[action]
+    form = TransitionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.club_signup_set_status(
+                signup=signup, status=status, actor=request.user, note=form.cleaned_data["note"]
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                _("%(msisdn)s: %(status)s.")
+                % {"msisdn": signup.customer.msisdn, "status": SignupStatus(status).label},
+            )
+        return redirect("servicedesk:club_event_detail", pk=signup.event_id)
+    return render(
+        request,
+        "servicedesk/club_signup_confirm.html",
+        {"signup": signup, "form": form, "label": label, "danger": danger},
+    )
+
+
+def _customer_page(request: HttpRequest, msisdn: str) -> str:
+    """Where to go back to: the desk card for the counter, else the customer card."""
+    if may_open(request.user, "servicedesk:desk_card"):
+        return reverse("servicedesk:desk_card", kwargs={"msisdn": msisdn})
+    return customer_card_url(msisdn)
+
+
+@idempotent_form
+def club_signup_create(request: HttpRequest, msisdn: str) -> HttpResponse:
+    """SERVICE-13: sign the customer up for an event open for sign-up (the desk, or the
+    account manager who looks after the customer)."""
+    customer = customer_for_registering(request.user, msisdn, Benefit.CLUB_EVENT)
+    events = events_open_for_signup(clock.now(), clock.today())
+    form = ClubSignupForm(request.POST or None, events=events)
+    back = _customer_page(request, customer.msisdn)
+    if request.method == "POST" and form.is_valid():
+        event = form.cleaned_data["event"]
+        try:
+            signup = services.club_signup_create(
+                event=event, customer=customer, actor=request.user, note=form.cleaned_data["note"]
+            )
+        except DomainError as exc:
+            form.add_error(None, _("Refused: %(reason)s") % {"reason": exc.message})
+        else:
+            messages.success(
+                request,
+                _("Signed up for “%(title)s”: %(terms)s")
+                % {"title": event.title, "terms": signup.terms},
+            )
+            return redirect(back or "servicedesk:club_event_list")
+    return render(
+        request,
+        "servicedesk/club_signup_form.html",
+        {"customer": customer, "form": form, "events": events, "back": back},
+    )
