@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -28,10 +27,11 @@ from django.utils.translation import gettext as _
 from core import clock
 from core.errors import DomainError
 from core.programme import programme
+from core.sql import insert_select
 from membership.models import Brand, Customer, Status, Usage, UsageCategory
+from membership.selectors.birthdays import birthday_filter  # SERVICE-6, shared with SERVICE-14
 from servicedesk.models import BirthdayWaiver, BirthdayWaiverCorrection
 from servicedesk.services.notices import notice_birthday_final_amounts, notice_birthday_waivers
-from servicedesk.sql import insert_select
 
 # SERVICE-6: the domestic basic communication fees; not hmt, international, premium,
 # call forwarding or other.
@@ -89,14 +89,6 @@ def waivers_summary(day: str, counts: Mapping[str, Any]) -> str:
     if not counts.get("usage_present", True):
         text += "; note: no usage is imported for that day yet"
     return text
-
-
-def birthday_filter(day: date) -> Q:
-    """SERVICE-6: birthdays on ``day``; 29 February ones on 28 February of other years."""
-    condition = Q(birth_date__month=day.month, birth_date__day=day.day)
-    if day.month == 2 and day.day == 28 and not calendar.isleap(day.year):
-        condition |= Q(birth_date__month=2, birth_date__day=29)
-    return condition
 
 
 def lookback_days() -> int:
