@@ -1,4 +1,5 @@
-"""The access helpers for group customers and what hangs off them (GROUP-1..4, TIER-7).
+"""The access helpers for group customers and what hangs off them (GROUP-1..4, TIER-7),
+personal VIP customers (SERVICE-8) and their birthday gifts (SERVICE-14).
 
 One helper per object type, used by every view and API endpoint:
 
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 from core.errors import NotFound
 from core.roles import MANAGER, is_supervisor, roles_of
 from keyaccounts.models import (
+    BirthdayGift,
     ContactLog,
     GroupCustomer,
     KeyPerson,
@@ -68,6 +70,33 @@ def personal_customers_visible_to(user: Any) -> QuerySet[PersonalManager]:
     if MANAGER in roles_of(user):
         return rows.filter(manager=user)
     return rows.none()
+
+
+def gifts_visible_to(user: Any) -> QuerySet[BirthdayGift]:
+    """SERVICE-14: every birthday gift for supervisors; an account manager's, those of
+    their current personal customers (the gift follows the customer to a new manager);
+    none for anyone else."""
+    if not getattr(user, "is_authenticated", False):
+        return BirthdayGift.objects.none()
+    if sees_all_groups(user):
+        return BirthdayGift.objects.all()
+    if MANAGER in roles_of(user):
+        mine = current_assignments().filter(manager=user).values("customer_id")
+        return BirthdayGift.objects.filter(customer_id__in=mine)
+    return BirthdayGift.objects.none()
+
+
+def gift_for_user(user: Any, gift_id: Any, *, write: bool = False) -> BirthdayGift:
+    """SERVICE-14: the gift ``gift_id`` if ``user`` may see it; the same to record a step
+    (the service checks again, under the row's lock)."""
+    _require_group_role(user)
+    try:
+        gift = BirthdayGift.objects.select_related("customer").get(pk=int(gift_id))
+    except (BirthdayGift.DoesNotExist, TypeError, ValueError) as exc:
+        raise NotFound(_("No such birthday gift.")) from exc
+    if not gifts_visible_to(user).filter(pk=gift.pk).exists():
+        raise PermissionDenied
+    return gift
 
 
 def key_persons_visible_to(user: Any) -> QuerySet[KeyPerson]:

@@ -10,3 +10,17 @@ class KeyaccountsConfig(AppConfig):
 
     name = "keyaccounts"
     verbose_name = _("Key accounts")
+
+    def ready(self) -> None:
+        from keyaccounts.panels import card_panel_context, customer_api_block
+        from membership.extensions import register_api_block, register_card_panel
+
+        # SERVICE-8: the personal account manager on the customer and desk cards, and as
+        # the added ``personal_manager`` block of the customer API (docs/interfaces.md).
+        register_api_block("personal_manager", customer_api_block)
+        register_card_panel(
+            key="personal_manager",
+            template="keyaccounts/partials/card_panel.html",
+            context=card_panel_context,
+            order=20,
+        )

@@ -6,7 +6,8 @@ of docs/interfaces.md does and returns the counts the JobRun keeps.
 (``birthday_reminders``, ``overdue_approvals``) count what the account managers' care
 calendar and the supervisors' inbox show that day, per person, so the run record says who
 has something due; the screens themselves are always live (there is no e-mail channel to
-staff in this back office).
+staff in this back office). ``vip_birthday_gifts`` opens the VIP customers' birthday gifts
+(SERVICE-14), set-based like the snapshot.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from core.jobs import PeriodKind, Schedule, whole_job
 from keyaccounts.models import KeyPerson, UpgradeRequest, UpgradeStatus
 from keyaccounts.selectors.care import care_calendar
 from keyaccounts.selectors.groups import upgrade_overdue_before
+from keyaccounts.services.gifts import birthday_gifts_open
 from keyaccounts.services.kpi import kpi_snapshot
 
 
@@ -77,3 +79,16 @@ def overdue_approvals(period: str) -> dict[str, Any]:
     cutoff = upgrade_overdue_before(date.fromisoformat(period))
     overdue = UpgradeRequest.objects.filter(status=UpgradeStatus.PENDING, requested_at__lt=cutoff)
     return {"overdue": overdue.count()}
+
+
+@whole_job(  # SERVICE-14: the VIP customers' birthday gifts, 3 days before the birthday.
+    "vip_birthday_gifts",
+    period_kind=PeriodKind.DAY,
+    title=_("Birthday gifts of VIP customers"),
+    rules=("SERVICE-14",),
+    schedule=Schedule(hour=6, minute=30),
+)
+def vip_birthday_gifts(period: str) -> dict[str, Any]:
+    """SERVICE-14: open the gifts of the birthdays 3 days ahead (one INSERT … SELECT)."""
+    day = date.fromisoformat(period)
+    return {"day": period, "opened": birthday_gifts_open(day=day)}

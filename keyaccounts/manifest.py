@@ -50,6 +50,13 @@ declare_access(
         "keyaccounts:vip_portfolio": SUPERVISORS,
         "keyaccounts:vip_assign": SUPERVISORS,
         "keyaccounts:vip_rebalance": SUPERVISORS,
+        "keyaccounts:vip_end": SUPERVISORS,
+        # SERVICE-14: birthday gifts; a manager sees their personal customers' gifts only
+        # (keyaccounts/access.py), the list and its export are the supervisors'.
+        "keyaccounts:vip_gifts": SUPERVISORS,
+        "keyaccounts:vip_gifts_csv": SUPERVISORS,
+        "keyaccounts:vip_gift_detail": ACCOUNTS,
+        "keyaccounts:vip_gift_step": ACCOUNTS,
         "api:group-list": ACCOUNTS,
         "api:group-detail": ACCOUNTS,
         "api:key-person-list": ACCOUNTS,
@@ -89,7 +96,8 @@ declare_settings(
         "NO_CONTACT_DAYS": {"A": 30, "B": 60, "C": 60, "D": 60},
         # GROUP-4 care calendar lead times (days before the birthday / holiday it shows up).
         "CARE_BIRTHDAY_DAYS_AHEAD": 7,
-        "CARE_BIRTHDAY_GIFT_DAYS_BEFORE": 3,  # SERVICE-2: the gift 3 days before the birthday
+        # GROUP-4 and SERVICE-14: the gift 3 days before the birthday (the source's number).
+        "CARE_BIRTHDAY_GIFT_DAYS_BEFORE": 3,
         "CARE_GREETING_DAYS_AHEAD": 7,
         "CARE_FOLLOW_UP_DAYS_AHEAD": 3,
         # TIER-7: a request pending more than this many working days is overdue.
@@ -138,3 +146,4 @@ declare_count_labels(
 )
 declare_count_labels("holiday_greetings", {"greetings": _("greetings queued")})
 declare_count_labels("overdue_approvals", {"overdue": _("overdue approvals")})
+declare_count_labels("vip_birthday_gifts", {"day": _("day"), "opened": _("birthday gifts opened")})

@@ -9,6 +9,7 @@ from typing import Any
 from django.urls import path
 
 from keyaccounts.views import (
+    gifts,
     group_contacts,
     group_members,
     groups,
@@ -27,6 +28,12 @@ urlpatterns: list[Any] = [
     path("groups/vip/", personal.vip_portfolio, name="vip_portfolio"),
     path("groups/vip/assign/", personal.vip_assign, name="vip_assign"),
     path("groups/vip/rebalance/", personal.vip_rebalance, name="vip_rebalance"),
+    path("groups/vip/end/", personal.vip_end, name="vip_end"),
+    # SERVICE-14: birthday gifts of VIP customers.
+    path("groups/vip/gifts/", gifts.vip_gifts, name="vip_gifts"),
+    path("groups/vip/gifts/export.csv", gifts.vip_gifts_csv, name="vip_gifts_csv"),
+    path("groups/vip/gifts/<int:gift_id>/", gifts.vip_gift_detail, name="vip_gift_detail"),
+    path("groups/vip/gifts/<int:gift_id>/<slug:step>/", gifts.vip_gift_step, name="vip_gift_step"),
     path("groups/", groups.group_list, name="group_list"),
     path("groups/new/", groups.group_create, name="group_create"),
     path("groups/<int:group_id>/", groups.group_detail, name="group_detail"),

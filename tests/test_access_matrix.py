@@ -53,6 +53,8 @@ SAMPLE_KWARGS: dict[str, dict[str, Any]] = {
     "keyaccounts:upgrade_approve": {"request_id": 999999},
     "keyaccounts:upgrade_reject": {"request_id": 999999},
     "keyaccounts:upgrade_withdraw": {"request_id": 999999},
+    "keyaccounts:vip_gift_detail": {"gift_id": 999999},  # SERVICE-14
+    "keyaccounts:vip_gift_step": {"gift_id": 999999, "step": "contact"},
     "api:group-detail": {"pk": 999999},
     "api:key-person-detail": {"pk": 999999},
     "api:contact-log-detail": {"pk": 999999},

@@ -31,18 +31,19 @@ TODAY = date(2026, 11, 25)
 pytestmark = [pytest.mark.django_db, pytest.mark.now(TODAY)]
 
 # session, user, roles, customer; grants (TIER-2), latest rating (CREDIT-5), points
-# (POINTS-5, one aggregate)
-API_QUERIES = 7
+# (POINTS-5, one aggregate), the personal account manager on the day (SERVICE-8)
+API_QUERIES = 8
 # session, user, roles, customer; plan panel (current and pending: one); points panel
 # (lots, POINTS-5/6: one); standing (grants; CUST-5 spend and snapshot with the stars:
 # two); entitlements and the usage counters (SERVICE-2); the holiday opt-out (SERVICE-5)
 # with the delayed suspension (SERVICE-10), one; the birthday minutes (SERVICE-9); open and
-# recently closed requests; the latest club-event sign-ups (SERVICE-13)
-DESK_CARD_QUERIES = 15
+# recently closed requests; the latest club-event sign-ups (SERVICE-13); the personal
+# account manager panel (SERVICE-8)
+DESK_CARD_QUERIES = 16
 # as the desk card's panels, less the opt-out and the closed requests, plus the level's
 # grants, the two years of consumption (TIER-3, one aggregate), the rating and the
 # status changes (CUST-4)
-CUSTOMER_CARD_QUERIES = 15
+CUSTOMER_CARD_QUERIES = 16
 
 
 def _pages(msisdn: str) -> dict[str, tuple[str, int]]:
@@ -200,4 +201,5 @@ def test_the_counter_lookup_keeps_its_contract_with_a_long_history(
             "frozen": False,
         },
         "credit": {"month": "2025-11", "score": 400, "stars": 4},
+        "personal_manager": None,  # added by keyaccounts (SERVICE-8): none assigned
     }

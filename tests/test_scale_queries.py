@@ -35,7 +35,15 @@ from core import clock
 from core.access import PUBLIC, URL_ACCESS
 from core.models import JobRun
 from core.roles import CLERK, MANAGER, SUPERVISOR
-from keyaccounts.models import ContactLog, GroupCustomer, GroupMember, KeyPerson, UpgradeRequest
+from keyaccounts.models import (
+    BirthdayGift,
+    ContactLog,
+    GroupCustomer,
+    GroupMember,
+    KeyPerson,
+    PersonalManager,
+    UpgradeRequest,
+)
 from membership.models import Customer, ImportRun, SnapshotList
 from plans.models import Plan, Subscription
 from points.models import Redemption, RewardItem, Transfer, TransferRecipient
@@ -99,6 +107,19 @@ class Measure:
     options: int
 
 
+def _birthday_gift(manager: Any) -> BirthdayGift:
+    """SERVICE-14: a gift due of one of ``manager``'s personal customers."""
+    row = PersonalManager.objects.filter(manager=manager, ended_on=None).order_by("pk")[0]
+    today = clock.today()
+    return BirthdayGift.objects.create(
+        customer_id=row.customer_id,
+        year=today.year,
+        birthday=today,
+        contact_by=today,
+        opened_at=clock.now(),
+    )
+
+
 def _world() -> dict[str, Any]:
     """The demo province plus the few objects it lacks, and each URL's sample kwargs."""
     call_command("seed_demo", "--customers", str(DEMO_CUSTOMERS), stdout=StringIO())
@@ -147,6 +168,7 @@ def _world() -> dict[str, Any]:
         created_at=now,
     )
     signup = ClubSignup.objects.create(event=event, customer=customer, created_at=now)
+    gift = _birthday_gift(users["manager"])  # SERVICE-14: the job may have opened none
     msisdn = {"msisdn": customer.msisdn}
     kwargs: dict[str, dict[str, Any]] = {
         "core:job_run_detail": {"pk": job_run.pk},
@@ -162,6 +184,8 @@ def _world() -> dict[str, Any]:
         "keyaccounts:upgrade_approve": {"request_id": upgrade.pk},
         "keyaccounts:upgrade_reject": {"request_id": upgrade.pk},
         "keyaccounts:upgrade_withdraw": {"request_id": upgrade.pk},
+        "keyaccounts:vip_gift_detail": {"gift_id": gift.pk},
+        "keyaccounts:vip_gift_step": {"gift_id": gift.pk, "step": "contact"},
         "plans:order_cancel": {"pk": order.pk},
         "points:redemption_cancel": {**msisdn, "pk": redemption.pk},
         "points:redemption_fulfil": {**msisdn, "pk": redemption.pk},
@@ -291,7 +315,13 @@ def _measure(
         connection.queries_log.clear()  # a full log (9,000 queries) would capture nothing
         with CaptureQueriesContext(connection) as queries, rows_fetched() as fetched:
             response = clients[page.user].get(page.url, headers={"accept": accept})
-        html = response.content.decode() if response.status_code == 200 else ""
+            # A streamed answer (a CSV export) does its reads while it is consumed.
+            body = (
+                b"".join(response.streaming_content)  # type: ignore[attr-defined]
+                if response.streaming
+                else response.content
+            )
+        html = body.decode() if response.status_code == 200 else ""
         measures[page] = Measure(
             status=response.status_code,
             queries=len(queries),

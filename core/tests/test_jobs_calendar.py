@@ -115,6 +115,7 @@ EXPECTED_CRONTABS = {
     "birthday_reminders": ("0", "7", "*", "*"),
     "holiday_greetings": ("30", "7", "*", "*"),
     "overdue_approvals": ("0", "8", "*", "*"),
+    "vip_birthday_gifts": ("30", "6", "*", "*"),  # SERVICE-14
     "import_files_cleanup": ("45", "3", "*", "*"),
     "outbox_retries": ("30", "9", "*", "*"),
 }
@@ -171,10 +172,10 @@ def test_conv_5_the_apps_periodic_sends_are_in_beats_schedule() -> None:
 
 def test_tier_4_sync_beat_twice_changes_nothing() -> None:
     before = list(PeriodicTask.objects.order_by("name").values_list("name", "crontab_id", "task"))
-    assert beat_sync() == {"created": 0, "updated": 0, "unchanged": 19, "removed": 0}
+    assert beat_sync() == {"created": 0, "updated": 0, "unchanged": 20, "removed": 0}
     out = StringIO()
     call_command("sync_beat", stdout=out)
-    assert out.getvalue().strip() == "beat: created 0, updated 0, unchanged 19, removed 0"
+    assert out.getvalue().strip() == "beat: created 0, updated 0, unchanged 20, removed 0"
     after = list(PeriodicTask.objects.order_by("name").values_list("name", "crontab_id", "task"))
     assert after == before
 

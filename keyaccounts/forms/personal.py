@@ -69,3 +69,15 @@ class PersonalManagerRebalanceForm(forms.Form):
         if data.get("from_manager") and data.get("from_manager") == data.get("to_manager"):
             raise ValidationError(_("Choose two different account managers."))
         return data
+
+
+class PersonalManagerEndForm(forms.Form):
+    """SERVICE-8 (D-GROUP-10): end a customer's assignment with no successor, and why."""
+
+    customer = CustomerNumberField()
+    note = forms.CharField(
+        label=_("Why it ends"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For example: the customer left, or asked not to be called."),
+    )

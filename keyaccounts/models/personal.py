@@ -42,6 +42,9 @@ class PersonalManager(models.Model):
     ended_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # SERVICE-8 (D-GROUP-10): why a supervisor ended it without a successor; empty when a
+    # new assignment or a portfolio move ended it (the next row says why).
+    end_note = models.CharField(_("why it ended"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("personal account manager")

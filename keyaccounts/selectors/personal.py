@@ -163,3 +163,15 @@ def manager_portfolios(on: date) -> QuerySet[Any]:
         .annotate(vip_count=count(vip), lost_count=count(lost), key_person_count=count(key_persons))
         .order_by("username")
     )
+
+
+def manager_on(customer: Customer, on: date) -> PersonalManager | None:
+    """SERVICE-8: the customer's personal account manager on ``on`` (the row in force that
+    day: started on or before it, not ended by it), or None."""
+    return (
+        PersonalManager.objects.filter(customer=customer, started_on__lte=on)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on))
+        .select_related("manager")
+        .order_by("-started_on", "-id")
+        .first()
+    )

@@ -172,3 +172,36 @@ def personal_manager_rebalance(
         actor.pk,
     )
     return created
+
+
+@transaction.atomic
+def personal_manager_end(*, customer: Customer, actor: Any, note: str) -> PersonalManager:
+    """SERVICE-8 (D-GROUP-10): end the customer's current assignment with no successor
+    (the customer left, asked not to be called, …) from today, saying why. The row is kept
+    (history); the customer then shows among the eligible customers without a manager
+    while still eligible. Supervisors only."""
+    _check_supervisor(actor)
+    if not note.strip():
+        raise DomainError(_("Say why the assignment ends."))
+    current = current_assignments().select_for_update().filter(customer=customer).first()
+    if current is None:
+        raise DomainError(
+            _("%(msisdn)s has no personal account manager.") % {"msisdn": customer.msisdn},
+            code="conflict",
+        )
+    on = clock.today()
+    if on < current.started_on:
+        raise DomainError(
+            _("The current assignment starts on %(day)s; it cannot end before.")
+            % {"day": f"{current.started_on:%Y-%m-%d}"}
+        )
+    current.ended_on, current.ended_at, current.ended_by = on, clock.now(), actor
+    current.end_note = note.strip()
+    current.save(update_fields=["ended_on", "ended_at", "ended_by", "end_note"])
+    audit.info(
+        "personal manager ended: customer=%s manager=%s actor=%s",
+        customer.msisdn,
+        current.manager_id,
+        actor.pk,
+    )
+    return current

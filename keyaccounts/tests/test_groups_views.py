@@ -15,11 +15,13 @@ from django.utils import timezone
 
 from core.access import URL_ACCESS
 from keyaccounts.models import (
+    BirthdayGift,
     ContactLog,
     GroupCustomer,
     GroupMember,
     KeyPerson,
     KpiFigure,
+    PersonalManager,
     UpgradeRequest,
 )
 from keyaccounts.services.groups import (
@@ -51,7 +53,30 @@ def world(account_manager: Any) -> dict[str, Any]:
     request = upgrade_request_create(
         key_person=person, requested_level="diamond", reason="重要领导", actor=account_manager
     )
-    return {"group": group, "person": person, "member": member, "request": request}
+    # SERVICE-8/14: a personal VIP customer of the manager with a birthday gift due.
+    vip = make_customer(birth_date=date(1980, 1, 1))
+    PersonalManager.objects.create(
+        customer=vip,
+        manager=account_manager,
+        started_on=date(2026, 1, 1),
+        reason="assign",
+        assigned_at=timezone.now(),
+        assigned_by=account_manager,
+    )
+    gift = BirthdayGift.objects.create(
+        customer=vip,
+        year=2027,
+        birthday=date(2027, 1, 1),
+        contact_by=date(2026, 12, 29),
+        opened_at=timezone.now(),
+    )
+    return {
+        "group": group,
+        "person": person,
+        "member": member,
+        "request": request,
+        "gift": gift,
+    }
 
 
 def kwargs_for(name: str, world: dict[str, Any]) -> dict[str, int]:
@@ -72,6 +97,10 @@ def kwargs_for(name: str, world: dict[str, Any]) -> dict[str, int]:
         "keyaccounts:upgrade_inbox",
     ):
         return {"request_id": request.pk}
+    if name == "keyaccounts:vip_gift_detail":
+        return {"gift_id": world["gift"].pk}
+    if name == "keyaccounts:vip_gift_step":
+        return {"gift_id": world["gift"].pk, "step": "contact"}
     return {}
 
 
@@ -80,7 +109,9 @@ PERSONAS = ("anonymous", "counter_clerk", "account_manager", "supervisor", "outs
 
 
 def test_every_group_view_is_in_the_matrix() -> None:
-    assert len(GROUP_VIEWS) == 27  # 24 + the personal account managers' pages (SERVICE-8)
+    # 24 + the personal account managers' pages (SERVICE-8: 4) + the birthday gifts'
+    # (SERVICE-14: 4)
+    assert len(GROUP_VIEWS) == 32
 
 
 @pytest.mark.parametrize("name", GROUP_VIEWS)
@@ -425,7 +456,9 @@ def add_groups(manager: Any, n: int) -> None:
     ("name", "expected"),
     [
         ("keyaccounts:group_list", 5),
-        ("keyaccounts:manager_workspace", 9),  # 7 + the personal VIP customers (SERVICE-8)
+        # 7 + the personal VIP customers (SERVICE-8: two) + the birthday gifts due
+        # (SERVICE-14: their count; the page's rows when there are some)
+        ("keyaccounts:manager_workspace", 10),
         ("keyaccounts:upgrade_list", 5),
     ],
 )

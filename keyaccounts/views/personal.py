@@ -1,6 +1,6 @@
 """SERVICE-8: the supervisor's pages for personal account managers 专属客户经理: the
 portfolio (managers with their counts, eligible customers without a manager), assigning a
-manager and moving a portfolio, each confirmed first. Supervisors only
+manager, ending an assignment (D-GROUP-10) and moving a portfolio, each confirmed first. Supervisors only
 (keyaccounts/manifest.py); the services refuse anyone else too."""
 
 from __future__ import annotations
@@ -14,7 +14,11 @@ from core import clock
 from core.errors import DomainError
 from core.idempotency import idempotent_form
 from core.search import search_term
-from keyaccounts.forms.personal import PersonalManagerAssignForm, PersonalManagerRebalanceForm
+from keyaccounts.forms.personal import (
+    PersonalManagerAssignForm,
+    PersonalManagerEndForm,
+    PersonalManagerRebalanceForm,
+)
 from keyaccounts.selectors.personal import (
     assignments_annotated,
     current_assignments,
@@ -22,7 +26,11 @@ from keyaccounts.selectors.personal import (
     manager_portfolios,
     portfolio_to_move,
 )
-from keyaccounts.services.personal import personal_manager_assign, personal_manager_rebalance
+from keyaccounts.services.personal import (
+    personal_manager_assign,
+    personal_manager_end,
+    personal_manager_rebalance,
+)
 from keyaccounts.views.groups import page_of
 
 
@@ -140,4 +148,43 @@ def vip_rebalance(request: HttpRequest) -> HttpResponse:
         request,
         "keyaccounts/vip_rebalance.html",
         {"form": form, "confirming": confirming, "moving": moving},
+    )
+
+
+@idempotent_form
+def vip_end(request: HttpRequest) -> HttpResponse:
+    """SERVICE-8 (D-GROUP-10): end a customer's personal-manager assignment with no
+    successor, with a reason; a confirmation page first. ``?msisdn=`` fills the number."""
+    form = PersonalManagerEndForm(
+        request.POST or None, initial={"customer": request.GET.get("msisdn", "")}
+    )
+    confirming, current = False, None
+    if request.method == "POST" and form.is_valid():
+        customer = form.cleaned_data["customer"]
+        current = current_assignments().filter(customer=customer).select_related("manager").first()
+        if current is None:
+            form.add_error(
+                "customer",
+                _("%(msisdn)s has no personal account manager.") % {"msisdn": customer.msisdn},
+            )
+        elif not _confirmed(request):
+            confirming = True
+        else:
+            try:
+                personal_manager_end(
+                    customer=customer, actor=request.user, note=form.cleaned_data["note"]
+                )
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(
+                    request,
+                    _("%(msisdn)s no longer has a personal account manager.")
+                    % {"msisdn": customer.msisdn},
+                )
+                return redirect("keyaccounts:vip_portfolio")
+    return render(
+        request,
+        "keyaccounts/vip_end.html",
+        {"form": form, "confirming": confirming, "current": current},
     )

@@ -1,5 +1,6 @@
-"""The account manager's workspace: their groups, their personal VIP customers, the care
-calendar, follow-ups and their upgrade requests (GROUP-4, TIER-7, SERVICE-8)."""
+"""The account manager's workspace: their groups, their personal VIP customers and their
+birthday gifts, the care calendar, follow-ups and their upgrade requests (GROUP-4, TIER-7,
+SERVICE-8, SERVICE-14)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from django.shortcuts import render
 
 from core import clock
 from keyaccounts.access import (
+    gifts_visible_to,
     groups_visible_to,
     personal_customers_visible_to,
     sees_all_groups,
@@ -16,8 +18,9 @@ from keyaccounts.access import (
 from keyaccounts.forms.groups import account_managers
 from keyaccounts.models import KeyPerson
 from keyaccounts.selectors.care import care_calendar
+from keyaccounts.selectors.gifts import OPEN_STATUSES, gifts_annotated
 from keyaccounts.selectors.groups import groups_annotated, upgrade_requests_annotated
-from keyaccounts.selectors.personal import assignments_annotated
+from keyaccounts.selectors.personal import assignments_annotated, current_assignments
 from keyaccounts.views.groups import care_choices, page_of
 
 VIP_SHOWN = 50  # SERVICE-8: personal VIP customers shown on the workspace
@@ -46,6 +49,20 @@ def manager_workspace(request: HttpRequest) -> HttpResponse:
         groups = groups.filter(account_manager_id=request.user.pk)
         personal = personal.filter(manager_id=request.user.pk)
         manager_id = ""
+    # SERVICE-14: the open birthday gifts of these personal customers, overdue marked.
+    gifts = gifts_visible_to(request.user).filter(status__in=OPEN_STATUSES)
+    if manager_id:
+        gifts = gifts.filter(
+            customer_id__in=current_assignments()
+            .filter(manager_id=int(manager_id))
+            .values("customer_id")
+        )
+    gifts_page, gifts_query = page_of(
+        request,
+        gifts_annotated(gifts, today, clock.now()).order_by("contact_by", "customer__msisdn"),
+        CARE_PAGE_SIZE,
+        param="gifts_page",
+    )
     calendar = care_calendar(KeyPerson.objects.filter(group__in=groups.values("pk")), today)
     care_pages = {}
     for name in CARE_LISTS:
@@ -68,6 +85,7 @@ def manager_workspace(request: HttpRequest) -> HttpResponse:
                 "-five_star", "customer__msisdn"
             )[:VIP_SHOWN],
             "vip_total": personal.count(),
+            "gifts": {"page": gifts_page, "query": gifts_query, "param": "gifts_page"},
             "calendar": calendar,
             "care_pages": care_pages,
             "requests": requests[:10],

@@ -103,6 +103,8 @@ CustomerDetailSchema = inline_serializer(
         "tier_grants": serializers.ListField(child=GrantSchema),
         "points": serializers.DictField(allow_null=True),
         "credit": serializers.DictField(allow_null=True),
+        # Added by keyaccounts (SERVICE-8): {"username", "name", "since"} or null.
+        "personal_manager": serializers.DictField(allow_null=True),
     },
 )
 
