@@ -24,3 +24,17 @@ class KeyaccountsConfig(AppConfig):
             context=card_panel_context,
             order=20,
         )
+
+        from keyaccounts.timeline import keyaccounts_timeline
+        from membership.extensions import (
+            TIMELINE_CONTACT,
+            TIMELINE_REQUEST,
+            register_timeline_source,
+        )
+
+        # CUST-11: contacts with a key person and their upgrade requests on the timeline.
+        register_timeline_source(
+            key="keyaccounts",
+            kinds=(TIMELINE_CONTACT, TIMELINE_REQUEST),
+            entries=keyaccounts_timeline,
+        )

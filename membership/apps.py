@@ -11,6 +11,13 @@ class MembershipConfig(AppConfig):
     def ready(self) -> None:
         from core.dashboard import register_figure
         from membership.dashboard import level_distribution
+        from membership.extensions import (
+            TIMELINE_LEVEL,
+            TIMELINE_LINE,
+            TIMELINE_STATUS,
+            register_timeline_source,
+        )
+        from membership.selectors.timeline import membership_timeline
 
         # The supervisor's home: levels after the last rating (core.dashboard).
         register_figure(
@@ -19,4 +26,10 @@ class MembershipConfig(AppConfig):
             url_name="membership:rating_runs",
             context=level_distribution,
             order=10,
+        )
+        # CUST-11: grants, status changes, ownership and number changes on the timeline.
+        register_timeline_source(
+            key="membership",
+            kinds=(TIMELINE_LEVEL, TIMELINE_STATUS, TIMELINE_LINE),
+            entries=membership_timeline,
         )

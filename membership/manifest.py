@@ -35,6 +35,8 @@ declare_access(
         "membership:customer_move": SUPERVISORS,
         "membership:customer_credit": ANY_STAFF,
         "api:customer-credit": ANY_STAFF,
+        # CUST-11: the member timeline, seen like the card.
+        "membership:customer_timeline": ANY_STAFF,
         # Billing feeds (CUST-9): uploading a feed is a supervisor's act.
         "membership:import_upload": SUPERVISORS,
         "membership:import_run_detail": SUPERVISORS,
@@ -102,6 +104,10 @@ declare_settings(
         # CUST-10 / D-CUST-10: mismatches of the ID number check per customer and day
         # after which further checks that day are refused.
         "IDENTITY_CHECK_MAX_MISMATCHES": 5,
+        # CUST-11 / D-CUST-11: entries per page of the member timeline, and how many of the
+        # newest the customer card shows.
+        "TIMELINE_PAGE_SIZE": 25,
+        "TIMELINE_CARD_ENTRIES": 5,
     }
 )
 

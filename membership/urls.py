@@ -2,7 +2,7 @@ from typing import Any
 
 from django.urls import path
 
-from membership.views import credit, customers, imports, lifecycle, rating
+from membership.views import credit, customers, imports, lifecycle, rating, timeline
 
 app_name = "membership"
 
@@ -27,6 +27,8 @@ urlpatterns: list[Any] = [
     path("<str:msisdn>/number/", lifecycle.customer_number, name="customer_number"),
     path("<str:msisdn>/move/", lifecycle.customer_move, name="customer_move"),
     path("<str:msisdn>/credit/", credit.customer_credit, name="customer_credit"),
+    # CUST-11: the member timeline
+    path("<str:msisdn>/timeline/", timeline.customer_timeline, name="customer_timeline"),
     # CUST-10: the identity check at the counter
     path(
         "<str:msisdn>/identity-check/",

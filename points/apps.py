@@ -9,12 +9,18 @@ class PointsConfig(AppConfig):
     verbose_name = _("Points")
 
     def ready(self) -> None:
-        from membership.extensions import register_api_block, register_card_panel
+        from membership.extensions import (
+            TIMELINE_POINTS,
+            register_api_block,
+            register_card_panel,
+            register_timeline_source,
+        )
         from membership.models import Customer
         from membership.signals import customer_status_changed
         from points.panels import card_panel_context
         from points.selectors import customer_api_block
         from points.services.clearing import on_customer_status_changed
+        from points.timeline import points_timeline
 
         # POINTS-10: cancellation clears the balance, in the status change's transaction.
         customer_status_changed.connect(
@@ -27,3 +33,5 @@ class PointsConfig(AppConfig):
             context=card_panel_context,
             order=30,
         )
+        # CUST-11: points movements on the member timeline.
+        register_timeline_source(key="points", kinds=(TIMELINE_POINTS,), entries=points_timeline)

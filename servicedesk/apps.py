@@ -9,11 +9,17 @@ class ServicedeskConfig(AppConfig):
     verbose_name = _("Service desk")
 
     def ready(self) -> None:
-        from membership.extensions import register_card_panel, register_search_resolver
+        from membership.extensions import (
+            TIMELINE_REQUEST,
+            register_card_panel,
+            register_search_resolver,
+            register_timeline_source,
+        )
         from membership.signals import rating_committed
         from servicedesk.panels import card_panel_context
         from servicedesk.selectors.queue import TICKET_NUMBER_PATTERN, ticket_customer_ids
         from servicedesk.services.notices import notice_rating_run
+        from servicedesk.timeline import servicedesk_timeline
 
         register_card_panel(
             key="servicedesk",
@@ -25,6 +31,11 @@ class ServicedeskConfig(AppConfig):
         # D-CUST-9: the counter's search box finds a customer by today's ticket number.
         register_search_resolver(
             key="ticket", pattern=TICKET_NUMBER_PATTERN, resolve=ticket_customer_ids
+        )
+
+        # CUST-11: requests, visits and waivers on the member timeline.
+        register_timeline_source(
+            key="servicedesk", kinds=(TIMELINE_REQUEST,), entries=servicedesk_timeline
         )
 
         def tell_new_levels(sender: object, run: object, **kwargs: object) -> None:

@@ -27,6 +27,7 @@ SAMPLE_KWARGS: dict[str, dict[str, Any]] = {
     "membership:customer_number": {"msisdn": "13900000000"},
     "membership:customer_move": {"msisdn": "13900000000"},
     "membership:customer_credit": {"msisdn": "13900000000"},
+    "membership:customer_timeline": {"msisdn": "13900000000"},
     "membership:customer_identity_check": {"msisdn": "13900000000"},  # CUST-10 (POST only)
     "api:customer-credit": {"msisdn": "13900000000"},
     # membership billing feeds: an unknown import run (allowed roles get 404).

@@ -26,6 +26,7 @@ from membership.models import Customer, IdentityResult
 from membership.recent import recent_customers, remember_customer
 from membership.selectors import search
 from membership.selectors.search import CounterQuery, counter_search
+from membership.selectors.timeline import timeline_page
 from membership.selectors.why import level_explanation
 from membership.services.identity import customer_check_identity
 
@@ -145,6 +146,10 @@ def _card(
             "credit": customer.credit_ratings.order_by("-month").first(),
             "status_changes": customer.status_changes.select_related("actor")[:5],
             "panels": panels,
+            # CUST-11: the newest entries of the member timeline, with a link to all of it.
+            "timeline": timeline_page(
+                customer, user=request.user, size=programme("TIMELINE_CARD_ENTRIES")
+            ).entries,
             "identity_form": identity_form,
             "identity_verified": verified,
             "revealed": personal_data_revealed(request, customer),  # CUST-8, D-CUST-8
