@@ -42,8 +42,11 @@ API_QUERIES = 8
 DESK_CARD_QUERIES = 16
 # as the desk card's panels, less the opt-out and the closed requests, plus the level's
 # grants, the two years of consumption (TIER-3, one aggregate), the rating and the
-# status changes (CUST-4)
-CUSTOMER_CARD_QUERIES = 16
+# status changes (CUST-4); the personal manager panel (SERVICE-8); and the newest entries of the member timeline (CUST-11,
+# D-CUST-11: one LIMITed query per kind of record: grant events, status changes, line
+# events, points entries, request moves, tickets served, birthday waivers, plan moves —
+# a clerk sees no key-account contacts, so those cost nothing)
+CUSTOMER_CARD_QUERIES = 24
 
 
 def _pages(msisdn: str) -> dict[str, tuple[str, int]]:
