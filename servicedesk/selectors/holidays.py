@@ -145,9 +145,11 @@ def customers_protected_on(day: date) -> QuerySet[Customer]:
     """The one answer to "may this line be suspended for arrears on ``day``?": the lines
     that may not. SERVICE-5: every line on a festival day except those that opted out for
     that year; SERVICE-10: every line with a delayed suspension granted for that day.
-    Cancelled lines are never listed."""
-    delayed = Exists(delayed_suspensions_on(day).filter(customer=OuterRef("pk")))
-    protected: Any = Q(delayed)
+    Cancelled lines are never listed. On a working day the query starts from the delayed
+    suspensions (a semi-join on their few customers, the ``kind`` index), not from every
+    line: a correlated probe per line cost 0.34 s at 200,000 lines (bench_daily_jobs)."""
+    delayed = Q(pk__in=delayed_suspensions_on(day).values("customer_id"))
+    protected: Any = delayed
     if is_no_suspension_holiday(day):
         protected |= ~Exists(_opted_out(day.year))
     return Customer.objects.exclude(status=Status.CANCELLED).filter(protected)
@@ -176,10 +178,10 @@ def no_suspension_list(day: date) -> QuerySet[Any]:
     )
     lines = Customer.objects.exclude(status=Status.CANCELLED).annotate(delayed_until=delayed_until)
     holiday_end = holiday_last_day(day)
-    if holiday_end is None:
-        rows = lines.filter(delayed_until__isnull=False).annotate(
-            reason=Value(REASON_DELAYED_SUSPENSION), until=F("delayed_until")
-        )
+    if holiday_end is None:  # only the delayed suspensions' few lines, found from them
+        rows = lines.filter(
+            pk__in=delayed_suspensions_on(day).values("customer_id"), delayed_until__isnull=False
+        ).annotate(reason=Value(REASON_DELAYED_SUSPENSION), until=F("delayed_until"))
     else:
         by_delay = Q(opted_out=True) | Q(delayed_until__gt=holiday_end)
         rows = (
