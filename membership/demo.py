@@ -10,7 +10,10 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from membership.models import Bill, Brand, Customer, Status, SuspensionReason
+from core.dates import add_months, month_start
+from membership.models import Bill, Brand, Customer, SnapshotList, Status, SuspensionReason
+from membership.selectors.snapshots import snapshot_criteria
+from membership.services.snapshots import snapshot_list_take
 
 PROVINCE = "江苏"
 # City and the first four digits of its national ID area codes.
@@ -128,3 +131,19 @@ def seed_province(
     Bill.objects.bulk_create(bills, batch_size=5000)
 
     return {"customers": len(created), "bills": len(bills)}
+
+
+def seed_snapshot(*, today: date, months_back: int = 6) -> dict[str, int]:
+    """CUST-5 / KPI-1: the snapshot list the demo's KPI is measured against, taken on the
+    first day of the month ``months_back`` months ago by the screen's own service (one
+    INSERT … SELECT, D-CUST-12). Does nothing when a list exists."""
+    if SnapshotList.objects.exists():
+        return {"snapshot_members": 0, "snapshot_important": 0}
+    taken_on = add_months(month_start(today), -months_back)
+    snapshot = snapshot_list_take(
+        criteria=snapshot_criteria(taken_on), name="拍照中高端客户", actor=None
+    )
+    return {
+        "snapshot_members": snapshot.members_count or 0,
+        "snapshot_important": snapshot.important_count or 0,
+    }

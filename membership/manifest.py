@@ -43,6 +43,10 @@ declare_access(
         "membership:import_run_again": SUPERVISORS,
         "membership:import_run_apply": SUPERVISORS,
         "membership:import_run_progress": SUPERVISORS,
+        # CUST-5 / KPI-1: the snapshot lists 拍照中高端 are taken by supervisors.
+        "membership:snapshot_list": SUPERVISORS,
+        "membership:snapshot_take": SUPERVISORS,
+        "membership:snapshot_members_csv": SUPERVISORS,
     }
 )
 
@@ -59,6 +63,12 @@ declare_tile(
     _("Billing feeds"),
     _("Import customers, bills and usage."),
     order=70,
+)
+declare_tile(
+    "membership:snapshot_list",
+    _("Snapshot lists"),
+    _("Take the snapshot of mid-high-end customers that KPI-1 retention is measured against."),
+    order=25,
 )
 declare_settings(
     {
@@ -92,6 +102,12 @@ declare_settings(
         # SEGMENT_SPEND_MONTHS bills) is a "≥ 50 yuan" customer.
         "SEGMENT_SPEND_THRESHOLD": 50,
         "SEGMENT_SPEND_MONTHS": 3,
+        # CUST-5 / D-CUST-12: a new snapshot list holds the active lines without a full VIP
+        # level whose mean bill of the last SNAPSHOT_SPEND_MONTHS full months reaches
+        # SNAPSHOT_ORDINARY_SPEND yuan; important from SNAPSHOT_IMPORTANT_SPEND yuan.
+        "SNAPSHOT_ORDINARY_SPEND": 100,
+        "SNAPSHOT_IMPORTANT_SPEND": 300,
+        "SNAPSHOT_SPEND_MONTHS": 3,
         # CUST-9 / D-IMPORT-6: hours a dry run that passed keeps its file for "Import this
         # file".
         "IMPORT_CHECKED_FILE_HOURS": 24,

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.urls import path
 
-from membership.views import credit, customers, imports, lifecycle, rating, timeline
+from membership.views import credit, customers, imports, lifecycle, rating, snapshots, timeline
 
 app_name = "membership"
 
@@ -12,6 +12,14 @@ urlpatterns: list[Any] = [
     path("rating/preview/", rating.rating_preview, name="rating_preview"),
     path("rating/changes/", rating.rating_changes, name="rating_changes"),
     path("rating/commit/", rating.rating_commit, name="rating_commit"),
+    # CUST-5 / KPI-1: the snapshot lists 拍照中高端
+    path("snapshots/", snapshots.snapshot_list, name="snapshot_list"),
+    path("snapshots/take/", snapshots.snapshot_take, name="snapshot_take"),
+    path(
+        "snapshots/<int:pk>/members.csv",
+        snapshots.snapshot_members_csv,
+        name="snapshot_members_csv",
+    ),
     # billing feeds upload (CUST-9); before the catch-all "<msisdn>/"
     path("imports/", imports.import_upload, name="import_upload"),
     path("imports/<int:pk>/", imports.import_run_detail, name="import_run_detail"),

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from core import clock
 from core.access import may_open
 from core.errors import DomainError
+from core.exports import Column, csv_response, export_url, wants_csv
 from core.idempotency import idempotent_form
 from membership.access import customer_for_user
 from plans.access import subscription_for_user
@@ -36,9 +41,42 @@ from plans.services import (
 PAGE_SIZE = 50
 
 
-def plan_list(request: HttpRequest) -> HttpResponse:
+def _plan_columns(states: dict[Any, str] | None) -> list[Column]:
+    """The catalogue's columns as the list shows them (issue 17: its CSV)."""
+    columns = [
+        Column(_("Plan"), lambda plan: plan.name_zh),
+        Column(_("Family"), lambda plan: plan.family.name_zh),
+        Column(_("Monthly fee (yuan)"), lambda plan: plan.monthly_fee),
+        Column(pgettext("plan allowance", "Minutes"), lambda plan: plan.included_minutes),
+        Column(_("Data (MB)"), lambda plan: plan.included_data_mb),
+        Column(_("Beyond: voice (yuan/min)"), lambda plan: plan.voice_overage_rate.normalize()),
+        Column(_("Beyond: data (yuan/KB)"), lambda plan: plan.data_overage_rate_per_kb.normalize()),
+        Column(_("SMS code"), lambda plan: plan.order_code),
+        Column(
+            _("Level"),
+            lambda plan: plan.get_carried_level_display() if plan.carried_level else "",
+        ),
+        Column(
+            _("Included services"),
+            lambda plan: "、".join(s.name_zh for s in plan.bundled_services.all()),
+        ),
+        Column(_("Offered"), lambda plan: plan.active),
+    ]
+    if states is not None:
+        columns.append(
+            Column(
+                _("Availability"),
+                lambda plan: (
+                    Availability(states[plan.family_id]).label if plan.family_id in states else ""
+                ),
+            )
+        )
+    return columns
+
+
+def plan_list(request: HttpRequest) -> HttpResponseBase:
     """PLAN-1..4: the catalogue, filtered by family and level; with a city, how each
-    family is offered there."""
+    family is offered there; all of it as CSV with ``format=csv``."""
     form = CatalogueFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     family = filters.get("family")
@@ -46,14 +84,23 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     plans = plan_catalogue(
         family=family.code if family else "", q=filters.get("q", ""), level=filters.get("level", "")
     )
-    page = Paginator(plans, PAGE_SIZE).get_page(request.GET.get("page"))
     states = availability_map(city) if city else {}
+    if wants_csv(request):
+        return csv_response(request, "plans", _plan_columns(states if city else None), plans)
+    page = Paginator(plans, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(plan, states.get(plan.family_id)) for plan in page.object_list]
     query = urlencode([(k, str(v)) for k, v in request.GET.items() if k != "page" and v])
     return render(
         request,
         "plans/plan_list.html",
-        {"form": form, "page": page, "rows": rows, "city": city, "query": query},
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "city": city,
+            "query": query,
+            "export_url": export_url(request),
+        },
     )
 
 

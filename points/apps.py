@@ -9,6 +9,7 @@ class PointsConfig(AppConfig):
     verbose_name = _("Points")
 
     def ready(self) -> None:
+        from core.dashboard import register_figure
         from membership.extensions import (
             TIMELINE_POINTS,
             register_api_block,
@@ -17,6 +18,7 @@ class PointsConfig(AppConfig):
         )
         from membership.models import Customer
         from membership.signals import customer_status_changed
+        from points.dashboard import points_figure
         from points.panels import card_panel_context
         from points.selectors import customer_api_block
         from points.services.clearing import on_customer_status_changed
@@ -35,3 +37,12 @@ class PointsConfig(AppConfig):
         )
         # CUST-11: points movements on the member timeline.
         register_timeline_source(key="points", kinds=(TIMELINE_POINTS,), entries=points_timeline)
+
+        # The supervisor's home: points outstanding and expiring this year (issue 17).
+        register_figure(
+            key="points",
+            template="points/figures/points_outstanding.html",
+            url_name="points:overview",
+            context=points_figure,
+            order=40,
+        )

@@ -13,6 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -20,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from core import clock
 from core.access import may_open
 from core.errors import DomainError
+from core.exports import Column, csv_response, export_url, wants_csv
 from core.idempotency import idempotent_form
 from membership.access import customer_for_user
 from points.access import recipient_for_user, redemption_for_user
@@ -75,13 +77,65 @@ def _query_without_page(request: HttpRequest) -> str:
     return query.urlencode()
 
 
-def account(request: HttpRequest, msisdn: str) -> HttpResponse:
-    """POINTS-5: balances, lots with their expiry, the ledger (paginated), redemptions."""
+def _cause(entry: Any) -> str:
+    """The ledger's cause column, in words (as the account page shows it)."""
+    if entry.month:
+        cause = _("bill of %(m)s") % {"m": entry.month.strftime("%Y-%m")}
+    elif entry.redemption_id:
+        cause = f"#{entry.redemption_id} {entry.redemption.item.name}"
+    elif entry.transfer_id:
+        cause = f"{entry.transfer.sender.msisdn} → {entry.transfer.recipient.msisdn}"
+    else:
+        cause = ""
+    return f"{cause} · {entry.note}" if entry.note and cause else cause or entry.note
+
+
+def _kind(entry: Any) -> str:
+    kind = entry.get_kind_display()
+    return f"{kind} · {entry.get_corrects_display()}" if entry.corrects else kind
+
+
+# issue 17: a customer's ledger and redemptions as CSV, the columns of the account page.
+ENTRY_COLUMNS = [
+    Column(_("Booked on"), lambda e: e.booked_on),
+    Column(_("Kind"), _kind),
+    Column(_("Points"), lambda e: e.amount),
+    Column(_("Lot"), lambda e: e.year),
+    Column(_("Cause"), _cause),
+    Column(_("By"), lambda e: e.actor.get_username() if e.actor else ""),
+]
+REDEMPTION_COLUMNS = [
+    Column("#", lambda r: r.pk),
+    Column(_("When"), lambda r: r.created_at),
+    Column(_("Reward"), lambda r: r.item.name),
+    Column(_("Quantity"), lambda r: r.quantity),
+    Column(_("Points"), lambda r: r.points),
+    Column(_("Status"), lambda r: r.get_status_display()),
+    Column(_("By"), lambda r: r.created_by.get_username() if r.created_by else ""),
+]
+
+
+def account(request: HttpRequest, msisdn: str) -> HttpResponseBase:
+    """POINTS-5: balances, lots with their expiry, the ledger (paginated), redemptions.
+    ``format=csv``: the ledger as filtered (``list=redemptions``: every redemption) as
+    CSV; a customer's data, so the export is audited (core.exports)."""
     customer = customer_for_user(request.user, msisdn)
     today = clock.today()
     form = EntryFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     entries = entries_of(customer, kind=filters.get("kind", ""), year=filters.get("year"))
+    if wants_csv(request):
+        if request.GET.get("list") == "redemptions":
+            return csv_response(
+                request,
+                f"points-redemptions-{customer.msisdn}",
+                REDEMPTION_COLUMNS,
+                redemptions_of(customer).order_by("-created_at", "-id"),
+                personal=True,
+            )
+        return csv_response(
+            request, f"points-entries-{customer.msisdn}", ENTRY_COLUMNS, entries, personal=True
+        )
     page = Paginator(entries, ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
     sent, received = transferred_in_month(customer, today)
     lots = lots_of(customer)
@@ -103,6 +157,7 @@ def account(request: HttpRequest, msisdn: str) -> HttpResponse:
             "sent_this_month": sent,
             "received_this_month": received,
             "may_act": may_open(request.user, "points:redeem"),
+            "export_url": export_url(request),
         },
     )
 

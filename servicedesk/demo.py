@@ -17,9 +17,11 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from core import clock
+from core.errors import DomainError
 from membership.models import Brand, Customer, LevelGrant, Status, SuspensionReason
 from membership.selectors.levels import grants_valid_on
-from servicedesk.models import Hall, OutboxMessage
+from servicedesk.models import ClubEvent, ClubEventKind, Hall, OutboxMessage
+from servicedesk.services.club import club_event_create, club_signup_create
 from servicedesk.services.queue import ticket_call_next, ticket_issue, ticket_set_status
 from servicedesk.services.requests import service_request_create, service_request_set_status
 
@@ -86,7 +88,74 @@ def seed(*, today: date_type) -> dict[str, int]:
                             at=called_at + timedelta(minutes=8),
                         )
         counts["requests"] += _requests(lines, rng, today, hall)
+    counts["club_events"], counts["club_signups"] = _club(today)
+    counts["birthdays_today"] = _birthdays_today(today)
     return counts
+
+
+# SERVICE-13: the demo's club events (title, kind, days ahead, place, capacity).
+CLUB_EVENTS = (
+    ("全球通VIP讲堂：家庭理财", ClubEventKind.VIP_LECTURE, 9, "南京新街口营业厅三楼", 60),
+    ("新年艺术演出", ClubEventKind.NEW_YEAR_SHOW, 24, "苏州文化艺术中心", 200),
+    ("电影答谢专场", ClubEventKind.FILM, 5, "常州万达影城", 120),
+)
+
+
+def _club(today: date_type) -> tuple[int, int]:
+    """SERVICE-13: three coming events, and the VIP customers of the demo signed up to
+    them (a refusal — no privilege at the level, quota used — is skipped)."""
+    if ClubEvent.objects.exists():
+        return 0, 0
+    tz = timezone.get_current_timezone()
+    vip = LevelGrant.objects.filter(grants_valid_on(today), customer=OuterRef("pk"))
+    guests = list(
+        Customer.objects.filter(status=Status.ACTIVE).filter(Exists(vip)).order_by("msisdn")[:24]
+    )
+    events = signups = 0
+    for n, (title, kind, ahead, place, capacity) in enumerate(CLUB_EVENTS):
+        day = today + timedelta(days=ahead)
+        event = club_event_create(
+            actor=None,
+            data={
+                "title": title,
+                "kind": kind,
+                "starts_at": timezone.make_aware(datetime.combine(day, time(19, 0)), tz),
+                "place": place,
+                "capacity": capacity,
+                "levels": ["diamond", "platinum", "gold", "silver", "guest"],
+                "signup_deadline": day - timedelta(days=1),
+                "description": title,
+            },
+        )
+        events += 1
+        for guest in guests[n::3]:
+            try:
+                club_signup_create(event=event, customer=guest, actor=None)
+            except DomainError:
+                continue
+            signups += 1
+    return events, signups
+
+
+def _birthdays_today(today: date_type) -> int:
+    """SERVICE-9: a few VIP customers of the demo have their birthday today, so the day's
+    birthday minutes have someone to go to (seed_demo runs the job after this)."""
+    if today.month == 2 and today.day == 29:
+        return 0
+    vip = LevelGrant.objects.filter(grants_valid_on(today), customer=OuterRef("pk"), limited=False)
+    people = list(
+        Customer.objects.filter(status=Status.ACTIVE, birth_date__isnull=False)
+        .filter(Exists(vip))
+        .order_by("-msisdn")
+        .values_list("pk", "birth_date")[:5]
+    )
+    for pk, born in people:
+        if born is None:
+            continue
+        Customer.objects.filter(pk=pk).update(
+            birth_date=born.replace(month=today.month, day=today.day)
+        )
+    return len(people)
 
 
 def _requests(lines: list[Customer], rng: random.Random, today: date_type, hall: Hall) -> int:
@@ -126,6 +195,17 @@ def _requests(lines: list[Customer], rng: random.Random, today: date_type, hall:
             on=today,
         )
         made += 1
+    # SERVICE-10 (D-DESK-16): a delayed suspension granted today to an eligible line.
+    for customer in vips[3:6]:
+        try:
+            delayed = service_request_create(
+                customer=customer, kind="delayed_suspension", actor=None, hall=hall, on=today
+            )
+        except DomainError:
+            continue
+        made += 1
+        if delayed.status != "refused":
+            break
     suspended = Customer.objects.filter(
         city=hall.city, status=Status.SUSPENDED, suspension_reason=SuspensionReason.ARREARS
     ).first()

@@ -29,6 +29,7 @@ SAMPLE_KWARGS: dict[str, dict[str, Any]] = {
     "membership:customer_credit": {"msisdn": "13900000000"},
     "membership:customer_timeline": {"msisdn": "13900000000"},
     "membership:customer_identity_check": {"msisdn": "13900000000"},  # CUST-10 (POST only)
+    "membership:snapshot_members_csv": {"pk": 999999},  # CUST-5: an unknown snapshot list
     "api:customer-credit": {"msisdn": "13900000000"},
     # membership billing feeds: an unknown import run (allowed roles get 404).
     "membership:import_run_detail": {"pk": 999999},

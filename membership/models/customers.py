@@ -178,6 +178,20 @@ class SnapshotList(models.Model):
 
     name = models.CharField(_("name"), max_length=64)
     taken_on = models.DateField(_("taken on"), unique=True)
+    # D-CUST-12: a list taken on the snapshot screen keeps its counts and who took it, so
+    # the list of lists never counts a province's members again; a list loaded otherwise
+    # (tests, the admin) has none and is counted when shown.
+    members_count = models.PositiveIntegerField(_("members"), null=True, blank=True)
+    important_count = models.PositiveIntegerField(_("important"), null=True, blank=True)
+    created_at = models.DateTimeField(_("taken at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("taken by"),
+    )
 
     class Meta:
         verbose_name = _("snapshot list")
@@ -186,6 +200,12 @@ class SnapshotList(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.taken_on})"
+
+    @property
+    def ordinary_count(self) -> int | None:
+        if self.members_count is None or self.important_count is None:
+            return None
+        return self.members_count - self.important_count
 
 
 class SnapshotMember(models.Model):

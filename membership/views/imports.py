@@ -8,7 +8,7 @@ upload commits, so the redirect lands on a finished run (D-IMPORT-5).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from core.errors import DomainError
+from core.exports import Column, csv_response, export_url, wants_csv
 from core.idempotency import idempotent_form
 from membership.forms.imports import ImportUploadForm
 from membership.models import ImportRun
@@ -100,10 +101,40 @@ def negative_note(run: ImportRun) -> str:
     ) % {"count": count, "lines": lines}
 
 
+def _run_result(run: ImportRun) -> str:
+    """The result column of the runs list, in words (as the page shows it)."""
+    if not run.is_finished:
+        return progress_text(run)
+    if run.status == ImportRun.Status.SUCCEEDED:
+        return _("created %(created)s, updated %(updated)s") % {
+            "created": run.counts.get("created", 0),
+            "updated": run.counts.get("updated", 0),
+        }
+    if run.status == ImportRun.Status.FAILED:
+        return ngettext("%(n)d bad line", "%(n)d bad lines", run.error_count) % {
+            "n": run.error_count
+        }
+    return run.error
+
+
+# issue 17: the runs list as CSV (every run, newest first); file names and counts only, no
+# customer's data, so the export is not a personal one.
+RUN_COLUMNS = [
+    Column(_("Uploaded"), lambda run: run.created_at),
+    Column(_("Feed"), lambda run: run.get_feed_display()),
+    Column(_("Dry run"), lambda run: run.dry_run),
+    Column(_("File"), lambda run: run.original_name),
+    Column(_("Size (bytes)"), lambda run: run.size),
+    Column(_("Status"), lambda run: run.get_status_display()),
+    Column(_("Result"), _run_result),
+    Column(_("Uploaded by"), lambda run: run.created_by.get_username() if run.created_by else ""),
+]
+
+
 @require_http_methods(["GET", "POST"])
 @idempotent_form
 def import_upload(request: HttpRequest) -> HttpResponse:
-    """The upload form and the recent runs, newest first."""
+    """The upload form and the recent runs, newest first (``format=csv``: all of them)."""
     form = ImportUploadForm(
         request.POST or None, request.FILES or None, initial={"feed": request.GET.get("feed")}
     )
@@ -120,9 +151,18 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         else:
             return redirect("membership:import_run_detail", pk=run.pk)
     runs = ImportRun.objects.select_related("created_by").order_by("-created_at", "-id")
+    if request.method == "GET" and wants_csv(request):
+        # a GET, which idempotent_form passes through: the stream needs no HttpResponse
+        return cast(HttpResponse, csv_response(request, "import-runs", RUN_COLUMNS, runs))
     page = Paginator(runs, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(run, progress_text(run)) for run in page]
-    context = {"form": form, "page": page, "rows": rows, "feeds": FEEDS}
+    context = {
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "feeds": FEEDS,
+        "export_url": export_url(request),
+    }
     return render(request, "membership/import_form.html", context)
 
 

@@ -26,7 +26,7 @@ from core.errors import DomainError
 from core.jobs import run_job
 from core.roles import MANAGER, ROLE_LABELS
 from keyaccounts import demo as keyaccounts_demo
-from membership.demo import seed_province
+from membership.demo import seed_province, seed_snapshot
 from membership.services.rating import GoToneAnnualPolicy
 from plans import demo as plans_demo
 from points import demo as points_demo
@@ -64,6 +64,12 @@ class Command(BaseCommand):
                 self._step("groups", keyaccounts_demo.seed(today=today))
                 self._step("points", points_demo.seed(today=today))
                 self._step("service desk", desk_demo.seed(today=today))
+                self._kpi(today)
+                self._preview_next_rating(today)
+                # SERVICE-14 / SERVICE-9: today's daily jobs, so the gifts due and the
+                # birthday minutes of the day are on the screens.
+                self._job("vip_birthday_gifts", today.isoformat())
+                self._job("grant_birthday_minutes", today.isoformat())
                 notices = desk_demo.notices_on_record(since=started)
                 self.stdout.write(
                     f"demo notices: {notices} SMS recorded as handled by the demo, "
@@ -87,10 +93,33 @@ class Command(BaseCommand):
             return
         self._step(f"{name} {period}", outcome.run.counts)
 
+    def _kpi(self, today: date) -> None:
+        """CUST-5 / KPI-1: a snapshot list taken six months ago, then the monthly KPI job of
+        every month since, so the KPI page and its chart have figures."""
+        self._step("snapshot", seed_snapshot(today=today))
+        month = add_months(month_start(today), -6)
+        while month < month_start(today):
+            self._job("kpi_snapshot", month.strftime("%Y-%m"))
+            month = add_months(month, 1)
+
+    def _preview_next_rating(self, today: date) -> None:
+        """TIER-4: the rating after the committed one, previewed and left for a supervisor
+        to commit — when its year has ended (in January, before the grants of 1 February);
+        the rest of the year the last ended year is the committed one (D-OPS-7)."""
+        year = self._rating_year(today) + 1
+        if date(year, 12, 31) >= today:
+            self.stdout.write(f"demo annual rating {year}: the year has not ended, no preview")
+            return
+        self._job("rate_annual_preview", str(year))
+
+    @staticmethod
+    def _rating_year(today: date) -> int:
+        return today.year - 1 if today >= date(today.year, 2, 1) else today.year - 2
+
     def _rating(self, today: date) -> None:
         """TIER-3/4: the rating whose grants are valid today (committed as a supervisor would).
         Its level SMS are stored in the outbox and recorded as handled (D-OPS-3)."""
-        year = today.year - 1 if today >= date(today.year, 2, 1) else today.year - 2
+        year = self._rating_year(today)
         try:
             run = GoToneAnnualPolicy().commit(period=str(year))
         except DomainError as exc:

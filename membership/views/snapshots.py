@@ -1,0 +1,106 @@
+"""Supervisor screens for the snapshot lists 拍照中高端 (CUST-5; KPI-1 retention is measured
+against the latest one): the lists taken, a new one (preview, then a confirmed POST), and
+a list's members as CSV (masked, audited)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from core import clock
+from core.errors import DomainError
+from core.exports import Column, csv_response
+from core.idempotency import idempotent_form
+from membership.forms.snapshots import SnapshotTakeForm
+from membership.masking import mask_name
+from membership.models import SnapshotList
+from membership.selectors.snapshots import (
+    snapshot_criteria,
+    snapshot_lists,
+    snapshot_members,
+    snapshot_preview,
+    with_counts,
+)
+from membership.services.snapshots import snapshot_list_take
+
+PAGE_SIZE = 25
+
+
+def snapshot_for_user(user: object, pk: int) -> SnapshotList:
+    """The one access helper for a snapshot list: the URL matrix lets only supervisors
+    reach the lists, and any supervisor may read any list (they are the province's)."""
+    return get_object_or_404(SnapshotList, pk=pk)
+
+
+def snapshot_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(snapshot_lists(), PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = with_counts(list(page.object_list))
+    today = clock.today()
+    return render(
+        request,
+        "membership/snapshot_list.html",
+        {"page": page, "taken_today": SnapshotList.objects.filter(taken_on=today).first()},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@idempotent_form
+def snapshot_take(request: HttpRequest) -> HttpResponse:
+    """GET: the preview (how many customers, how many important, by D-CUST-12's criteria)
+    and the confirmation form; POST: take the list (one INSERT … SELECT)."""
+    criteria = snapshot_criteria(clock.today())
+    form = SnapshotTakeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            snapshot = snapshot_list_take(
+                criteria=criteria, name=form.cleaned_data["name"], actor=request.user
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect("membership:snapshot_list")
+        messages.success(
+            request,
+            _("Snapshot list of %(day)s taken: %(n)s customers, %(important)s of them important.")
+            % {
+                "day": snapshot.taken_on.isoformat(),
+                "n": snapshot.members_count,
+                "important": snapshot.important_count,
+            },
+        )
+        return redirect("membership:snapshot_list")
+    return render(
+        request,
+        "membership/snapshot_take.html",
+        {
+            "form": form,
+            "criteria": criteria,
+            "counts": snapshot_preview(criteria),
+            "taken_today": SnapshotList.objects.filter(taken_on=criteria.on).first(),
+        },
+    )
+
+
+def snapshot_members_csv(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """A list's members as CSV, names masked as on every list screen; audited (personal)."""
+    snapshot = snapshot_for_user(request.user, pk)
+    columns = [
+        Column(_("Phone number"), lambda row: row["customer__msisdn"]),
+        Column(_("Name"), lambda row: mask_name(row["customer__name"])),
+        Column(_("City"), lambda row: row["customer__city"]),
+        Column(
+            _("Snapshot kind"),
+            lambda row: _("important") if row["important"] else _("ordinary"),
+        ),
+    ]
+    return csv_response(
+        request,
+        f"snapshot-{snapshot.taken_on.isoformat()}",
+        columns,
+        snapshot_members(snapshot),
+        personal=True,
+    )
