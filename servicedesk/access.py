@@ -23,6 +23,7 @@ from servicedesk.models import (
     Benefit,
     ClubEvent,
     ClubSignup,
+    Entitlement,
     Hall,
     ServiceRequest,
     Ticket,
@@ -129,3 +130,16 @@ def club_signup_for_user(user: Any, pk: Any, *, write: bool = False) -> ClubSign
         return ClubSignup.objects.select_related("event", "customer").get(pk=int(pk))
     except (ValueError, ClubSignup.DoesNotExist) as exc:
         raise Http404(_("No sign-up #%(pk)s.") % {"pk": pk}) from exc
+
+
+def entitlement_for_user(user: Any, pk: Any) -> Entitlement:
+    """SERVICE-2: a row of the entitlements table; only supervisors (and superusers) open
+    and change the table in the app."""
+    if not getattr(user, "is_authenticated", False):
+        raise PermissionDenied
+    if not (user.is_superuser or is_supervisor(user)):
+        raise PermissionDenied
+    try:
+        return Entitlement.objects.get(pk=int(pk))
+    except (ValueError, Entitlement.DoesNotExist) as exc:
+        raise Http404(_("No entitlement #%(pk)s.") % {"pk": pk}) from exc

@@ -9,6 +9,7 @@ class ServicedeskConfig(AppConfig):
     verbose_name = _("Service desk")
 
     def ready(self) -> None:
+        from core.dashboard import register_figure
         from membership.extensions import (
             TIMELINE_REQUEST,
             register_card_panel,
@@ -16,6 +17,7 @@ class ServicedeskConfig(AppConfig):
             register_timeline_source,
         )
         from membership.signals import rating_committed
+        from servicedesk.dashboard import queue_today
         from servicedesk.panels import card_panel_context
         from servicedesk.selectors.queue import TICKET_NUMBER_PATTERN, ticket_customer_ids
         from servicedesk.services.notices import notice_rating_run
@@ -26,6 +28,15 @@ class ServicedeskConfig(AppConfig):
             template="servicedesk/partials/card_panel.html",
             context=card_panel_context,
             order=30,
+        )
+
+        # The supervisor's home: today's queues per hall, breaches by class (SERVICE-1).
+        register_figure(
+            key="queues",
+            template="servicedesk/figures/queue_today.html",
+            url_name="servicedesk:service_levels",
+            context=queue_today,
+            order=25,
         )
 
         # D-CUST-9: the counter's search box finds a customer by today's ticket number.

@@ -16,6 +16,7 @@ from core.validators import normalise_msisdn
 from membership.models import Level
 from servicedesk.models import (
     ClubEvent,
+    Entitlement,
     Hall,
     Location,
     LoungeType,
@@ -47,6 +48,17 @@ class TicketIssueForm(forms.Form):
 
 class CallNextForm(forms.Form):
     desk = forms.CharField(label=_("Desk"), max_length=16, required=False)
+
+
+class HallChoiceForm(forms.Form):
+    """D-DESK-20: the clerk's hall, remembered for the session."""
+
+    hall = forms.ModelChoiceField(
+        label=_("Your service hall"),
+        queryset=Hall.objects.filter(active=True),
+        to_field_name="code",
+        empty_label=None,
+    )
 
 
 class RequestForm(forms.Form):
@@ -269,3 +281,31 @@ class SignupSearchForm(forms.Form):
         required=False,
         choices=[("", _("All")), *SignupStatus.choices],
     )
+
+
+class EntitlementForm(forms.ModelForm):
+    """SERVICE-2: one row of the entitlements table, as supervisors edit it in the app."""
+
+    class Meta:
+        model = Entitlement
+        fields = [
+            "benefit",
+            "audience",
+            "scope",
+            "quota",
+            "period",
+            "free",
+            "allowance",
+            "valid_days",
+            "note",
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        # the model's check constraint, said in words before the database refuses it
+        if data.get("quota") is not None and data.get("period") == "unlimited":
+            self.add_error(
+                "period",
+                _("A counted quota needs a period to count it in (per year or per month)."),
+            )
+        return data

@@ -18,6 +18,9 @@ declare_access(
     {
         "servicedesk:desk_home": COUNTER,
         "servicedesk:desk_card": COUNTER,
+        # D-DESK-20: the visit's ticket from the desk card; the clerk's hall
+        "servicedesk:desk_ticket": COUNTER,
+        "servicedesk:hall_choose": COUNTER,
         # SERVICE-12: account managers too, for the brand privileges of the customers they
         # look after (servicedesk/access.py customer_for_registering)
         "servicedesk:request_create": ANY_STAFF,
@@ -32,6 +35,12 @@ declare_access(
         "servicedesk:hall_board": COUNTER,
         "servicedesk:hall_board_data": COUNTER,
         "servicedesk:service_levels": SUPERVISORS,
+        # SERVICE-2: the entitlements table, edited by supervisors with its history
+        "servicedesk:entitlement_list": SUPERVISORS,
+        "servicedesk:entitlement_create": SUPERVISORS,
+        "servicedesk:entitlement_edit": SUPERVISORS,
+        "servicedesk:entitlement_delete": SUPERVISORS,
+        "servicedesk:entitlement_history": SUPERVISORS,
         # SERVICE-9: the customer's account manager adds the birthday minutes by hand, after
         # checking (D-DESK-15); supervisors too.
         "servicedesk:birthday_minutes_add": ACCOUNTS,
@@ -67,6 +76,12 @@ declare_tile(
     _("Club events"),
     _("VIP lectures, performances, films, health check-ups: sign-ups and attendance."),
     order=45,
+)
+declare_tile(
+    "servicedesk:entitlement_list",
+    _("Entitlements"),
+    _("What each level may use, how often and where; every change kept."),
+    order=42,
 )
 declare_tile(
     "servicedesk:service_levels",

@@ -2,13 +2,16 @@ from typing import Any
 
 from django.urls import path
 
-from servicedesk.views import birthday, club, desk, queue, reports, requests
+from servicedesk.views import birthday, club, desk, entitlements, queue, reports, requests
 
 app_name = "servicedesk"
 
 urlpatterns: list[Any] = [
     path("", desk.desk_home, name="desk_home"),
     path("customer/<str:msisdn>/", desk.desk_card, name="desk_card"),
+    # D-DESK-20: the visit's ticket from the desk card, the clerk's hall
+    path("customer/<str:msisdn>/ticket/<str:action>/", desk.desk_ticket, name="desk_ticket"),
+    path("my-hall/", desk.hall_choose, name="hall_choose"),
     path(
         "customer/<str:msisdn>/request/<str:kind>/",
         requests.request_create,
@@ -34,6 +37,20 @@ urlpatterns: list[Any] = [
     path("halls/<slug:code>/board.json", queue.hall_board_data, name="hall_board_data"),
     path("tickets/<int:pk>/<str:action>/", queue.ticket_action, name="ticket_action"),
     path("service-levels/", reports.service_levels, name="service_levels"),
+    # SERVICE-2: the entitlements table, edited by supervisors in the app
+    path("entitlements/", entitlements.entitlement_list, name="entitlement_list"),
+    path("entitlements/new/", entitlements.entitlement_create, name="entitlement_create"),
+    path("entitlements/<int:pk>/edit/", entitlements.entitlement_edit, name="entitlement_edit"),
+    path(
+        "entitlements/<int:pk>/delete/",
+        entitlements.entitlement_delete,
+        name="entitlement_delete",
+    ),
+    path(
+        "entitlements/<int:pk>/history/",
+        entitlements.entitlement_history,
+        name="entitlement_history",
+    ),
     # SERVICE-13: club events
     path("club/", club.club_event_list, name="club_event_list"),
     path("club/new/", club.club_event_create, name="club_event_create"),

@@ -38,8 +38,10 @@ API_QUERIES = 8
 # two); entitlements and the usage counters (SERVICE-2); the holiday opt-out (SERVICE-5)
 # with the delayed suspension (SERVICE-10), one; the birthday minutes (SERVICE-9); open and
 # recently closed requests; the latest club-event sign-ups (SERVICE-13); the personal
-# account manager panel (SERVICE-8)
-DESK_CARD_QUERIES = 16
+# account manager panel (SERVICE-8); the visit box (D-DESK-20): the customer's ticket of
+# today in the clerk's hall, or — before a hall is chosen — the open halls of the chooser:
+# one either way (the hall itself is remembered in the session)
+DESK_CARD_QUERIES = 17
 # as the desk card's panels, less the opt-out and the closed requests, plus the level's
 # grants, the two years of consumption (TIER-3, one aggregate), the rating and the
 # status changes (CUST-4); the personal manager panel (SERVICE-8); and the newest entries of the member timeline (CUST-11,

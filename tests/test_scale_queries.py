@@ -179,6 +179,8 @@ def _world() -> dict[str, Any]:
         "membership:import_run_again": {"pk": import_run.pk},
         "membership:import_run_apply": {"pk": import_run.pk},
         "membership:import_run_progress": {"pk": import_run.pk},
+        # CUST-5: the demo's snapshot list (seed_demo takes one).
+        "membership:snapshot_members_csv": {"pk": SnapshotList.objects.order_by("pk")[0].pk},
         "keyaccounts:group_member_remove": {"group_id": group.pk, "member_id": member.pk},
         "keyaccounts:upgrade_detail": {"request_id": upgrade.pk},
         "keyaccounts:upgrade_approve": {"request_id": upgrade.pk},
@@ -197,6 +199,10 @@ def _world() -> dict[str, Any]:
         "servicedesk:club_event_edit": {"pk": event.pk},
         "servicedesk:club_event_export": {"pk": event.pk},
         "servicedesk:club_signup_transition": {"pk": signup.pk, "action": "cancel"},
+        "servicedesk:desk_ticket": {**msisdn, "action": "take"},
+        "servicedesk:entitlement_edit": {"pk": Entitlement.objects.order_by("pk")[0].pk},
+        "servicedesk:entitlement_delete": {"pk": Entitlement.objects.order_by("pk")[0].pk},
+        "servicedesk:entitlement_history": {"pk": Entitlement.objects.order_by("pk")[0].pk},
         "servicedesk:ticket_action": {
             "pk": Ticket.objects.order_by("pk")[0].pk,
             "action": "served",

@@ -103,7 +103,8 @@ def test_the_supervisor_workspace_links_every_area_the_supervisor_may_open(
     assert reverse("keyaccounts:upgrade_inbox") in urls
     assert reverse("core:job_runs") in urls
     assert reverse("servicedesk:club_event_list") in urls
-    assert len(tiles) == 10
+    assert reverse("servicedesk:entitlement_list") in urls  # SERVICE-2, D-DESK-21
+    assert len(tiles) == 12
 
 
 @pytest.mark.parametrize(

@@ -117,6 +117,16 @@ def hall_board(hall: Hall, now: datetime | None = None) -> dict[str, Any]:
     }
 
 
+def visit_ticket(hall_id: int, msisdn: str, on: date) -> Ticket | None:
+    """D-DESK-20: the customer's latest ticket of day ``on`` in the clerk's hall, for the
+    desk card's visit box — one query on the ``(day, hall)`` index."""
+    return (
+        Ticket.objects.filter(day=on, hall_id=hall_id, msisdn=msisdn)
+        .order_by("-issued_at", "-id")
+        .first()
+    )
+
+
 def queue_daily_report(day: date, *, now: datetime | None = None) -> list[dict[str, Any]]:
     """SERVICE-1: per hall and class, the day's tickets, waits and breaches — one query.
 
@@ -138,6 +148,7 @@ def queue_daily_report(day: date, *, now: datetime | None = None) -> list[dict[s
             issued=Count("id"),
             called=Count("id", filter=Q(wait_seconds__isnull=False)),
             waiting=Count("id", filter=Q(status=TicketStatus.WAITING)),
+            served=Count("id", filter=Q(status=TicketStatus.SERVED)),
             left=Count("id", filter=Q(status=TicketStatus.CANCELLED, wait_seconds__isnull=True)),
             avg_wait=Avg("wait_seconds"),
             max_wait=Max("wait_seconds"),

@@ -112,6 +112,30 @@ def ticket_call_next(
     raise DomainError(_("The queue is busy; try again."))
 
 
+@transaction.atomic
+def ticket_call(
+    *, ticket: Ticket, actor: Any, desk: str = "", at: datetime | None = None
+) -> Ticket:
+    """SERVICE-1 (D-DESK-20): call this ticket from the customer's desk card — the customer
+    is at the counter, e.g. the clerk just took the ticket for them. Only a ticket of today
+    still waiting is called; the same conditional move as ``ticket_call_next``, so a ticket
+    another clerk called meanwhile is refused, never called twice."""
+    at = at or clock.now()
+    if ticket.day != timezone.localdate(at):
+        raise DomainError(
+            _("Ticket %(ticket)s is not of today.") % {"ticket": ticket.number}, code="invalid"
+        )
+    if ticket.status != TicketStatus.WAITING or not _call(ticket, actor=actor, desk=desk, at=at):
+        current = Ticket.objects.values_list("status", flat=True).get(pk=ticket.pk)
+        raise DomainError(
+            _("Ticket %(ticket)s is %(current)s and cannot be called.")
+            % {"ticket": ticket.number, "current": TicketStatus(current).label},
+            code="invalid",
+        )
+    ticket.refresh_from_db()
+    return ticket
+
+
 def _call(ticket: Ticket, *, actor: Any, desk: str, at: datetime) -> bool:
     """Waiting → called, unless another clerk called the ticket meanwhile (False)."""
     try:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from core import clock
 from core.errors import DomainError
+from core.exports import Column, csv_response, export_url, wants_csv
 from core.idempotency import idempotent_form
 from servicedesk.access import hall_for_user, ticket_for_user
 from servicedesk.forms import CallNextForm, TicketIssueForm
@@ -19,31 +20,69 @@ from servicedesk.selectors import queue as queue_selectors
 from servicedesk.services.queue import ticket_call_next as call_next
 from servicedesk.services.queue import ticket_issue as issue
 from servicedesk.services.queue import ticket_set_status
+from servicedesk.views.desk import remember_hall, remembered_hall
 
 TICKET_ACTIONS = {"served": TicketStatus.SERVED, "cancel": TicketStatus.CANCELLED}
 
 
 def hall_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "servicedesk/hall_list.html", {"halls": Hall.objects.all()})
+    return render(
+        request,
+        "servicedesk/hall_list.html",
+        {"halls": Hall.objects.all(), "my_hall": remembered_hall(request)},
+    )
 
 
-def hall_desk(request: HttpRequest, code: str) -> HttpResponse:
-    """The clerk's console: issue a ticket, call the next one, mark the called ones served."""
+def _ticket_columns() -> list[Column]:
+    return [
+        Column(_("Ticket"), lambda t: t.number),
+        Column(_("Class"), lambda t: t.get_ticket_class_display()),
+        Column(_("Phone number"), lambda t: t.msisdn),
+        Column(_("Status"), lambda t: t.get_status_display()),
+        Column(_("Issued at"), lambda t: t.issued_at),
+        Column(_("Called at"), lambda t: t.called_at),
+        Column(_("Served at"), lambda t: t.served_at),
+        Column(
+            _("Waited (min)"),
+            lambda t: None if t.wait_seconds is None else round(t.wait_seconds / 60, 1),
+        ),
+        Column(_("Desk"), lambda t: t.desk),
+    ]
+
+
+def hall_tickets_csv(request: HttpRequest, hall: Hall) -> StreamingHttpResponse:
+    """The hall's tickets of the day as CSV (core.exports): phone numbers as the counter sees
+    them, so the export is audited."""
+    tickets = Ticket.objects.filter(hall=hall, day=clock.today()).order_by("issued_at", "id")
+    return csv_response(request, f"tickets-{hall.code}", _ticket_columns(), tickets, personal=True)
+
+
+def hall_desk(request: HttpRequest, code: str) -> HttpResponse | StreamingHttpResponse:
+    """The clerk's console: issue a ticket, call the next one, mark the called ones served.
+    Opening a hall's console makes it the clerk's hall (D-DESK-20); ``?format=csv``: the
+    hall's tickets of the day."""
     hall = hall_for_user(request.user, code)
+    if wants_csv(request):
+        return hall_tickets_csv(request, hall)
+    if (remembered_hall(request) or {}).get("code") != hall.code:
+        remember_hall(request, hall)
     in_service = (
         Ticket.objects.filter(hall=hall, day=clock.today(), status=TicketStatus.CALLED)
         .select_related("customer")
         .order_by("-called_at")
     )
+    issue_form = TicketIssueForm()
+    issue_form.fields["msisdn"].widget.attrs["autofocus"] = True
     return render(
         request,
         "servicedesk/hall_desk.html",
         {
             "hall": hall,
-            "issue_form": TicketIssueForm(),
+            "issue_form": issue_form,
             "call_form": CallNextForm(initial={"desk": request.session.get("desk", "")}),
             "in_service": in_service,
             "board": queue_selectors.hall_board(hall),
+            "export_url": export_url(request),
         },
     )
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,6 +13,7 @@ from django.utils.translation import gettext as _
 from core import clock
 from core.access import may_open
 from core.errors import DomainError
+from core.exports import Column, csv_response, export_url, wants_csv
 from core.idempotency import idempotent_form
 from core.pagination import CappedCountPaginator
 from servicedesk.access import customer_for_registering, service_request_for_user
@@ -21,7 +24,7 @@ from servicedesk.selectors.checks import request_check
 from servicedesk.selectors.desk import requests_list
 from servicedesk.selectors.standing import customer_standing
 from servicedesk.services.requests import service_request_create, service_request_set_status
-from servicedesk.views.desk import customer_card_url
+from servicedesk.views.desk import customer_card_url, remembered_hall
 
 # action in the URL → (target status, the button's label, needs a reason, destructive)
 ACTIONS = {
@@ -73,9 +76,14 @@ def request_create(request: HttpRequest, msisdn: str, kind: str) -> HttpResponse
                 return redirect(back)
     else:
         bound = any(name in request.GET for name in form_class.base_fields)
-        form = form_class(request.GET if bound else None)
+        # D-DESK-20: the clerk's hall is preselected
+        mine = remembered_hall(request)
+        form = form_class(
+            request.GET if bound else None, initial={"hall": mine["code"]} if mine else None
+        )
         if bound:
             form.is_valid()
+    _autofocus(form)
     check = request_check(customer_standing(customer, clock.today()), kind, form.check_data())
     return render(
         request,
@@ -91,15 +99,53 @@ def request_create(request: HttpRequest, msisdn: str, kind: str) -> HttpResponse
     )
 
 
-def request_list(request: HttpRequest) -> HttpResponse:
+def _autofocus(form: Any) -> None:
+    """The first field with an error, else the kind's first own field (the hall is
+    preselected, D-DESK-20), else the note."""
+    names = list(form.fields)
+    erring = [name for name in names if name in form.errors]
+    own = [name for name in names if name not in ("hall", "note")]
+    target = (erring or own or ["note"])[0]
+    form.fields[target].widget.attrs["autofocus"] = True
+
+
+def _request_columns() -> list[Column]:
+    return [
+        Column("#", lambda r: r.pk),
+        Column(_("Registered"), lambda r: r.created_at),
+        Column(_("Phone number"), lambda r: r.customer.msisdn),
+        Column(_("Kind"), lambda r: r.get_kind_display()),
+        Column(_("Status"), lambda r: r.get_status_display()),
+        Column(_("Service hall"), lambda r: r.hall.name if r.hall else ""),
+        Column(
+            _("Terms or reason"), lambda r: r.refusal_reason if r.status == "refused" else r.terms
+        ),
+        Column(_("Registered by"), lambda r: r.created_by.username if r.created_by else ""),
+    ]
+
+
+def request_list(
+    request: HttpRequest,
+) -> HttpResponse | StreamingHttpResponse:
+    """The requests with their filters, paged; ``?format=csv``: every filtered row (phone
+    numbers as the counter sees them: the export is audited, core.exports)."""
     filterset = ServiceRequestFilter(request.GET or None, queryset=requests_list())
+    if wants_csv(request):
+        return csv_response(
+            request, "service-requests", _request_columns(), filterset.qs, personal=True
+        )
     page = CappedCountPaginator(filterset.qs, 25).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "servicedesk/request_list.html",
-        {"filter": filterset, "page": page, "query": query.urlencode()},
+        {
+            "filter": filterset,
+            "page": page,
+            "query": query.urlencode(),
+            "export_url": export_url(request),
+        },
     )
 
 
