@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from core import clock
 from core.dates import add_months, month_start
@@ -153,7 +154,7 @@ def seed(*, today: date, rng_seed: int = 1) -> dict[str, int]:
                 from_status="",
                 to_status=SubscriptionStatus.REQUESTED,
                 at=_at(sub.ordered_on, 10),
-                note=f"demo: {sub.channel}",
+                note=gettext_noop("demo data"),
             )
         )
         events.append(
@@ -162,7 +163,7 @@ def seed(*, today: date, rng_seed: int = 1) -> dict[str, int]:
                 from_status=SubscriptionStatus.REQUESTED,
                 to_status=SubscriptionStatus.SCHEDULED,
                 at=_at(sub.ordered_on, 10),
-                note=f"in force from {sub.effective_from.isoformat()}",
+                note="",
             )
         )
         if sub.status == SubscriptionStatus.EFFECTIVE:
@@ -172,7 +173,7 @@ def seed(*, today: date, rng_seed: int = 1) -> dict[str, int]:
                     from_status=SubscriptionStatus.SCHEDULED,
                     to_status=SubscriptionStatus.EFFECTIVE,
                     at=_at(sub.effective_from, 0),
-                    note="demo: in force",
+                    note=gettext_noop("demo data"),
                 )
             )
     SubscriptionEvent.objects.bulk_create(events, batch_size=5000)

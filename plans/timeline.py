@@ -9,6 +9,7 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from core.access import may_open
 from core.roles import staff_name
@@ -56,7 +57,7 @@ def plans_timeline(
             at=event.at,
             kind=TIMELINE_PLAN,
             title=_title(event),
-            detail=event.note,
+            detail=pgettext("history note", event.note) if event.note else "",
             link=link,
             actor=staff_name(event.actor) if event.actor is not None else "",
             rule="PLAN-6",

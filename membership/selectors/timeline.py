@@ -40,6 +40,7 @@ from membership.models import (
     StatusChange,
     SuspensionReason,
 )
+from membership.selectors.levels import grant_cause_text
 
 
 @dataclass(frozen=True)
@@ -129,7 +130,7 @@ def _label(choices: Any, value: str | None) -> str:
 def _grant_entries(customer: Customer, limit: int | None) -> Iterable[TimelineEntry]:
     rows = (
         GrantEvent.objects.filter(grant__customer=customer)
-        .select_related("grant", "actor")
+        .select_related("grant", "grant__rating_run", "actor")
         .order_by("-at", "-id")
     )
     for event in rows if limit is None else rows[:limit]:
@@ -146,7 +147,11 @@ def _grant_entries(customer: Customer, limit: int | None) -> Iterable[TimelineEn
         else:
             title = _("Level %(level)s granted (%(source)s)") % values
             detail = _("Valid from %(from)s until %(until)s.") % values
-        if event.reason:
+        if event.action == GrantEvent.Action.GRANTED:
+            # What caused it, in words; the stored reason is the audit record (rule ID and
+            # English note) and is shown only when a person wrote it.
+            detail = f"{detail} {grant_cause_text(grant)}"
+        elif event.reason and event.actor_id:
             detail = f"{detail} {event.reason}"
         yield TimelineEntry(
             at=event.at,

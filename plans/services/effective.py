@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 
 from django.db import connection, transaction
 from django.db.models import Max, Min
+from django.utils.translation import gettext_noop
 
 from core import clock
 from plans.models import Subscription, SubscriptionEvent, SubscriptionStatus
@@ -86,14 +87,14 @@ def _switch_day(*, due_ids: tuple[int, int], day: date, counts: EffectiveCounts)
         from_status=SubscriptionStatus.EFFECTIVE,
         to_status=SubscriptionStatus.ENDED,
         at=now,
-        note=f"{JOB} {day.isoformat()}: replaced by the change due that day",
+        note=gettext_noop("replaced by the change due that day"),  # shown translated
     )
     _record_moves(
         token=start_token,
         from_status=SubscriptionStatus.SCHEDULED,
         to_status=SubscriptionStatus.EFFECTIVE,
         at=now,
-        note=f"{JOB} {day.isoformat()}: in force",
+        note=gettext_noop("in force (monthly job)"),
     )
     counts.ended += ended
     counts.effective += started

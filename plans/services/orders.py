@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from core import clock
 from core.actors import recorded_actor
@@ -266,7 +267,7 @@ def subscription_order(
             subscription=pending,
             status=SubscriptionStatus.CANCELLED,
             actor=actor,
-            note=f"PLAN-6: replaced by a newer request for {plan.name_zh}",
+            note=gettext_noop("replaced by a newer request"),  # PLAN-6, shown translated
         )
 
     subscription = Subscription.objects.create(
@@ -298,7 +299,7 @@ def subscription_order(
         subscription=subscription,
         status=SubscriptionStatus.SCHEDULED,
         actor=actor,
-        note=f"in force from {effective_from.isoformat()}",
+        note="",  # the order shows the day it takes effect
     )
     if new_customer:  # PLAN-5: in force from today
         subscription_make_effective(subscription=subscription, actor=actor)

@@ -233,7 +233,7 @@ def test_customer_plans_query_count_does_not_grow_with_the_history(
         page = client.get(url)
     html = page.content.decode()
     assert "全球通商旅188套餐" in html
-    assert "PLAN-6" in html
+    assert "replaced by a newer request" in html  # PLAN-6: the older order's history
 
 
 def test_advice_page_shows_the_arithmetic(account_manager: Any) -> None:
