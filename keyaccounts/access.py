@@ -13,10 +13,11 @@ Each ``*_for_user`` returns the object, or raises PermissionDenied (not allowed)
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import BooleanField, Exists, OuterRef, QuerySet, Value
 from django.utils.translation import gettext as _
 
 from core.errors import NotFound
@@ -30,6 +31,7 @@ from keyaccounts.models import (
     UpgradeRequest,
 )
 from keyaccounts.selectors.personal import current_assignments
+from membership.masking import mask_id, mask_name
 
 
 def sees_all_groups(user: Any) -> bool:
@@ -180,3 +182,89 @@ def upgrade_request_for_user(user: Any, request_id: Any, *, write: bool = False)
         raise NotFound(_("No such upgrade request.")) from exc
     _check_owner(user, request.key_person.group)
     return request
+
+
+# D-CUST-13 (amends D-CUST-8): whose names an account manager sees unmasked. The one rule,
+# used by every keyaccounts page, CSV export and the key-person API.
+_UNMASKED_CACHE = "_keyaccounts_unmasked"
+
+
+def _is_manager(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and MANAGER in roles_of(user)
+
+
+def _own_customers(user: Any) -> tuple[QuerySet[KeyPerson], QuerySet[PersonalManager]]:
+    """D-CUST-13: the manager's current key persons (of the groups they manage) and their
+    current personal customers (SERVICE-8), as two querysets to narrow."""
+    return (
+        KeyPerson.objects.filter(group__account_manager=user, ended_at__isnull=True),
+        current_assignments().filter(manager=user),
+    )
+
+
+def unmasked_among(user: Any, customer_ids: Iterable[Any]) -> set[int]:
+    """D-CUST-13: which of ``customer_ids`` ``user`` sees in full without asking: for an
+    account manager, the current key persons of the groups they manage and their current
+    personal customers (SERVICE-8); for everybody else none (D-CUST-8 masks, and a
+    supervisor reveals one customer at a time, audited).
+
+    One query for the ids not asked before in this request (the answers are kept on the
+    user object), narrowed to those ids: a page primes it with its rows' customers
+    (:func:`prime_unmasked`), so a page costs one query, whatever the portfolio's size."""
+    ids = {int(i) for i in customer_ids if i is not None}
+    if not ids or not _is_manager(user):
+        return set()
+    known: dict[int, bool] = getattr(user, _UNMASKED_CACHE, None) or {}
+    missing = ids - known.keys()
+    if missing:
+        key_persons, personal = _own_customers(user)
+        found = set(
+            key_persons.filter(customer_id__in=missing)
+            .order_by()
+            .values_list("customer_id", flat=True)
+            .union(
+                personal.filter(customer_id__in=missing)
+                .order_by()
+                .values_list("customer_id", flat=True)
+            )
+        )
+        known.update({i: i in found for i in missing})
+        setattr(user, _UNMASKED_CACHE, known)
+    return {i for i in ids if known[i]}
+
+
+def prime_unmasked(user: Any, customer_ids: Iterable[Any]) -> None:
+    """D-CUST-13: answer, in one query, for the customers a page is about to show."""
+    unmasked_among(user, customer_ids)
+
+
+def unmasked_for(user: Any, customer: Any) -> bool:
+    """D-CUST-13: True when ``user`` sees ``customer``'s name and ID number unmasked."""
+    customer_id = getattr(customer, "pk", customer)
+    return customer_id is not None and bool(unmasked_among(user, [customer_id]))
+
+
+def unmasked_expression(user: Any, customer_ref: str) -> Any:
+    """D-CUST-13 in SQL, for exports that stream a whole list: a boolean expression that
+    is true when the row's customer (``customer_ref``) is one of ``user``'s own."""
+    if not _is_manager(user):
+        return Value(False, output_field=BooleanField())
+    key_persons, personal = _own_customers(user)
+    return Exists(key_persons.filter(customer_id=OuterRef(customer_ref))) | Exists(
+        personal.filter(customer_id=OuterRef(customer_ref))
+    )
+
+
+def customer_name_for(user: Any, customer: Any, *, unmasked: bool | None = None) -> str:
+    """CUST-8 / D-CUST-13: ``customer``'s name as ``user`` may see it (``unmasked`` when
+    the caller already knows, e.g. from :func:`unmasked_expression`)."""
+    name = getattr(customer, "name", "") or ""
+    if unmasked is None:
+        unmasked = unmasked_for(user, customer)
+    return name if unmasked else mask_name(name)
+
+
+def customer_id_number_for(user: Any, customer: Any) -> str:
+    """CUST-8 / D-CUST-13: ``customer``'s ID number as ``user`` may see it."""
+    number = getattr(customer, "id_number", "") or ""
+    return number if unmasked_for(user, customer) else mask_id(number)

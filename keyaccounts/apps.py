@@ -12,6 +12,8 @@ class KeyaccountsConfig(AppConfig):
     verbose_name = _("Key accounts")
 
     def ready(self) -> None:
+        from core.dashboard import register_figure
+        from keyaccounts.dashboard import kpi_retention, pending_approvals
         from keyaccounts.panels import card_panel_context, customer_api_block
         from membership.extensions import register_api_block, register_card_panel
 
@@ -23,6 +25,22 @@ class KeyaccountsConfig(AppConfig):
             template="keyaccounts/partials/card_panel.html",
             context=card_panel_context,
             order=20,
+        )
+        # The supervisor's home (core.dashboard, D-GROUP-12): pending approvals and how
+        # many are overdue (TIER-7); KPI-1 retention of the latest stored month.
+        register_figure(
+            key="approvals",
+            template="keyaccounts/figures/pending_approvals.html",
+            url_name="keyaccounts:upgrade_inbox",
+            context=pending_approvals,
+            order=20,
+        )
+        register_figure(
+            key="kpi_retention",
+            template="keyaccounts/figures/kpi_retention.html",
+            url_name="keyaccounts:kpi_report",
+            context=kpi_retention,
+            order=30,
         )
 
         from keyaccounts.timeline import keyaccounts_timeline

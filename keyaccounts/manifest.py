@@ -22,6 +22,10 @@ declare_access(
         # KPI-1. Which group a user may see is object-level: keyaccounts/access.py
         # (managers: their own; supervisors: all).
         "keyaccounts:manager_workspace": ACCOUNTS,
+        # D-GROUP-11: notifications are a manager's own (a supervisor's list is empty).
+        "keyaccounts:notices": ACCOUNTS,
+        "keyaccounts:notice_read": ACCOUNTS,
+        "keyaccounts:notice_read_all": ACCOUNTS,
         "keyaccounts:group_list": ACCOUNTS,
         "keyaccounts:group_create": SUPERVISORS,
         "keyaccounts:group_detail": ACCOUNTS,
@@ -102,6 +106,9 @@ declare_settings(
         "CARE_FOLLOW_UP_DAYS_AHEAD": 3,
         # TIER-7: a request pending more than this many working days is overdue.
         "UPGRADE_DECISION_WORKING_DAYS": 3,
+        # D-GROUP-11: a decided upgrade request stays among the requester's unread
+        # notifications for this many days (ours; the source gives no number).
+        "NOTICE_DECIDED_DAYS": 30,
     }
 )
 

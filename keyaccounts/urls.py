@@ -15,6 +15,7 @@ from keyaccounts.views import (
     groups,
     key_persons,
     kpi,
+    notices,
     personal,
     upgrades,
     workspace,
@@ -24,6 +25,10 @@ app_name = "keyaccounts"
 
 urlpatterns: list[Any] = [
     path("groups/workspace/", workspace.manager_workspace, name="manager_workspace"),
+    # D-GROUP-11: the account manager's notifications.
+    path("groups/notices/", notices.notices, name="notices"),
+    path("groups/notices/read/", notices.notice_read, name="notice_read"),
+    path("groups/notices/read-all/", notices.notice_read_all, name="notice_read_all"),
     # SERVICE-8: personal account managers of VIP customers (supervisors).
     path("groups/vip/", personal.vip_portfolio, name="vip_portfolio"),
     path("groups/vip/assign/", personal.vip_assign, name="vip_assign"),

@@ -75,6 +75,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.staff_role",
                 "membership.context_processors.counter_search",
+                "keyaccounts.context_processors.manager_notices",
             ],
         },
     },

@@ -12,7 +12,12 @@ from rest_framework.routers import DefaultRouter
 
 from core import clock
 from core.filters import IdFilter
-from keyaccounts.access import key_person_for_user, key_persons_visible_to
+from keyaccounts.access import (
+    customer_name_for,
+    key_person_for_user,
+    key_persons_visible_to,
+    prime_unmasked,
+)
 from keyaccounts.models import KeyPerson, KeyPersonRank, KeyPersonRole
 from keyaccounts.selectors.groups import key_persons_with_care
 from keyaccounts.services import groups as group_services
@@ -62,7 +67,11 @@ class KeyPersonSerializer(serializers.ModelSerializer[KeyPerson]):
         ]
 
     def get_name(self, obj: KeyPerson) -> str:
-        return mask_name(obj.customer.name)
+        # CUST-8 / D-CUST-13: in full for the group's own account manager, else masked.
+        request = self.context.get("request")
+        if request is None:
+            return mask_name(obj.customer.name)
+        return customer_name_for(request.user, obj.customer)
 
     def get_level(self, obj: Any) -> str | None:
         return RANK_LEVEL.get(getattr(obj, "level_rank", 0))
@@ -85,6 +94,12 @@ class KeyPersonViewSet(viewsets.ReadOnlyModelViewSet[KeyPerson]):
         return key_persons_with_care(
             key_persons_visible_to(self.request.user), clock.today()
         ).order_by("group__code", "role", "id")
+
+    def paginate_queryset(self, queryset: Any) -> Any:
+        page = super().paginate_queryset(queryset)
+        # D-CUST-13: whose names this user sees in full, for the whole page in one query
+        prime_unmasked(self.request.user, [p.customer_id for p in page or []])
+        return page
 
     def get_object(self) -> KeyPerson:
         person = key_person_for_user(self.request.user, self.kwargs["pk"])

@@ -21,6 +21,7 @@ from keyaccounts.models.groups import (
     UpgradeRequestEvent,
     UpgradeStatus,
 )
+from keyaccounts.models.notices import NoticeKind, NoticeSeen
 from keyaccounts.models.personal import PersonalManager
 
 __all__ = [
@@ -39,6 +40,8 @@ __all__ = [
     "KeyPersonRole",
     "KpiDimension",
     "KpiFigure",
+    "NoticeKind",
+    "NoticeSeen",
     "PersonalManager",
     "UpgradeRequest",
     "UpgradeRequestEvent",

@@ -1,9 +1,13 @@
-"""Template filters of the group screens: ``{{ row.level_rank|rank_level }}`` → level code."""
+"""Template filters of the group screens: ``{{ row.level_rank|rank_level }}`` → level code;
+``{{ customer|customer_name:request.user }}`` → the name as the user may see it (D-CUST-13)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 
+from keyaccounts.access import customer_id_number_for, customer_name_for
 from membership.models import RANK_LEVEL
 from membership.templatetags.levels import level_label
 
@@ -26,3 +30,16 @@ def percent(value: object) -> str:
     if value is None:
         return "–"
     return f"{float(value) * 100:.1f}%"  # type: ignore[arg-type]
+
+
+@register.filter
+def customer_name(customer: Any, user: Any) -> str:
+    """CUST-8 / D-CUST-13: ``{{ person.customer|customer_name:request.user }}`` — the name
+    in full for the customer's own account manager, masked for everybody else."""
+    return customer_name_for(user, customer)
+
+
+@register.filter
+def customer_id_number(customer: Any, user: Any) -> str:
+    """CUST-8 / D-CUST-13: the ID number, by the same rule as :func:`customer_name`."""
+    return customer_id_number_for(user, customer)

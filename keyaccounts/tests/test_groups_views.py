@@ -110,8 +110,13 @@ PERSONAS = ("anonymous", "counter_clerk", "account_manager", "supervisor", "outs
 
 def test_every_group_view_is_in_the_matrix() -> None:
     # 24 + the personal account managers' pages (SERVICE-8: 4) + the birthday gifts'
-    # (SERVICE-14: 4)
-    assert len(GROUP_VIEWS) == 32
+    # (SERVICE-14: 4) + the manager's notifications (D-GROUP-11: 3)
+    assert len(GROUP_VIEWS) == 35
+
+
+# D-GROUP-11: marking notifications read is a POST; a GET an allowed user sends is refused
+# with 405 (not 403: the door is open, the method is wrong).
+POST_ONLY = {"keyaccounts:notice_read", "keyaccounts:notice_read_all"}
 
 
 @pytest.mark.parametrize("name", GROUP_VIEWS)
@@ -128,7 +133,7 @@ def test_permission_matrix_of_every_group_view(
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login"))
     elif persona == "superuser" or persona in URL_ACCESS[name]:
-        assert response.status_code == 200, (name, persona)
+        assert response.status_code == (405 if name in POST_ONLY else 200), (name, persona)
     else:
         assert response.status_code == 403, (name, persona)
 
@@ -455,11 +460,16 @@ def add_groups(manager: Any, n: int) -> None:
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
-        ("keyaccounts:group_list", 5),
+        # Each page of an account manager: + 4 for the unread notifications' count in the
+        # header (D-GROUP-11, one COUNT per kind).
+        ("keyaccounts:group_list", 9),
         # 7 + the personal VIP customers (SERVICE-8: two) + the birthday gifts due
-        # (SERVICE-14: their count; the page's rows when there are some)
-        ("keyaccounts:manager_workspace", 10),
-        ("keyaccounts:upgrade_list", 5),
+        # (SERVICE-14: their count; the page's rows when there are some) + the header's
+        # count (4) + the notifications listed (D-GROUP-11: 4; the names of what is shown
+        # one more query when there is something, D-CUST-13)
+        ("keyaccounts:manager_workspace", 18),
+        # + the header's count (4) + whose names the page shows in full (D-CUST-13: 1)
+        ("keyaccounts:upgrade_list", 10),
     ],
 )
 # The care calendar reads the greetings already sent only while a festival's window is open

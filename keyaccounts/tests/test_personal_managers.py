@@ -293,7 +293,7 @@ def test_service_8_a_manager_sees_only_their_own_personal_customers(
     assert not personal_customers_visible_to(clerk).exists()
 
 
-def test_service_8_the_workspace_shows_my_vip_customers_masked_and_five_stars_flagged(
+def test_service_8_the_workspace_shows_my_vip_customers_unmasked_and_five_stars_flagged(
     supervisor: Any, account_manager: Any, other_account_manager: Any
 ) -> None:
     gold = vip("gold", msisdn="13900000011", name="王小明")
@@ -314,8 +314,8 @@ def test_service_8_the_workspace_shows_my_vip_customers_masked_and_five_stars_fl
     assert "13900000011" in body
     assert "13900000012" in body
     assert "13900000013" not in body  # another manager's customer
-    assert "王小明" not in body
-    assert "王**" in body
+    # D-CUST-13 (amends CUST-8): the manager's own personal customer, in full
+    assert "王小明" in body
     assert body.count('data-testid="home-visits"') == 1
 
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from core import clock
 from core.errors import DomainError
 from core.idempotency import idempotent_form
-from keyaccounts.access import gift_for_user, gifts_visible_to
+from keyaccounts.access import gift_for_user, gifts_visible_to, prime_unmasked
 from keyaccounts.forms.gifts import STEP_FORMS, GiftFilterForm
 from keyaccounts.forms.groups import account_managers
 from keyaccounts.models import BirthdayGift, GiftStatus
@@ -132,6 +132,7 @@ def vip_gifts(request: HttpRequest) -> HttpResponse:
     """SERVICE-14: every birthday gift, filtered, paginated (supervisors)."""
     form, rows = _filtered(request)
     page, query = page_of(request, rows)
+    prime_unmasked(request.user, [g.customer_id for g in page])  # D-CUST-13: one query
     return render(
         request,
         "keyaccounts/vip_gifts.html",

@@ -8,14 +8,17 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
+from core.exports import csv_response, export_url, wants_csv
 from core.idempotency import idempotent_form
-from keyaccounts.access import group_for_user, key_person_for_user
+from keyaccounts import exports
+from keyaccounts.access import group_for_user, key_person_for_user, prime_unmasked
 from keyaccounts.forms.groups import ContactForm
 from keyaccounts.selectors.groups import contact_timeline
 from keyaccounts.services import groups as services
@@ -30,12 +33,27 @@ def _back(request: HttpRequest, default: str) -> HttpResponseRedirect:
     return redirect(default)
 
 
-def group_contacts(request: HttpRequest, group_id: int) -> HttpResponse:
-    """GROUP-4: the group's whole contact timeline, paginated."""
+def group_contacts(request: HttpRequest, group_id: int) -> HttpResponseBase:
+    """GROUP-4: the group's whole contact timeline, paginated; ``?format=csv`` downloads
+    all of it (D-GROUP-12, names masked per D-CUST-13, audited)."""
     group = group_for_user(request.user, group_id)
-    page, query = page_of(request, contact_timeline(group.contacts.all()))
+    contacts = contact_timeline(group.contacts.all())
+    if wants_csv(request):
+        return csv_response(
+            request,
+            f"group-{group.code}-contacts",
+            exports.contact_columns(request.user),
+            exports.with_unmasked(contacts, request.user, "key_person__customer_id"),
+            personal=True,
+        )
+    page, query = page_of(request, contacts)
+    prime_unmasked(  # D-CUST-13: one query for the page's names
+        request.user, [c.key_person.customer_id for c in page if c.key_person is not None]
+    )
     return render(
-        request, "keyaccounts/group_contacts.html", {"group": group, "page": page, "query": query}
+        request,
+        "keyaccounts/group_contacts.html",
+        {"group": group, "page": page, "query": query, "export_url": export_url(request)},
     )
 
 

@@ -14,15 +14,23 @@ from typing import Any
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from core import clock
 from core.access import may_open
 from core.errors import DomainError
+from core.exports import csv_response, export_url, wants_csv
 from core.idempotency import idempotent_form
 from core.search import search_term
-from keyaccounts.access import group_for_user, groups_visible_to, sees_all_groups
+from keyaccounts import exports
+from keyaccounts.access import (
+    group_for_user,
+    groups_visible_to,
+    prime_unmasked,
+    sees_all_groups,
+)
 from keyaccounts.forms.groups import GroupClassForm, GroupForm
 from keyaccounts.models import (
     CareOccasion,
@@ -56,11 +64,18 @@ def page_of(
     return Paginator(items, size).get_page(request.GET.get(param)), query.urlencode()
 
 
+def _primed(request: HttpRequest, key_persons: Any) -> list[Any]:
+    """The key persons as a list, their names' masking answered in one query (D-CUST-13)."""
+    rows = list(key_persons)
+    prime_unmasked(request.user, [kp.customer_id for kp in rows])
+    return rows
+
+
 def care_choices() -> dict[str, Any]:
     return {"channels": ContactChannel.choices, "occasions": CareOccasion.choices}
 
 
-def group_list(request: HttpRequest) -> HttpResponse:
+def group_list(request: HttpRequest) -> HttpResponseBase:
     """GROUP-1: the groups the user may see, searchable, paginated."""
     q = search_term(request.GET)
     group_class = request.GET.get("class", "")
@@ -69,6 +84,8 @@ def group_list(request: HttpRequest) -> HttpResponse:
         q=q,
         group_class=group_class if group_class in GroupClass.values else "",
     )
+    if wants_csv(request):  # D-GROUP-12: what the list shows, every page
+        return csv_response(request, "groups", exports.group_columns(), groups)
     page, query = page_of(request, groups)
     return render(
         request,
@@ -80,6 +97,7 @@ def group_list(request: HttpRequest) -> HttpResponse:
             "group_class": group_class,
             "classes": GroupClass.choices,
             "can_create": may_open(request.user, "keyaccounts:group_create"),
+            "export_url": export_url(request),
         },
     )
 
@@ -98,18 +116,48 @@ def group_create(request: HttpRequest) -> HttpResponse:
     return render(request, "keyaccounts/group_form.html", {"form": form})
 
 
-def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
-    """GROUP-2/3/4: key persons with quick contact entry, members by category, timeline."""
+def group_detail(request: HttpRequest, group_id: int) -> HttpResponseBase:
+    """GROUP-2/3/4: key persons with quick contact entry, members by category, timeline.
+
+    ``?format=csv`` downloads the members of the category shown; with ``list=key_persons``
+    the key persons (D-GROUP-12, names masked per D-CUST-13, audited)."""
     group = group_for_user(request.user, group_id)
     today = clock.today()
     category = request.GET.get("category", "")
     if category not in ("key_person", "vip", "ordinary"):
         category = ""
-    page, query = page_of(request, group_members(group, today, category))
+    members = group_members(group, today, category)
+    if wants_csv(request):
+        if request.GET.get("list") == "key_persons":
+            return csv_response(
+                request,
+                f"group-{group.code}-key-persons",
+                exports.key_person_columns(request.user),
+                exports.with_unmasked(group_key_persons(group, today), request.user, "customer_id"),
+                personal=True,
+            )
+        return csv_response(
+            request,
+            f"group-{group.code}-members",
+            exports.member_columns(request.user),
+            exports.with_unmasked(members, request.user, "customer_id"),
+            personal=True,
+        )
+    page, query = page_of(request, members)
     former, former_query = page_of(request, group_former_members(group), param=FORMER_PAGE_PARAM)
     pending = upgrade_requests_annotated(
         UpgradeRequest.objects.filter(key_person__group=group, status=UpgradeStatus.PENDING),
         today,
+    )
+    key_persons = list(group_key_persons(group, today))
+    timeline = list(contact_timeline(group.contacts.all())[:10])
+    # D-CUST-13: whose names the user sees in full, for everything shown, in one query
+    prime_unmasked(
+        request.user,
+        [kp.customer_id for kp in key_persons]
+        + [m.customer_id for m in page]
+        + [m.customer_id for m in former]
+        + [c.key_person.customer_id for c in timeline if c.key_person is not None],
     )
     return render(
         request,
@@ -117,7 +165,7 @@ def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
         {
             "group": group,
             "today": today,
-            "key_persons": group_key_persons(group, today),
+            "key_persons": key_persons,
             "counts": member_category_counts(group, today),
             "category": category,
             "page": page,
@@ -125,9 +173,10 @@ def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
             "former": former,
             "former_query": former_query,
             "former_param": FORMER_PAGE_PARAM,
-            "timeline": contact_timeline(group.contacts.all())[:10],
+            "timeline": timeline,
             "pending": pending,
             "can_edit_group": sees_all_groups(request.user),
+            "export_url": export_url(request),
             **care_choices(),
         },
     )
@@ -182,6 +231,6 @@ def group_change_class(request: HttpRequest, group_id: int) -> HttpResponse:
             "group": group,
             "form": form,
             "confirming": confirming,
-            "key_persons": group_key_persons(group, clock.today()),
+            "key_persons": _primed(request, group_key_persons(group, clock.today())),
         },
     )

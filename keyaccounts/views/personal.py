@@ -7,13 +7,17 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from core import clock
 from core.errors import DomainError
+from core.exports import csv_response, export_url, wants_csv
 from core.idempotency import idempotent_form
 from core.search import search_term
+from keyaccounts import exports
+from keyaccounts.access import prime_unmasked
 from keyaccounts.forms.personal import (
     PersonalManagerAssignForm,
     PersonalManagerEndForm,
@@ -34,12 +38,22 @@ from keyaccounts.services.personal import (
 from keyaccounts.views.groups import page_of
 
 
-def vip_portfolio(request: HttpRequest) -> HttpResponse:
+def vip_portfolio(request: HttpRequest) -> HttpResponseBase:
     """SERVICE-8: each account manager's personal VIP customers and key persons, and the
     eligible customers who have no personal manager yet (paginated, searchable by number)."""
     today = clock.today()
     q = "".join(ch for ch in search_term(request.GET) if ch.isdigit())
-    page, query = page_of(request, eligible_without_manager(today, q=q))
+    unassigned = eligible_without_manager(today, q=q)
+    if wants_csv(request):  # D-GROUP-12: names masked per D-CUST-13, audited
+        return csv_response(
+            request,
+            "vip-without-manager",
+            exports.unassigned_columns(request.user),
+            exports.with_unmasked(unassigned, request.user, "pk"),
+            personal=True,
+        )
+    page, query = page_of(request, unassigned)
+    prime_unmasked(request.user, [c.pk for c in page])  # D-CUST-13: one query
     return render(
         request,
         "keyaccounts/vip_portfolio.html",
@@ -49,6 +63,7 @@ def vip_portfolio(request: HttpRequest) -> HttpResponse:
             "page": page,
             "query": query,
             "q": q,
+            "export_url": export_url(request),
         },
     )
 

@@ -6,15 +6,19 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from core import clock
 from core.errors import DomainError
+from core.exports import csv_response, export_url, wants_csv
 from core.idempotency import idempotent_form
 from core.search import search_term
+from keyaccounts import exports
 from keyaccounts.access import (
     key_person_for_user,
+    prime_unmasked,
     sees_all_groups,
     upgrade_request_for_user,
     upgrade_requests_visible_to,
@@ -53,7 +57,7 @@ def upgrade_create(request: HttpRequest, key_person_id: int) -> HttpResponse:
     )
 
 
-def upgrade_list(request: HttpRequest) -> HttpResponse:
+def upgrade_list(request: HttpRequest) -> HttpResponseBase:
     """TIER-7: the requests the user may see, by status, searchable, paginated."""
     status = request.GET.get("status", "")
     q = search_term(request.GET)
@@ -63,7 +67,16 @@ def upgrade_list(request: HttpRequest) -> HttpResponse:
         status=status if status in UpgradeStatus.values else "",
         q=q,
     ).order_by("-requested_at", "-id")
+    if wants_csv(request):  # D-GROUP-12: names masked per D-CUST-13, audited
+        return csv_response(
+            request,
+            "upgrade-requests",
+            exports.upgrade_columns(request.user),
+            exports.with_unmasked(requests, request.user, "customer_id"),
+            personal=True,
+        )
     page, query = page_of(request, requests)
+    prime_unmasked(request.user, [r.customer_id for r in page])  # D-CUST-13: one query
     return render(
         request,
         "keyaccounts/upgrade_list.html",
@@ -73,11 +86,12 @@ def upgrade_list(request: HttpRequest) -> HttpResponse:
             "status": status,
             "q": q,
             "statuses": UpgradeStatus.choices,
+            "export_url": export_url(request),
         },
     )
 
 
-def upgrade_inbox(request: HttpRequest) -> HttpResponse:
+def upgrade_inbox(request: HttpRequest) -> HttpResponseBase:
     """TIER-7: the supervisor's approvals inbox: pending requests, oldest first, overdue
     ones (more than the allowed working days) flagged."""
     requests = upgrade_search(
@@ -86,12 +100,27 @@ def upgrade_inbox(request: HttpRequest) -> HttpResponse:
         status=UpgradeStatus.PENDING,
         q=search_term(request.GET),
     )
+    if wants_csv(request):  # D-GROUP-12: names masked per D-CUST-13, audited
+        return csv_response(
+            request,
+            "upgrade-inbox",
+            exports.upgrade_columns(request.user),
+            exports.with_unmasked(requests, request.user, "customer_id"),
+            personal=True,
+        )
     page, query = page_of(request, requests)
+    prime_unmasked(request.user, [r.customer_id for r in page])  # D-CUST-13: one query
     overdue = sum(1 for item in page if item.overdue)
     return render(
         request,
         "keyaccounts/upgrade_inbox.html",
-        {"page": page, "query": query, "overdue": overdue, "q": search_term(request.GET)},
+        {
+            "page": page,
+            "query": query,
+            "overdue": overdue,
+            "q": search_term(request.GET),
+            "export_url": export_url(request),
+        },
     )
 
 

@@ -12,6 +12,7 @@ from keyaccounts.access import (
     gifts_visible_to,
     groups_visible_to,
     personal_customers_visible_to,
+    prime_unmasked,
     sees_all_groups,
     upgrade_requests_visible_to,
 )
@@ -20,10 +21,12 @@ from keyaccounts.models import KeyPerson
 from keyaccounts.selectors.care import care_calendar
 from keyaccounts.selectors.gifts import OPEN_STATUSES, gifts_annotated
 from keyaccounts.selectors.groups import groups_annotated, upgrade_requests_annotated
+from keyaccounts.selectors.notices import NoticeList, is_manager
 from keyaccounts.selectors.personal import assignments_annotated, current_assignments
 from keyaccounts.views.groups import care_choices, page_of
 
 VIP_SHOWN = 50  # SERVICE-8: personal VIP customers shown on the workspace
+NOTICES_SHOWN = 10  # D-GROUP-11: the first notifications, the rest on their page
 CARE_PAGE_SIZE = 50  # each list of the care calendar
 # The care calendar's lists, each paginated on its own query parameter.
 CARE_LISTS = ("birthdays", "greetings", "no_contact", "follow_ups")
@@ -74,16 +77,33 @@ def manager_workspace(request: HttpRequest) -> HttpResponse:
         upgrade_requests_visible_to(request.user).filter(key_person__group__in=groups.values("pk")),
         today,
     ).order_by("-requested_at", "-id")
+    # D-GROUP-11: the logged-in manager's own unread notifications (none for supervisors).
+    all_notices = NoticeList(request.user, today)
+    notices = all_notices[:NOTICES_SHOWN]
+    vip_customers = list(
+        assignments_annotated(personal, today).order_by("-five_star", "customer__msisdn")[
+            :VIP_SHOWN
+        ]
+    )
+    # D-CUST-13: whose names the user sees in full, for every list shown, in one query
+    prime_unmasked(
+        request.user,
+        [n.row.customer_id for n in notices]
+        + [r.customer_id for r in vip_customers]
+        + [g.customer_id for g in gifts_page]
+        + [item.key_person.customer_id for name in CARE_LISTS for item in care_pages[name]["page"]],
+    )
     return render(
         request,
         "keyaccounts/manager_workspace.html",
         {
             "today": today,
+            "is_manager": is_manager(request.user),
+            "notices": notices,
+            "notice_total": all_notices.count(),
             "groups": groups_annotated(groups).order_by("code")[:50],
             "group_total": groups.count(),
-            "vip_customers": assignments_annotated(personal, today).order_by(
-                "-five_star", "customer__msisdn"
-            )[:VIP_SHOWN],
+            "vip_customers": vip_customers,
             "vip_total": personal.count(),
             "gifts": {"page": gifts_page, "query": gifts_query, "param": "gifts_page"},
             "calendar": calendar,
