@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from core import clock
 from membership.models import Customer, Status, StatusChange
@@ -35,7 +36,7 @@ def account_clear(*, customer: Customer, actor: Any = None, today: date | None =
             amount=-lot.balance,
             booked_on=today,
             actor=actor,
-            note="POINTS-10: line cancelled",
+            note=gettext_noop("line cancelled"),  # POINTS-10, shown translated
         )
     return cleared
 

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Count, Max, Min, QuerySet, Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from core import clock
 from core.chunks import pk_ranges
@@ -162,6 +163,6 @@ def lot_expire_if_past(*, lot: Lot, today: date, actor: Any = None, **cause: Any
         amount=-lot.balance,
         booked_on=today,
         actor=actor,
-        note="POINTS-6: returned to a lot past its validity",
+        note=gettext_noop("returned to a lot past its validity"),  # POINTS-6
         **cause,
     )
