@@ -64,3 +64,65 @@ def in_a_thread(work: Callable[[], T]) -> T:
     thread.start()
     thread.join()
     return result[0]
+
+
+# --- CONV-7: accessibility, checked by axe-core -----------------------------------------
+
+# The impacts that fail a page (CONV-7, D-HOUSE-9): axe's "serious" and "critical".
+FAILING_IMPACTS = frozenset({"serious", "critical"})
+# 1280×800 (a counter's screen, and a 10-inch tablet held landscape) and the same tablet
+# held upright.
+VIEWPORTS: dict[str, dict[str, int]] = {
+    "desktop": {"width": 1280, "height": 800},
+    "tablet": {"width": 800, "height": 1280},
+}
+
+
+def axe_violations(page: Any) -> list[str]:
+    """CONV-7: run axe-core (the copy bundled by the PyPI package axe-playwright-python, no
+    network) on the page as it is; one line per serious or critical violation: the rule, its
+    impact, its help text and the first elements it names."""
+    try:
+        from axe_playwright_python.sync_playwright import Axe
+    except ImportError:  # pragma: no cover
+        unavailable("axe-playwright-python is not installed (pyproject.toml, dev extra)")
+    results = Axe().run(page)
+    found: list[str] = []
+    for violation in results.response["violations"]:
+        if violation.get("impact") not in FAILING_IMPACTS:
+            continue
+        targets = [", ".join(node["target"]) for node in violation["nodes"][:3]]
+        found.append(
+            f"{violation['id']} ({violation['impact']}): {violation['help']} "
+            f"[{len(violation['nodes'])}×: {'; '.join(targets)}]"
+        )
+    return found
+
+
+def check_accessible(page: Any, name: str, problems: list[str]) -> None:
+    """CONV-7: the page at each viewport of VIEWPORTS; what axe finds goes to ``problems``
+    as ``name@viewport: violation``. The page is left at the desktop size."""
+    for label, size in VIEWPORTS.items():
+        page.set_viewport_size(size)
+        problems.extend(f"{name}@{label}: {line}" for line in axe_violations(page))
+    page.set_viewport_size(VIEWPORTS["desktop"])
+
+
+def log_in(page: Any, base_url: str, username: str, password: str) -> None:
+    page.goto(f"{base_url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+
+
+def seed_small_demo(customers: int = 150) -> None:
+    """The demo province, small, seeded as `make run` seeds it: in the UI's default
+    language (zh-hans), so the texts it stores read in Chinese."""
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        call_command("seed_demo", customers=customers, stdout=StringIO())
