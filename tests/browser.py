@@ -116,6 +116,14 @@ def log_in(page: Any, base_url: str, username: str, password: str) -> None:
     page.wait_for_load_state()
 
 
+SEEDED_BY_MIGRATIONS = (
+    ("core.migrations.0001_roles", "create_roles"),
+    ("plans.migrations.0002_catalogue", "load"),
+    ("servicedesk.migrations.0002_seed_entitlements", "seed"),
+    ("servicedesk.migrations.0009_seed_brand_privileges", "seed"),
+)
+
+
 def seed_small_demo(customers: int = 150) -> None:
     """The demo province, small, seeded as `make run` seeds it: in the UI's default
     language (zh-hans), so the texts it stores read in Chinese."""
@@ -124,5 +132,10 @@ def seed_small_demo(customers: int = 150) -> None:
     from django.core.management import call_command
     from django.utils import translation
 
+    from tests.db import reload_data_migration
+
+    # A transactional test's flush empties what data migrations filled (idempotent seeds).
+    for module, function in SEEDED_BY_MIGRATIONS:
+        reload_data_migration(module, function)
     with translation.override("zh-hans"):
         call_command("seed_demo", customers=customers, stdout=StringIO())
