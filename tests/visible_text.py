@@ -29,7 +29,7 @@ ALLOWED_WORDS = frozenset({"VIP", "SMS", "CSV", "API", "KPI", "MB", "GB", "YYYY"
 RULE_ID = re.compile(r"^(?:D-)?[A-Z]+-\d+[a-z]?$")
 CODE = re.compile(r"^(?=.*\d)[A-Z0-9]+$")
 DATE_FORMAT = re.compile(r"^(?:YYYY|MM|DD)(?:[-/](?:YYYY|MM|DD))*$")
-TOKEN = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*")
+TOKEN = re.compile(r"[A-Za-z0-9_]+(?:-[A-Za-z0-9_]+)*")
 LATIN_RUN = re.compile(r"[A-Za-z]{3,}")
 
 
