@@ -181,7 +181,7 @@ def _requests(lines: list[Customer], rng: random.Random, today: date_type, hall:
             kind="complaint",
             actor=None,
             hall=hall,
-            data={"subject": "信号弱 weak signal at home"},
+            data={"subject": "家中信号弱"},
             on=today,
         )
         made += 1

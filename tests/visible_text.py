@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 # Elements whose content is not read as text (CONV-6: rule IDs may stay inside <code>).
-HIDDEN = frozenset({"script", "style", "code", "kbd", "svg", "template", "noscript"})  # kbd: key caps
+HIDDEN = frozenset(
+    {"script", "style", "code", "kbd", "svg", "template", "noscript"}
+)  # kbd: key caps
 VOID = frozenset(
     {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
 )

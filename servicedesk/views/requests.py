@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core import clock
 from core.access import may_open
@@ -28,10 +29,11 @@ from servicedesk.views.desk import customer_card_url, remembered_hall
 
 # action in the URL → (target status, the button's label, needs a reason, destructive)
 ACTIONS = {
-    "start": (RequestStatus.IN_PROGRESS, _("Start"), False, False),
-    "complete": (RequestStatus.DONE, _("Complete"), False, False),
-    "cancel": (RequestStatus.CANCELLED, _("Cancel the request"), False, True),
-    "refuse": (RequestStatus.REFUSED, _("Refuse"), True, True),
+    # Lazy: translated when shown, in the language of the page (not of the first import).
+    "start": (RequestStatus.IN_PROGRESS, gettext_lazy("Start"), False, False),
+    "complete": (RequestStatus.DONE, gettext_lazy("Complete"), False, False),
+    "cancel": (RequestStatus.CANCELLED, gettext_lazy("Cancel the request"), False, True),
+    "refuse": (RequestStatus.REFUSED, gettext_lazy("Refuse"), True, True),
 }
 
 
