@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 
 from core.demo import DEMO_PASSWORD
+from servicedesk.models import Ticket
 from tests.browser import browser_page, log_in, seed_small_demo
 from tests.demo_pages import DemoPages, demo_pages
 from tests.services import artifacts_dir
@@ -103,7 +104,9 @@ def page(demo: DemoPages) -> Iterator[Any]:
 def test_conv_7_the_clerks_day_by_keyboard_alone(
     live_server: Any, demo: DemoPages, page: Any
 ) -> None:
-    """CONV-7, CUST-1, CUST-10, SERVICE-2, POINTS-7: the counter's path, keys counted."""
+    """CONV-7, CUST-1, CUST-10, SERVICE-1, SERVICE-2, POINTS-7: the counter's path (look up,
+    check the ID, the ticket taken, called and served, a lounge visit, a redemption), keys
+    counted."""
     screens = Screens(artifacts_dir() / "screens" / "journeys" / "clerk")
     keys = Keyboard(page)
     base, msisdn = live_server.url, demo.msisdn
@@ -135,6 +138,27 @@ def test_conv_7_the_clerks_day_by_keyboard_alone(
     keys.press("Enter")
     page.wait_for_url(f"{base}/desk/customer/{msisdn}/")
     screens.shot(page, "desk_card")
+
+    # SERVICE-1: the visit's ticket on the desk card: the hall chosen once (the chooser has
+    # the focus), then take, call and served, each landing back on the card.
+    if page.get_by_test_id("hall-chooser").count():
+        keys.tab_to('[data-testid="hall-chooser"] button')
+        keys.press("Enter")
+        page.get_by_test_id("ticket-take").wait_for()
+    assert keys.focused('[data-testid="ticket-take"]')  # autofocus: Enter takes the ticket
+    keys.press("Enter")
+    page.get_by_test_id("ticket-call").wait_for()
+    screens.shot(page, "ticket_taken")
+    keys.tab_to('[data-testid="ticket-call"]')
+    keys.press("Enter")
+    page.get_by_test_id("ticket-served").wait_for()
+    keys.tab_to('[data-testid="ticket-served"]')
+    keys.press("Enter")
+    page.wait_for_url(f"{base}/desk/customer/{msisdn}/")
+    page.get_by_test_id("ticket-status").wait_for()
+    assert Ticket.objects.filter(customer__msisdn=msisdn, status="served").exists()
+    screens.shot(page, "ticket_served")
+
     keys.tab_to(f'a[href="/desk/customer/{msisdn}/request/lounge_visit/"]')
     keys.press("Enter")
     page.wait_for_url(f"{base}/desk/customer/{msisdn}/request/lounge_visit/")
