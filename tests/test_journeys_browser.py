@@ -259,6 +259,10 @@ def test_tier_7_the_managers_request_and_the_supervisors_decisions(
 
     page.context.clear_cookies()
     log_in(page, base, "manager", DEMO_PASSWORD)
+    # D-GROUP-11: the decision reaches the manager as a notification.
+    page.goto(f"{base}/customers/groups/notices/")
+    screens.shot(page, "manager_notified")
+    assert page.locator('[data-testid^="notice-upgrade_decided-"] .status-approved').count() >= 1
     page.goto(f"{base}/customers/groups/upgrades/")
     screens.shot(page, "manager_sees_the_decision")
     assert page.locator(".status-approved").count() >= 1
