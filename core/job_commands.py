@@ -15,11 +15,14 @@ one-line summary:
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from core.errors import DomainError
+from core.job_calendar import programme_today
 from core.job_registry import Counts
 from core.jobs import run_job
 from core.models import JobRun
@@ -52,3 +55,29 @@ class JobCommand(BaseCommand):
         if not outcome.ok or run.status != JobRun.Status.SUCCEEDED:
             raise CommandError(run.error or outcome.message, returncode=1)
         self.stdout.write(self.job_summary(run.period, run.counts))
+
+
+def iso_date(value: str) -> date:
+    """A ``--date`` option's value, or the error an operator can act on (exit code 1)."""
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise CommandError(
+            _("“%(value)s” is not a date YYYY-MM-DD") % {"value": value}, returncode=1
+        ) from exc
+
+
+class DayJobCommand(JobCommand):
+    """A daily job's command: ``--date YYYY-MM-DD``, by default the day its schedule picks,
+    ``default_offset`` days from today in the programme's calendar (CONV-4)."""
+
+    default_offset = 0  # -1: yesterday
+    default_help = "YYYY-MM-DD (default: today)"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--date", dest="day", help=self.default_help)
+
+    def job_period(self, **options: Any) -> str:
+        day = options.get("day")
+        target = iso_date(day) if day else programme_today() + timedelta(days=self.default_offset)
+        return target.isoformat()
