@@ -11,10 +11,13 @@ from django.utils.translation import gettext_lazy as _
 
 from core.validators import normalise_msisdn
 from servicedesk.models import (
+    AUDIENCE_CHOICES,
+    Benefit,
     Entitlement,
     Hall,
     RequestKind,
     RequestStatus,
+    Scope,
     ServiceRequest,
     Ticket,
     TicketClass,
@@ -64,6 +67,12 @@ class TicketFilter(django_filters.FilterSet):
 
 
 class EntitlementFilter(django_filters.FilterSet):
+    # Labels declared lazily: django-filter's own, taken from the model, are fixed in the
+    # language active when the class is first built (CONV-6).
+    benefit = django_filters.ChoiceFilter(choices=Benefit.choices, label=_("Benefit"))
+    audience = django_filters.ChoiceFilter(choices=AUDIENCE_CHOICES, label=_("Level"))
+    scope = django_filters.ChoiceFilter(choices=Scope.choices, label=_("Scope"))
+
     class Meta:
         model = Entitlement
         fields = ["benefit", "audience", "scope"]
