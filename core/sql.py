@@ -35,3 +35,15 @@ def insert_select(model: type[Model], columns: dict[str, Any], source: QuerySet[
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
         return max(cursor.rowcount, 0)
+
+
+def analyze_tables(*models: type[Model]) -> None:
+    """ANALYZE the tables a bulk write just filled, inside its transaction (PostgreSQL only;
+    SQLite plans without statistics). Autovacuum may be off and cannot see rows not yet
+    committed: without this the COMMIT's foreign-key checks and the next job's reads plan
+    against tables the statistics still call empty (docs/performance.md)."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")

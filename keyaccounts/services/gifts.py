@@ -11,7 +11,7 @@ from functools import reduce
 from operator import or_
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Case, DateField, Exists, F, IntegerField, OuterRef, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +20,7 @@ from core import clock
 from core.errors import DomainError
 from core.programme import programme
 from core.roles import is_supervisor
-from core.sql import insert_select
+from core.sql import analyze_tables, insert_select
 from core.states import state_move
 from keyaccounts.models import (
     BirthdayGift,
@@ -117,12 +117,8 @@ def birthday_gifts_open(*, day: date) -> int:
     )
     if opened:
         _opened_history(last_id, now)
-        if connection.vendor == "postgresql":
-            # The statistics must see the day's rows before the next reads plan (as the
-            # other bulk jobs do, docs/performance.md).
-            with connection.cursor() as cursor:
-                for model in (BirthdayGift, BirthdayGift.history.model):
-                    cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+        # The statistics must see the day's rows before the next reads plan.
+        analyze_tables(BirthdayGift, BirthdayGift.history.model)
     audit.info("birthday gifts opened: day=%s count=%s", day.isoformat(), opened)
     return opened
 

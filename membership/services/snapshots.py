@@ -5,14 +5,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F, Value
 from django.utils.translation import gettext as _
 
 from core import clock
 from core.actors import recorded_actor
 from core.errors import DomainError
-from core.sql import insert_select
+from core.sql import analyze_tables, insert_select
 from membership.models import SnapshotList, SnapshotMember
 from membership.selectors.snapshots import SnapshotCriteria, snapshot_candidates
 
@@ -38,9 +38,7 @@ def snapshot_list_take(*, criteria: SnapshotCriteria, name: str, actor: Any) -> 
         {"snapshot": Value(snapshot.pk), "customer": F("customer"), "important": F("important")},
         snapshot_candidates(criteria),
     )
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(SnapshotMember._meta.db_table)}")
+    analyze_tables(SnapshotMember)
     important = SnapshotMember.objects.filter(snapshot=snapshot, important=True).count()
     SnapshotList.objects.filter(pk=snapshot.pk).update(
         members_count=inserted, important_count=important

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, Value
 from django.utils.translation import gettext as _
 
@@ -15,27 +15,17 @@ from core import clock
 from core.actors import recorded_actor
 from core.enqueue import enqueue
 from core.errors import DomainError
+from core.sql import analyze_tables, insert_select
 from membership.models import Customer
 from servicedesk.exports import export_csv
 from servicedesk.models import BirthdayMinutes, MinutesSource
 from servicedesk.selectors.birthday import birthday_makeup_check, birthday_minutes_due
-from servicedesk.sql import insert_select
 
 EXPORT_HEADER = ("msisdn", "valid_on", "minutes", "source")
 
 
 def birthday_minutes_file(day: date) -> str:
     return f"birthday_minutes_{day.isoformat()}.csv"
-
-
-def _refresh_statistics() -> None:
-    """After a bulk insert, PostgreSQL's planner statistics of the table are refreshed in
-    the same transaction (the next job's plans, the COMMIT's foreign-key checks), as the
-    feed merge and the rating do."""
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(f"ANALYZE {connection.ops.quote_name(BirthdayMinutes._meta.db_table)}")
 
 
 @transaction.atomic
@@ -66,7 +56,7 @@ def birthday_minutes_grant(*, day: date) -> dict[str, Any]:
         birthday_minutes_due(day).filter(~Exists(given)),
     )
     if created:
-        _refresh_statistics()
+        analyze_tables(BirthdayMinutes)
     totals = BirthdayMinutes.objects.filter(valid_on=day, source=MinutesSource.AUTOMATIC).aggregate(
         total=Count("id")
     )
