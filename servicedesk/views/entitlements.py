@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from core.exports import Column, csv_response, export_url, wants_csv
 from core.idempotency import idempotent_form
 from core.roles import is_supervisor, staff_name
+from core.sorting import Sorting
 from servicedesk.access import entitlement_for_user
 from servicedesk.filters import EntitlementFilter
 from servicedesk.forms import EntitlementForm
@@ -27,11 +28,16 @@ FIELDS = EntitlementForm.Meta.fields
 PER_PAGE = 50
 HISTORY_PER_PAGE = 25
 # ?sort= → the order of the list (the table is small: a few rows per benefit and level)
-SORTS = {
-    "benefit": ("benefit", "audience", "scope"),
-    "audience": ("audience", "benefit", "scope"),
-    "quota": ("quota", "benefit", "audience"),
-}
+SORTING = Sorting(
+    {
+        "benefit": ("benefit", "audience", "scope"),
+        "audience": ("audience", "benefit", "scope"),
+        "scope": ("scope", "benefit", "audience"),
+        "quota": ("quota", "benefit", "audience"),
+        "period": ("period", "benefit", "audience"),
+    },
+    default="benefit",
+)
 
 
 def _supervisor(request: HttpRequest) -> None:
@@ -69,15 +75,13 @@ def entitlement_list(request: HttpRequest) -> HttpResponse | StreamingHttpRespon
     """SERVICE-2: the table, filtered by benefit, level and scope, sorted, paged; CSV."""
     _supervisor(request)
     filterset = EntitlementFilter(request.GET or None, queryset=Entitlement.objects.all())
-    sort = request.GET.get("sort", "benefit")
-    rows = filterset.qs.order_by(*SORTS.get(sort, SORTS["benefit"]))
+    sort = SORTING.read(request)
+    rows = sort.apply(filterset.qs)
     if wants_csv(request):
         return csv_response(request, "entitlements", _columns(), rows)
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    sort_query = query.copy()
-    sort_query.pop("sort", None)
     return render(
         request,
         "servicedesk/entitlement_list.html",
@@ -85,8 +89,7 @@ def entitlement_list(request: HttpRequest) -> HttpResponse | StreamingHttpRespon
             "filter": filterset,
             "page": page,
             "query": query.urlencode(),
-            "sort_query": sort_query.urlencode(),
-            "sort": sort if sort in SORTS else "benefit",
+            "sort": sort,
             "export_url": export_url(request),
         },
     )
