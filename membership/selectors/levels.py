@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
 from django.db.models import IntegerField, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from membership.models import RANK_LEVEL, Customer, GrantSource, LevelGrant
 
@@ -67,3 +69,51 @@ def grant_cause_text(grant: LevelGrant) -> str:
     if grant.source == GrantSource.RETAINED:
         return _("Kept on a cross-region move (TIER-8)")
     return str(grant.get_source_display())
+
+
+# TIER-9 / TIER-10: the audit reasons the programme writes when it ends a grant (rule ID and
+# an English note), and what a screen says instead, in the active language. ``(?P<name>)``
+# groups fill the phrase's ``%(name)s``.
+_END_REASONS: list[tuple[re.Pattern[str], Any]] = [
+    (re.compile(r"TIER-9: line cancelled$"), gettext_lazy("the line was cancelled")),
+    (re.compile(r"TIER-9: left the gotone brand$"), gettext_lazy("the line left GoTone")),
+    (re.compile(r"TIER-11: level rose$"), gettext_lazy("a higher level replaced it")),
+    (
+        re.compile(r"TIER-8: level retained on a cross-region move$"),
+        gettext_lazy("kept until the rating year ended after a cross-region move"),
+    ),
+    (re.compile(r"TIER-6: no longer a key person$"), gettext_lazy("no longer a key person")),
+    (re.compile(r"TIER-6: became a key person$"), gettext_lazy("became a key person")),
+    (
+        re.compile(r"TIER-6: key person's role or rank changed$"),
+        gettext_lazy("the key person's role or rank changed"),
+    ),
+    (
+        re.compile(r"TIER-6: group class (?P<old>\w+) → (?P<new>\w+)$"),
+        gettext_lazy("the group's class changed from %(old)s to %(new)s"),
+    ),
+    (
+        re.compile(r"TIER-5: replaced by order #(?P<order>\d+)$"),
+        gettext_lazy("replaced by plan order no. %(order)s"),
+    ),
+    (
+        re.compile(r"TIER-5: plan changed on (?P<day>[0-9-]+)\b.*$"),
+        gettext_lazy("the plan changed on %(day)s"),
+    ),
+]
+_RULE_PREFIX = re.compile(r"^(?P<rule>[A-Z]+-\d+): ")
+
+
+def grant_end_text(reason: str) -> str:
+    """TIER-9 / TIER-10: why a grant (or a key person's role) ended, in words of the active
+    language. The stored reason stays the audit record as written; a reason the programme
+    wrote (it starts with a rule ID) is shown by its phrase, or as "ended by rule …" when it
+    has none; a reason a person typed is shown as typed."""
+    text = (reason or "").strip()
+    if not _RULE_PREFIX.match(text):
+        return text
+    for pattern, phrase in _END_REASONS:
+        if found := pattern.match(text):
+            return str(phrase) % found.groupdict() if found.groupdict() else str(phrase)
+    rule = _RULE_PREFIX.match(text)["rule"]  # type: ignore[index]
+    return _("ended under rule %(rule)s") % {"rule": rule}

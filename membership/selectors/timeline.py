@@ -40,7 +40,7 @@ from membership.models import (
     StatusChange,
     SuspensionReason,
 )
-from membership.selectors.levels import grant_cause_text
+from membership.selectors.levels import grant_cause_text, grant_end_text
 
 
 @dataclass(frozen=True)
@@ -148,11 +148,11 @@ def _grant_entries(customer: Customer, limit: int | None) -> Iterable[TimelineEn
             title = _("Level %(level)s granted (%(source)s)") % values
             detail = _("Valid from %(from)s until %(until)s.") % values
         if event.action == GrantEvent.Action.GRANTED:
-            # What caused it, in words; the stored reason is the audit record (rule ID and
-            # English note) and is shown only when a person wrote it.
+            # What caused it, or why it ended, in words; the stored reason is the audit
+            # record (rule ID and English note).
             detail = f"{detail} {grant_cause_text(grant)}"
-        elif event.reason and event.actor_id:
-            detail = f"{detail} {event.reason}"
+        elif event.reason:
+            detail = f"{detail} {grant_end_text(event.reason)}"
         yield TimelineEntry(
             at=event.at,
             kind=TIMELINE_LEVEL,
