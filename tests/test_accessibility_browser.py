@@ -7,37 +7,25 @@ PyPI package axe-playwright-python (the dev extra), injected into the page: no n
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from core.demo import DEMO_PASSWORD
-from tests.browser import browser_page, check_accessible, log_in, seed_small_demo
-from tests.demo_pages import DemoPages, demo_pages
+from tests.browser import check_accessible, log_in
+from tests.demo_pages import DemoPages
 from tests.services import artifacts_dir
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def demo(monkeypatch: pytest.MonkeyPatch) -> DemoPages:
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    seed_small_demo()
-    return demo_pages()
-
-
-@pytest.fixture
-def page(demo: DemoPages) -> Iterator[Any]:
-    yield from browser_page(locale="zh-CN")
-
-
 def test_conv_7_the_main_pages_of_every_role_pass_axe(
-    live_server: Any, demo: DemoPages, page: Any
+    live_server: Any, demo: DemoPages, demo_page: Any
 ) -> None:
     """CONV-7: every page of each role's day: labels on every input, contrast, names of
     buttons and links, landmarks, … as axe-core checks them, at both viewports; the failure
     lists every violation."""
+    page = demo_page
     problems: list[str] = []
     screens = artifacts_dir() / "screens" / "a11y"
     screens.mkdir(parents=True, exist_ok=True)
@@ -62,10 +50,11 @@ FOCUS_STYLE = """() => { const e = document.activeElement; const s = getComputed
 
 
 def test_conv_7_the_keyboard_focus_is_always_visible(
-    live_server: Any, demo: DemoPages, page: Any
+    live_server: Any, demo: DemoPages, demo_page: Any
 ) -> None:
     """CONV-7: tabbing through the clerk's customer card, every element that takes the focus
     draws an outline (not the browser's default left to chance)."""
+    page = demo_page
     log_in(page, live_server.url, "clerk", DEMO_PASSWORD)
     page.goto(f"{live_server.url}{dict(demo.pages['clerk'])['customer_card']}")
     for _ in range(12):

@@ -15,7 +15,6 @@ git-ignored); the test prints their list.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +22,8 @@ import pytest
 
 from core.demo import DEMO_PASSWORD
 from servicedesk.models import Ticket
-from tests.browser import browser_page, log_in, seed_small_demo
-from tests.demo_pages import DemoPages, demo_pages
+from tests.browser import log_in
+from tests.demo_pages import DemoPages
 from tests.services import artifacts_dir
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -89,24 +88,13 @@ class Screens:
             print(f"  {path}")
 
 
-@pytest.fixture
-def demo(monkeypatch: pytest.MonkeyPatch) -> DemoPages:
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    seed_small_demo()
-    return demo_pages()
-
-
-@pytest.fixture
-def page(demo: DemoPages) -> Iterator[Any]:
-    yield from browser_page(locale="zh-CN")
-
-
 def test_conv_7_the_clerks_day_by_keyboard_alone(
-    live_server: Any, demo: DemoPages, page: Any
+    live_server: Any, demo: DemoPages, demo_page: Any
 ) -> None:
     """CONV-7, CUST-1, CUST-10, SERVICE-1, SERVICE-2, POINTS-7: the counter's path (look up,
     check the ID, the ticket taken, called and served, a lounge visit, a redemption), keys
     counted."""
+    page = demo_page
     screens = Screens(artifacts_dir() / "screens" / "journeys" / "clerk")
     keys = Keyboard(page)
     base, msisdn = live_server.url, demo.msisdn
@@ -200,11 +188,12 @@ def test_conv_7_the_clerks_day_by_keyboard_alone(
 
 @pytest.mark.now("2027-01-20 10:00")  # the demo commits 2025; the supervisor rates 2026
 def test_tier_7_the_managers_request_and_the_supervisors_decisions(
-    live_server: Any, demo: DemoPages, page: Any
+    live_server: Any, demo: DemoPages, demo_page: Any
 ) -> None:
     """GROUP-4, TIER-7, TIER-4: a contact and an upgrade request by the manager; approved,
     a rating previewed, committed and its changes downloaded by the supervisor; the decision
     seen by the manager."""
+    page = demo_page
     screens = Screens(artifacts_dir() / "screens" / "journeys" / "manager_supervisor")
     base, person = live_server.url, demo.key_person_id
 
