@@ -60,6 +60,13 @@ class JobRunFilterForm(forms.Form):
         required=False,
         choices=[("", _("Any status")), *JobRun.Status.choices],
     )
+    # the runs of a year, a month or a day: the start of the period they are keyed by
+    period = forms.CharField(
+        label=_("Period"),
+        required=False,
+        max_length=10,
+        widget=forms.TextInput(attrs={"placeholder": "YYYY-MM", "size": 10}),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -147,7 +147,11 @@ class JobRun(RunBase):
         constraints = [
             models.UniqueConstraint(fields=["job", "period"], name="jobrun_once_per_job_period"),
         ]
-        indexes = [models.Index(fields=["status", "created_at"], name="jobrun_status_idx")]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="jobrun_status_idx"),
+            # the jobs page's default order, unfiltered (D-HOUSE-10)
+            models.Index(fields=["created_at"], name="jobrun_created_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.job} {self.period} ({self.status})"

@@ -1,0 +1,43 @@
+"""What the list sorting tests read off a page or a CSV (D-HOUSE-10)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Sequence
+from typing import Any
+
+_HEADER = re.compile(
+    r'<th(?: class="[^"]*")?(?: aria-sort="(\w+)")?><a href="[^"]*" data-sort="([^"]+)"'
+)
+
+
+def sort_headers(html: str) -> dict[str, str]:
+    """Each sortable header's key → its ``aria-sort`` ("" on a column the list is not
+    sorted by)."""
+    return {key: aria for aria, key in _HEADER.findall(html)}
+
+
+def csv_table(response: Any) -> list[list[str]]:
+    """A CSV download's rows, header first (the byte-order mark dropped)."""
+    text = response.getvalue().decode("utf-8")
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
+
+
+def in_order(rows: list[Any], fields: Sequence[str], *, descending: bool) -> list[Any]:
+    """``rows`` as ``order_by(*fields, "pk")`` gives them (every field turned round when
+    descending, as core.sorting does): the order a sorted list must show. An empty value
+    comes first ascending, as on SQLite, where the tests run."""
+
+    def value(row: Any, path: str) -> Any:
+        for name in path.split("__"):
+            row = getattr(row, name)
+        return (row is not None, row)
+
+    return sorted(
+        rows,
+        key=lambda row: (*(value(row, field) for field in fields), row.pk),
+        reverse=descending,
+    )
