@@ -103,6 +103,8 @@ class ImportRun(RunBase):
         verbose_name = _("feed import")
         verbose_name_plural = _("feed imports")
         ordering = ["-created_at", "-id"]
+        # the runs list's order, with or without its feed and status filters (D-HOUSE-10)
+        indexes = [models.Index(fields=["created_at"], name="importrun_created_idx")]
 
     def __str__(self) -> str:
         return f"{self.feed} {self.original_name} ({self.status})"

@@ -18,6 +18,7 @@ from core import clock
 from core.access import may_open
 from core.idempotency import idempotent_form
 from core.programme import programme
+from core.sorting import Sorting, SortState
 from membership.access import customer_for_user
 from membership.extensions import card_panels
 from membership.forms.customers import IdentityCheckForm, LookupForm
@@ -31,6 +32,21 @@ from membership.selectors.why import level_explanation
 from membership.services.identity import customer_check_identity
 
 RESULTS_PER_PAGE = 20
+# ?sort= → the order of the customers found (D-HOUSE-10). A search finds few lines (a name
+# is capped at NAME_SEARCH_MAX_RESULTS), and the sort orders those only, whatever the
+# column; a name search lists by name, the others by number. Not by the masked ID number,
+# whose order would tell its hidden digits.
+_RESULT_COLUMNS = {
+    "msisdn": ("msisdn",),
+    "name": ("name", "msisdn"),
+    "brand": ("brand", "msisdn"),
+    "city": ("city", "msisdn"),
+    "status": ("status", "msisdn"),
+}
+RESULTS_SORTING = {
+    kind: Sorting(_RESULT_COLUMNS, default=default, tie_breaker="msisdn")
+    for kind, default in ((search.NAME, "name"), ("", "msisdn"))
+}
 SEARCH_SESSION_KEY = "membership.counter_search"  # D-CUST-9: the last search with results
 IDENTITY_SESSION_KEY = "membership.identity_verified"  # CUST-10: the customer's row id
 
@@ -51,7 +67,8 @@ def lookup(request: HttpRequest) -> HttpResponse:
 
     The box is sent by POST, so that a name or an ID number never stands in a URL (the
     access log writes URLs, CUST-8). Several matches are kept in the session and shown by
-    a redirect to ``?results=1`` (pages: ``&page=n``). A ``?q=`` link still works.
+    a redirect to ``?results=1`` (pages: ``&page=n``, sorted by a column: ``&sort=``,
+    D-HOUSE-10). A ``?q=`` link still works.
     """
     from_session = request.method == "GET" and "results" in request.GET
     if request.method == "POST":
@@ -63,6 +80,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
         data = request.GET if "q" in request.GET else None
     form = LookupForm(data)
     page = None
+    sort: SortState | None = None
     if form.is_valid():
         query = form.cleaned_data["q"]
         found = counter_search(query, user=request.user, on=clock.today())
@@ -75,14 +93,21 @@ def lookup(request: HttpRequest) -> HttpResponse:
             request.session[SEARCH_SESSION_KEY] = form.data["q"]
             return redirect(f"{reverse('membership:lookup')}?results=1")
         else:
-            page = Paginator(found, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+            sort = RESULTS_SORTING.get(query.kind, RESULTS_SORTING[""]).read(request)
+            # the lines found, sorted among themselves (a name search's cap stays the cap)
+            rows = sort.apply(Customer.objects.filter(pk__in=found.values("pk")))
+            page = Paginator(rows, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    paging = [("results", "1")] if from_session else [("q", request.GET.get("q", ""))]
+    if sort is not None and "sort" in request.GET:
+        paging.append(("sort", sort.value))
     return render(
         request,
         "membership/customer_lookup.html",
         {
             "form": form,
             "page": page,
-            "query": "results=1" if from_session else urlencode({"q": request.GET.get("q", "")}),
+            "sort": sort,
+            "query": urlencode(paging),
             "name_cap": programme("NAME_SEARCH_MAX_RESULTS"),
             "recent": recent_customers(request),
         },

@@ -16,17 +16,37 @@ from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
 from core.exports import Column, csv_response, export_url, wants_csv
+from core.sorting import Sorting
+from core.validators import msisdn_or_none
 from membership.forms.rating import RatingCommitForm, RatingYearForm
 from membership.masking import mask_name
 from membership.models import Level, RatingRun
 from membership.services.rating import GoToneAnnualPolicy
 from membership.services.rating.base import level_of_rank
 
+# ?sort= → the order of the runs (D-HOUSE-10); a few runs a year: any column shown.
+RUNS_SORTING = Sorting(
+    {
+        "period": ("period", "created_at"),
+        "policy": ("policy", "period", "created_at"),
+        "state": ("state", "period", "created_at"),
+        "when": ("created_at",),
+    },
+    default="-when",
+)
+
 
 def rating_runs(request: HttpRequest) -> HttpResponse:
-    runs = RatingRun.objects.select_related("created_by", "committed_by").order_by("-created_at")
+    sort = RUNS_SORTING.read(request)
+    runs = sort.apply(RatingRun.objects.select_related("created_by", "committed_by"))
     page = Paginator(runs, 25).get_page(request.GET.get("page"))
-    return render(request, "membership/rating_runs.html", {"page": page, "form": RatingYearForm()})
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "membership/rating_runs.html",
+        {"page": page, "form": RatingYearForm(), "sort": sort, "query": query.urlencode()},
+    )
 
 
 def rating_preview(request: HttpRequest) -> HttpResponse:
@@ -60,18 +80,38 @@ def rating_preview(request: HttpRequest) -> HttpResponse:
 
 
 CHANGES_PER_PAGE = 50
+# ?sort= → the order of the changes (D-HOUSE-10). The list is computed (every rated line's
+# score and levels) and sorted whole whatever the key, so only the cheap keys are offered:
+# the score and the phone number (unique: the tie-breaker too). Upgrades come highest score
+# first, downgrades lowest first, as the preview's samples.
+_SCORE = GoToneAnnualPolicy.score_field
+CHANGES_SORTING = {
+    direction: Sorting(
+        {"score": (_SCORE,), "msisdn": ("msisdn",)},
+        default=default,
+        tie_breaker="msisdn",
+    )
+    for direction, default in (("up", "-score"), ("down", "score"))
+}
 
 
 def rating_changes(request: HttpRequest) -> HttpResponseBase:
-    """Every upgrade or downgrade the rating of a year would make, paged, with the CSV of the
-    whole list (names masked as on screen; the export is audited, core.exports)."""
+    """Every upgrade or downgrade the rating of a year would make, sorted by score or phone
+    number, one number searched, paged, with the CSV of the whole list in the same order
+    (names masked as on screen; the export is audited, core.exports)."""
     form = RatingYearForm(request.GET or None)
     direction = "down" if request.GET.get("direction") == "down" else "up"
     if not form.is_valid():
         return render(request, "membership/rating_changes.html", {"form": form})
     policy = GoToneAnnualPolicy()
     period = f"{form.cleaned_data['year']:04d}"
-    rows = policy.changes(period, direction)
+    sort = CHANGES_SORTING[direction].read(request)
+    searched = request.GET.get("q", "").strip()
+    number = msisdn_or_none(searched) if searched else None
+    rows = policy.changes(period, direction, order=sort.order_by())
+    if searched:
+        # D-VALID-3: a number as a person types it; anything else matches nothing
+        rows = rows.filter(msisdn=number) if number else rows.none()
     if wants_csv(request):
         return csv_response(
             request,
@@ -83,6 +123,8 @@ def rating_changes(request: HttpRequest) -> HttpResponseBase:
     page = Paginator(rows, CHANGES_PER_PAGE).get_page(request.GET.get("page"))
     page.object_list = [policy.change_row(row) for row in page.object_list]
     start, _end = policy.window(form.cleaned_data["year"])
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "membership/rating_changes.html",
@@ -90,6 +132,11 @@ def rating_changes(request: HttpRequest) -> HttpResponseBase:
             "form": form,
             "period": period,
             "direction": direction,
+            "sort": sort,
+            # the direction's own order unless one was asked (a downgrade's is lowest first)
+            "sort_asked": "sort" in request.GET,
+            "searched": searched,
+            "query": query.urlencode(),
             "page": page,
             "before_day": start - timedelta(days=1),
             "after_day": start,

@@ -16,6 +16,7 @@ from core import clock
 from core.errors import DomainError
 from core.exports import Column, csv_response
 from core.idempotency import idempotent_form
+from core.sorting import Sorting
 from membership.forms.snapshots import SnapshotTakeForm
 from membership.masking import mask_name
 from membership.models import SnapshotList
@@ -29,6 +30,9 @@ from membership.selectors.snapshots import (
 from membership.services.snapshots import snapshot_list_take
 
 PAGE_SIZE = 25
+# ?sort= → the order of the lists (D-HOUSE-10): at most one a day, so any column whose value
+# every list has (the counts of a list loaded outside the screen are counted per page).
+SORTING = Sorting({"taken": ("taken_on",), "name": ("name", "taken_on")}, default="-taken")
 
 
 def snapshot_for_user(user: object, pk: int) -> SnapshotList:
@@ -38,13 +42,21 @@ def snapshot_for_user(user: object, pk: int) -> SnapshotList:
 
 
 def snapshot_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(snapshot_lists(), PAGE_SIZE).get_page(request.GET.get("page"))
+    sort = SORTING.read(request)
+    page = Paginator(sort.apply(snapshot_lists()), PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = with_counts(list(page.object_list))
     today = clock.today()
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "membership/snapshot_list.html",
-        {"page": page, "taken_today": SnapshotList.objects.filter(taken_on=today).first()},
+        {
+            "page": page,
+            "sort": sort,
+            "query": query.urlencode(),
+            "taken_today": SnapshotList.objects.filter(taken_on=today).first(),
+        },
     )
 
 

@@ -25,7 +25,10 @@ def _page_number(raw: str | None) -> int:
 def customer_timeline(request: HttpRequest, msisdn: str) -> HttpResponse | StreamingHttpResponse:
     """CUST-11 / D-CUST-11: levels, points, requests, contacts, status and plan changes of
     one customer on one time line, newest first, ``TIMELINE_PAGE_SIZE`` a page, filtered by
-    kind; ``?format=csv`` downloads the whole filtered timeline (audited, D-HOUSE-5)."""
+    kind; ``?format=csv`` downloads the whole filtered timeline (audited, D-HOUSE-5).
+
+    Not sortable by a column (D-HOUSE-10): the entries are merged from several tables by
+    time, each read newest first up to the page, so time is the only order it has."""
     customer = customer_for_user(request.user, msisdn)
     form = TimelineFilterForm(request.GET)
     kinds = form.cleaned_data["kind"] if form.is_valid() else []

@@ -4,7 +4,7 @@ SQL), run bookkeeping, set-based inserts."""
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
@@ -250,11 +250,13 @@ class RatingPolicyBase(ABC, Generic[PeriodT]):
             )
         return preview
 
-    def changes(self, period: str, direction: str) -> QuerySet[Any]:
+    def changes(self, period: str, direction: str, *, order: Sequence[str] = ()) -> QuerySet[Any]:
         """Every line the run of ``period`` would move ``direction`` ("up" or "down"), as the
         preview's sample rows (``change_row`` finishes each): the whole list behind the
-        preview's counts, for its paged screen and CSV export (issue 17)."""
-        return self._changes(self.with_movement(self.parse(period)), direction)
+        preview's counts, for its paged screen and CSV export (issue 17). ``order``: the
+        fields to sort by (D-HOUSE-10: the screen's sort) instead of the samples' order."""
+        rows = self._changes(self.with_movement(self.parse(period)), direction)
+        return rows.order_by(*order) if order else rows
 
     def _moved(self, direction: str) -> Q:
         lookup = "gt" if direction == "up" else "lt"
