@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.validators import normalise_msisdn
 from membership.models import Customer
-from points.models import EntryKind, RewardItem, TransferRecipient
+from points.models import EntryKind, Redemption, RewardItem, TransferRecipient
 from points.selectors import catalogue_within, recipients_of
 from points.services.valuation import RATE_DECIMALS, rate_refusal
 
@@ -22,6 +22,16 @@ class EntryFilterForm(forms.Form):
         required=False, choices=[("", _("All kinds")), *EntryKind.choices], label=_("Kind")
     )
     year = forms.IntegerField(required=False, min_value=2000, max_value=2100, label=_("Lot year"))
+
+
+class RedemptionFilterForm(forms.Form):
+    """The toolbar of a customer's redemptions."""
+
+    status = forms.ChoiceField(
+        required=False,
+        choices=[("", _("Any status")), *Redemption.Status.choices],
+        label=_("Status"),
+    )
 
 
 class RewardChoiceField(forms.ModelChoiceField):

@@ -21,6 +21,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from core.dates import add_months, month_end, month_start
+from core.exports import Column
 from points.models import ACCRUAL_KINDS, Entry, EntryKind, Lot, PointsValuation, Redemption
 from points.selectors import REDEEMED_Q, expiring_lots
 from points.services.reconcile import LedgerTotals, ledger_totals
@@ -356,49 +357,29 @@ def liability_chart(rows: list[MonthRow], *, width: int = 720, height: int = 260
 
 # --- the export -------------------------------------------------------------------------------
 
-CSV_HEADER = (
-    "month",
-    "to_date",
-    "opening_points",
-    "earned_points",
-    "redeemed_points",
-    "redemptions",
-    "expired_points",
-    "cleared_points",
-    "transferred_points",
-    "closing_points",
-    "yuan_per_point",
-    "earned_yuan",
-    "redeemed_yuan",
-    "expired_yuan",
-    "closing_yuan",
-)
+
+def _money(value: Decimal | None) -> str:
+    return "" if value is None else f"{value:.2f}"
 
 
-def csv_rows(rows: list[MonthRow]) -> list[tuple[str, ...]]:
-    """FIN-1: the monthly table as data: ISO months, plain integers, yuan to the fen, and
-    empty yuan cells where no rate is set."""
-
-    def money(value: Decimal | None) -> str:
-        return "" if value is None else f"{value:.2f}"
-
-    return [
-        (
-            f"{row.month:%Y-%m}",
-            "yes" if row.to_date else "no",
-            str(row.opening),
-            str(row.earned),
-            str(row.redeemed),
-            str(row.redemptions),
-            str(row.expired),
-            str(row.cleared),
-            str(row.transferred),
-            str(row.closing),
-            "" if row.rate is None else f"{row.rate:.4f}",
-            money(row.earned_value),
-            money(row.redeemed_value),
-            money(row.expired_value),
-            money(row.closing_value),
-        )
-        for row in rows
-    ]
+# FIN-1: the monthly table as data, through the lists' export helper (core.exports): stable
+# English column names, ISO months, plain integers, the rate to 4 decimals, yuan to the fen,
+# and empty yuan cells where no rate is set.
+LIABILITY_COLUMNS = [
+    Column("month", lambda row: f"{row.month:%Y-%m}"),
+    Column("to_date", lambda row: "yes" if row.to_date else "no"),
+    Column("opening_points", lambda row: row.opening),
+    Column("earned_points", lambda row: row.earned),
+    Column("redeemed_points", lambda row: row.redeemed),
+    Column("redemptions", lambda row: row.redemptions),
+    Column("expired_points", lambda row: row.expired),
+    Column("cleared_points", lambda row: row.cleared),
+    Column("transferred_points", lambda row: row.transferred),
+    Column("closing_points", lambda row: row.closing),
+    Column("yuan_per_point", lambda row: "" if row.rate is None else f"{row.rate:.4f}"),
+    Column("earned_yuan", lambda row: _money(row.earned_value)),
+    Column("redeemed_yuan", lambda row: _money(row.redeemed_value)),
+    Column("expired_yuan", lambda row: _money(row.expired_value)),
+    Column("closing_yuan", lambda row: _money(row.closing_value)),
+]
+CSV_HEADER = tuple(column.header for column in LIABILITY_COLUMNS)

@@ -18,6 +18,7 @@ from core.roles import SUPERVISOR
 declare_access(
     {
         "points:account": ANY_STAFF,
+        "points:redemptions": ANY_STAFF,
         "points:redeem": COUNTER,
         "points:redemption_cancel": COUNTER,
         "points:redemption_fulfil": COUNTER,

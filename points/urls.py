@@ -11,6 +11,7 @@ urlpatterns: list[Any] = [
     path("overview/liability.csv", views.liability_csv, name="liability_csv"),
     path("overview/valuation/", views.valuation_view, name="valuation"),
     path("customer/<str:msisdn>/", views.account, name="account"),
+    path("customer/<str:msisdn>/redemptions/", views.redemption_list, name="redemptions"),
     path("customer/<str:msisdn>/redeem/", views.redeem, name="redeem"),
     path(
         "customer/<str:msisdn>/redemptions/<int:pk>/cancel/",

@@ -1,12 +1,12 @@
-"""Points screens: the customer's points tab, redeem, transfer, recipients, the overview
-with the liability for finance (FIN-1), its CSV export and the valuation rate.
+"""Points screens: the customer's points tab, their redemptions, redeem, transfer,
+recipients, the overview with the liability for finance (FIN-1), its CSV export and the
+valuation rate.
 
 Thin: access helper → form → service → redirect with a message.
 """
 
 from __future__ import annotations
 
-import csv
 import logging
 from typing import Any
 
@@ -23,6 +23,7 @@ from core.access import may_open
 from core.errors import DomainError
 from core.exports import Column, csv_response, export_url, wants_csv
 from core.idempotency import idempotent_form
+from core.sorting import Sorting
 from membership.access import customer_for_user
 from points.access import recipient_for_user, redemption_for_user
 from points.forms import (
@@ -30,12 +31,12 @@ from points.forms import (
     NoteForm,
     RecipientForm,
     RedeemForm,
+    RedemptionFilterForm,
     TransferForm,
     ValuationForm,
 )
 from points.liability import (
-    CSV_HEADER,
-    csv_rows,
+    LIABILITY_COLUMNS,
     liability_chart,
     month_rows,
     overview,
@@ -69,6 +70,12 @@ from points.services.reconcile import entries_total, lots_total
 audit = logging.getLogger("points.audit")
 
 ENTRIES_PER_PAGE = 25
+REDEMPTIONS_PER_PAGE = 25
+# ?sort= → the order of the ledger and of the redemptions (D-HOUSE-10): one customer's rows,
+# but the ledger grows every month, so only what an index serves with the customer — the
+# day booked (customer, booked_on), the time redeemed (customer, created_at).
+ENTRY_SORTING = Sorting({"booked": ("booked_on",)}, default="-booked")
+REDEMPTION_SORTING = Sorting({"when": ("created_at",)}, default="-when")
 
 
 def _query_without_page(request: HttpRequest) -> str:
@@ -96,45 +103,49 @@ def _kind(entry: Any) -> str:
 
 
 # issue 17: a customer's ledger and redemptions as CSV, the columns of the account page.
-ENTRY_COLUMNS = [
-    Column(_("Booked on"), lambda e: e.booked_on),
-    Column(_("Kind"), _kind),
-    Column(_("Points"), lambda e: e.amount),
-    Column(_("Lot"), lambda e: e.year),
-    Column(_("Cause"), _cause),
-    Column(_("By"), lambda e: e.actor.get_username() if e.actor else ""),
-]
-REDEMPTION_COLUMNS = [
-    Column("#", lambda r: r.pk),
-    Column(_("When"), lambda r: r.created_at),
-    Column(_("Reward"), lambda r: r.item.name),
-    Column(_("Quantity"), lambda r: r.quantity),
-    Column(_("Points"), lambda r: r.points),
-    Column(_("Status"), lambda r: r.get_status_display()),
-    Column(_("By"), lambda r: r.created_by.get_username() if r.created_by else ""),
-]
+def entry_columns() -> list[Column]:
+    """Built per request: the headers in the language of the request."""
+    return [
+        Column(_("Booked on"), lambda e: e.booked_on),
+        Column(_("Kind"), _kind),
+        Column(_("Points"), lambda e: e.amount),
+        Column(_("Lot"), lambda e: e.year),
+        Column(_("Cause"), _cause),
+        Column(_("By"), lambda e: e.actor.get_username() if e.actor else ""),
+    ]
+
+
+def redemption_columns() -> list[Column]:
+    """Built per request: the headers in the language of the request."""
+    return [
+        Column("#", lambda r: r.pk),
+        Column(_("When"), lambda r: r.created_at),
+        Column(_("Reward"), lambda r: r.item.name),
+        Column(_("Quantity"), lambda r: r.quantity),
+        Column(_("Points"), lambda r: r.points),
+        Column(_("Status"), lambda r: r.get_status_display()),
+        Column(_("By"), lambda r: r.created_by.get_username() if r.created_by else ""),
+    ]
 
 
 def account(request: HttpRequest, msisdn: str) -> HttpResponseBase:
-    """POINTS-5: balances, lots with their expiry, the ledger (paginated), redemptions.
-    ``format=csv``: the ledger as filtered (``list=redemptions``: every redemption) as
-    CSV; a customer's data, so the export is audited (core.exports)."""
+    """POINTS-5: balances, lots with their expiry, the ledger (filtered, sorted, paginated),
+    the latest redemptions. ``format=csv``: the ledger as filtered and sorted as CSV (an
+    older link's ``list=redemptions``: the redemptions' CSV); a customer's data, so the
+    export is audited (core.exports)."""
+    if request.GET.get("list") == "redemptions" and wants_csv(request):
+        return redemption_list(request, msisdn)
     customer = customer_for_user(request.user, msisdn)
     today = clock.today()
     form = EntryFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    entries = entries_of(customer, kind=filters.get("kind", ""), year=filters.get("year"))
+    sort = ENTRY_SORTING.read(request)
+    entries = sort.apply(
+        entries_of(customer, kind=filters.get("kind", ""), year=filters.get("year"))
+    )
     if wants_csv(request):
-        if request.GET.get("list") == "redemptions":
-            return csv_response(
-                request,
-                f"points-redemptions-{customer.msisdn}",
-                REDEMPTION_COLUMNS,
-                redemptions_of(customer).order_by("-created_at", "-id"),
-                personal=True,
-            )
         return csv_response(
-            request, f"points-entries-{customer.msisdn}", ENTRY_COLUMNS, entries, personal=True
+            request, f"points-entries-{customer.msisdn}", entry_columns(), entries, personal=True
         )
     page = Paginator(entries, ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
     sent, received = transferred_in_month(customer, today)
@@ -150,12 +161,49 @@ def account(request: HttpRequest, msisdn: str) -> HttpResponseBase:
             "expiring": expiring_in(customer, lots, today.year),
             "accrual_start": accrual_start(customer),
             "form": form,
+            "sort": sort,
             "page": page,
             "query": _query_without_page(request),
-            "redemptions": redemptions_of(customer)[:10],
+            "redemptions": redemptions_of(customer).order_by("-created_at", "-id")[:10],
             "recipients": recipients_of(customer),
             "sent_this_month": sent,
             "received_this_month": received,
+            "may_act": may_open(request.user, "points:redeem"),
+            "export_url": export_url(request),
+        },
+    )
+
+
+def redemption_list(request: HttpRequest, msisdn: str) -> HttpResponseBase:
+    """POINTS-7: every redemption of the customer, filtered by status, sorted by time,
+    paginated; ``format=csv``: all of them as filtered and sorted (audited: a customer's
+    data, core.exports)."""
+    customer = customer_for_user(request.user, msisdn)
+    form = RedemptionFilterForm(request.GET or None)
+    status = form.cleaned_data["status"] if form.is_valid() else ""
+    sort = REDEMPTION_SORTING.read(request)
+    rows = redemptions_of(customer)
+    if status:
+        rows = rows.filter(status=status)
+    rows = sort.apply(rows)
+    if wants_csv(request):
+        return csv_response(
+            request,
+            f"points-redemptions-{customer.msisdn}",
+            redemption_columns(),
+            rows,
+            personal=True,
+        )
+    page = Paginator(rows, REDEMPTIONS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "points/redemption_list.html",
+        {
+            "customer": customer,
+            "form": form,
+            "sort": sort,
+            "page": page,
+            "query": _query_without_page(request),
             "may_act": may_open(request.user, "points:redeem"),
             "export_url": export_url(request),
         },
@@ -398,16 +446,14 @@ def valuation_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def liability_csv(request: HttpRequest) -> HttpResponse:
-    """FIN-1: the overview's monthly table as CSV for finance; each export is audited (a
-    line in the ``points.audit`` log: who, when, as of which day)."""
+def liability_csv(request: HttpRequest) -> HttpResponseBase:
+    """FIN-1: the overview's monthly table as CSV for finance, oldest month first (a roll
+    forward: each month opens on the one before's closing, so it is not sorted otherwise),
+    through the lists' export helper (core.exports); each export is audited (a line in the
+    ``points.audit`` log: who, when, as of which day)."""
     today = clock.today()
     rows = month_rows(today, entries_total(), valuation_rates())
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="points-liability-{today}.csv"'
-    writer = csv.writer(response, lineterminator="\n")
-    writer.writerow(CSV_HEADER)
-    writer.writerows(csv_rows(rows))
+    response = csv_response(request, "points-liability", LIABILITY_COLUMNS, rows)
     audit.info(
         "points liability exported: user=%s as_of=%s months=%s",
         request.user.pk,

@@ -76,6 +76,7 @@ SAMPLE_KWARGS: dict[str, dict[str, Any]] = {
     # points: an unknown number, redemption or recipient (allowed roles get 404; GET on
     # a POST-only action 405).
     "points:account": {"msisdn": "13900000000"},
+    "points:redemptions": {"msisdn": "13900000000"},
     "points:redeem": {"msisdn": "13900000000"},
     "points:redemption_cancel": {"msisdn": "13900000000", "pk": 999999},
     "points:redemption_fulfil": {"msisdn": "13900000000", "pk": 999999},
