@@ -18,6 +18,7 @@ from core.access import may_open
 from core.errors import DomainError
 from core.exports import Column, csv_response, export_url, wants_csv
 from core.idempotency import idempotent_form
+from core.sorting import Sorting
 from membership.access import customer_for_user
 from plans.access import subscription_for_user
 from plans.advice import plan_advice
@@ -39,6 +40,29 @@ from plans.services import (
 )
 
 PAGE_SIZE = 50
+# ?sort= → the order of the catalogue and of a customer's orders (D-HOUSE-10): small tables
+# (a few dozen plans; a customer's handful of orders), so any column a value sorts.
+CATALOGUE_SORTING = Sorting(
+    {
+        "plan": ("name_zh", "code"),
+        "family": ("family__position", "monthly_fee", "code"),
+        "fee": ("monthly_fee", "code"),
+        "minutes": ("included_minutes", "monthly_fee", "code"),
+        "data": ("included_data_mb", "monthly_fee", "code"),
+        "code": ("order_code", "code"),
+    },
+    default="family",
+)
+ORDER_SORTING = Sorting(
+    {
+        "ordered": ("created_at",),
+        "plan": ("plan__name_zh", "created_at"),
+        "status": ("status", "created_at"),
+        "from": ("effective_from", "created_at"),
+        "until": ("ended_on", "effective_from"),
+    },
+    default="-ordered",
+)
 
 
 def _plan_columns(states: dict[Any, str] | None) -> list[Column]:
@@ -75,14 +99,20 @@ def _plan_columns(states: dict[Any, str] | None) -> list[Column]:
 
 
 def plan_list(request: HttpRequest) -> HttpResponseBase:
-    """PLAN-1..4: the catalogue, filtered by family and level; with a city, how each
-    family is offered there; all of it as CSV with ``format=csv``."""
+    """PLAN-1..4: the catalogue, filtered by family and level, searched, sorted by a column;
+    with a city, how each family is offered there; all of it as CSV with ``format=csv``,
+    in the same order."""
     form = CatalogueFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     family = filters.get("family")
     city = normalise_city(filters.get("city") or "")
-    plans = plan_catalogue(
-        family=family.code if family else "", q=filters.get("q", ""), level=filters.get("level", "")
+    sort = CATALOGUE_SORTING.read(request)
+    plans = sort.apply(
+        plan_catalogue(
+            family=family.code if family else "",
+            q=filters.get("q", ""),
+            level=filters.get("level", ""),
+        )
     )
     states = availability_map(city) if city else {}
     if wants_csv(request):
@@ -98,6 +128,7 @@ def plan_list(request: HttpRequest) -> HttpResponseBase:
             "page": page,
             "rows": rows,
             "city": city,
+            "sort": sort,
             "query": query,
             "export_url": export_url(request),
         },
@@ -105,9 +136,14 @@ def plan_list(request: HttpRequest) -> HttpResponseBase:
 
 
 def customer_plans(request: HttpRequest, msisdn: str) -> HttpResponse:
-    """The customer's plan in force, pending change and every order with its moves."""
+    """The customer's plan in force, pending change and every order with its moves, sorted
+    by a column."""
     customer = customer_for_user(request.user, msisdn)
-    page = Paginator(customer_subscriptions(customer), 20).get_page(request.GET.get("page"))
+    sort = ORDER_SORTING.read(request)
+    orders = sort.apply(customer_subscriptions(customer))
+    page = Paginator(orders, 20).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "plans/customer_plans.html",
@@ -116,6 +152,8 @@ def customer_plans(request: HttpRequest, msisdn: str) -> HttpResponse:
             "current": current_subscription(customer),
             "pending": pending_order(customer),
             "page": page,
+            "sort": sort,
+            "query": query.urlencode(),
             "may_order": may_open(request.user, "plans:order"),
         },
     )
