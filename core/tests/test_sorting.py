@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.db.models import F
 from django.template import Context, Template
 from django.test import RequestFactory
 
@@ -55,3 +56,20 @@ def test_the_template_tag_draws_aria_sort_on_the_sorted_column_only() -> None:
     assert '<th aria-sort="descending"><a href="?sort=name" data-sort="name">Name' in html
     assert '<th class="num"><a href="?sort=opened" data-sort="opened">Opened</a></th>' in html
     assert html.count("aria-sort") == 1
+
+
+def test_a_second_table_sorts_on_its_own_parameter_and_keeps_the_first_ones() -> None:
+    second = Sorting({"role": ("role",)}, default="role", param="kp_sort", page_param="")
+    sort = second.read(RequestFactory().get("/group/?sort=name&page=2&kp_sort=-role"))
+    assert (sort.param, sort.value, sort.order_by()) == ("kp_sort", "-role", ["-role", "-pk"])
+    assert sort.header("role")["url"] == "?sort=name&page=2&kp_sort=role"
+    assert second.read(RequestFactory().get("/group/?sort=-role")).value == "role"
+
+
+def test_missing_values_go_to_the_other_end_when_the_order_turns() -> None:
+    sorting = Sorting({"last": (F("last").asc(nulls_first=True),)}, default="last")
+    up = sorting.read(RequestFactory().get("/list/?sort=last")).order_by()
+    down = sorting.read(RequestFactory().get("/list/?sort=-last")).order_by()
+    assert up[0] == F("last").asc(nulls_first=True)
+    assert down[0] == F("last").desc(nulls_last=True)
+    assert (up[1], down[1]) == ("pk", "-pk")
