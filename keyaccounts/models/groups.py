@@ -145,6 +145,11 @@ class GroupMember(models.Model):
         verbose_name = _("group member")
         verbose_name_plural = _("group members")
         ordering = ["group_id", "customer_id"]
+        # D-HOUSE-10: a group's current members by the day they signed on (ended_on IS
+        # NULL, then signed_on) and its former members by the day they left.
+        indexes = [
+            models.Index(fields=["group", "ended_on", "signed_on"], name="group_member_dates"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["group", "customer"],

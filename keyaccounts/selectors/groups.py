@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import (
+    Case,
     Count,
     Exists,
     IntegerField,
@@ -12,6 +13,8 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -27,6 +30,7 @@ from keyaccounts.models import (
     UpgradeRequest,
     UpgradeStatus,
 )
+from membership.models import LEVEL_RANK
 from membership.selectors.levels import effective_rank_subquery
 
 
@@ -90,8 +94,8 @@ def groups_annotated(groups: QuerySet[GroupCustomer]) -> QuerySet[GroupCustomer]
         .values("contacted_at")[:1]
     )
     return groups.select_related("account_manager").annotate(
-        key_person_count=Subquery(key_persons, output_field=IntegerField()),
-        member_count=Subquery(members, output_field=IntegerField()),
+        key_person_count=Coalesce(Subquery(key_persons, output_field=IntegerField()), 0),
+        member_count=Coalesce(Subquery(members, output_field=IntegerField()), 0),
         last_contact_at=Subquery(last),
     )
 
@@ -133,10 +137,12 @@ def group_key_persons(group: GroupCustomer, on: date) -> QuerySet[KeyPerson]:
     ).order_by("role", "id")
 
 
-def group_members(group: GroupCustomer, on: date, category: str = "") -> QuerySet[GroupMember]:
+def group_members(
+    group: GroupCustomer, on: date, category: str = "", *, msisdn: str = ""
+) -> QuerySet[GroupMember]:
     """GROUP-2: the group's current members (open memberships) with their category on
     ``on``: ``key_person``, ``vip`` (group gotone VIP: VIP on that day, not a key person)
-    or ``ordinary``."""
+    or ``ordinary``; ``msisdn`` narrows to the lines that start with it."""
     is_key = Exists(
         KeyPerson.objects.filter(
             group_id=OuterRef("group_id"), customer_id=OuterRef("customer_id"), ended_at=None
@@ -153,6 +159,8 @@ def group_members(group: GroupCustomer, on: date, category: str = "") -> QuerySe
         members = members.filter(is_key_person=False, level_rank__gt=0)
     elif category == "ordinary":
         members = members.filter(is_key_person=False, level_rank=0)
+    if msisdn:
+        members = members.filter(customer__msisdn__startswith=msisdn)
     return members.order_by("customer__msisdn")
 
 
@@ -207,11 +215,34 @@ def upgrade_requests_annotated(
     )
 
 
+def level_rank_of(field: str) -> Case:
+    """TIER-2's order of the level code in ``field`` (0 for none), to sort by level."""
+    return Case(
+        *(When(**{field: level}, then=Value(rank)) for level, rank in LEVEL_RANK.items()),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
 def upgrade_search(
-    requests: QuerySet[UpgradeRequest], *, today: date, status: str = "", q: str = ""
+    requests: QuerySet[UpgradeRequest],
+    *,
+    today: date,
+    status: str = "",
+    q: str = "",
+    level: str = "",
+    overdue_only: bool = False,
 ) -> QuerySet[UpgradeRequest]:
+    """TIER-7: requests narrowed by status, search text, requested level and overdue, with
+    the ranks of the level asked from and for (``current_rank``, ``requested_rank``)."""
     if status:
         requests = requests.filter(status=status)
+    if level:
+        requests = requests.filter(requested_level=level)
+    if overdue_only:
+        requests = requests.filter(
+            status=UpgradeStatus.PENDING, requested_at__lt=upgrade_overdue_before(today)
+        )
     if q:
         # D-VALID-3: a whole number typed with spaces, dashes, +86 or full-width digits
         # finds its line; anything else is a prefix of a number or part of a group's name.
@@ -220,4 +251,11 @@ def upgrade_search(
             | Q(key_person__group__name__icontains=q)
             | Q(key_person__group__code__icontains=q)
         )
-    return upgrade_requests_annotated(requests, today).order_by("requested_at", "id")
+    return (
+        upgrade_requests_annotated(requests, today)
+        .annotate(
+            current_rank=level_rank_of("current_level"),
+            requested_rank=level_rank_of("requested_level"),
+        )
+        .order_by("requested_at", "id")
+    )

@@ -17,7 +17,7 @@ from the list and the count. Nothing else is stored.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -26,6 +26,7 @@ from django.db.models import (
     Case,
     DateField,
     Exists,
+    F,
     OuterRef,
     Q,
     QuerySet,
@@ -33,6 +34,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from core import clock
@@ -51,6 +53,14 @@ from keyaccounts.models import (
 from keyaccounts.selectors.gifts import OPEN_STATUSES
 from keyaccounts.selectors.personal import current_assignments
 from membership.selectors.birthdays import birthday_filter
+
+# The day each kind's notification is about, in SQL (the Notice's ``day``).
+_DAY: dict[str, Any] = {
+    NoticeKind.UPGRADE_DECIDED: TruncDate("decided_at"),
+    NoticeKind.FOLLOW_UP_OVERDUE: F("notice_day"),
+    NoticeKind.BIRTHDAY: F("notice_day"),
+    NoticeKind.GIFT: F("birthday"),
+}
 
 
 @dataclass(frozen=True)
@@ -186,38 +196,88 @@ def notice_count(user: Any, today: date | None = None) -> int:
     return first.union(*rest, all=True).count()
 
 
+NOTICE_ORDER = (
+    NoticeKind.UPGRADE_DECIDED,
+    NoticeKind.FOLLOW_UP_OVERDUE,
+    NoticeKind.BIRTHDAY,
+    NoticeKind.GIFT,
+)
+
+
 class NoticeList:
     """D-GROUP-11: a manager's unread notifications as one sequence the paginator can page
     in SQL: decisions (newest first), overdue follow-ups (oldest date first), birthdays,
     then birthday gifts (soonest first). ``count()`` is four COUNTs; a slice reads only the
-    rows it needs from each kind, so a page never loads the manager's whole portfolio."""
+    rows it needs from each kind, so a page never loads the manager's whole portfolio.
 
-    def __init__(self, user: Any, today: date) -> None:
-        self.parts: list[tuple[QuerySet[Any], Callable[[Any], Notice]]] = []
+    The list page narrows it to some ``kinds`` and to the lines that start with
+    ``msisdn``, and sorts it (D-HOUSE-10): by kind (``descending``: the kinds the other way
+    round, each in its own order), or ``by_day`` across the kinds: then one UNION of the
+    kinds' (kind, id, day) is counted and paged, and the page's rows are read per kind."""
+
+    def __init__(
+        self,
+        user: Any,
+        today: date,
+        *,
+        kinds: Sequence[str] = (),
+        msisdn: str = "",
+        by_day: bool = False,
+        descending: bool = False,
+    ) -> None:
+        self.parts: list[tuple[str, QuerySet[Any], Callable[[Any], Notice]]] = []
         self._counts: list[int] | None = None
+        self.by_day = by_day
+        self.descending = descending
         if not is_manager(user):
             return
-        self.parts = [
-            (
+        parts = {
+            NoticeKind.UPGRADE_DECIDED: (
                 decided_upgrades(user, today),
                 lambda r: Notice(
                     NoticeKind.UPGRADE_DECIDED, r.pk, timezone.localdate(r.decided_at), r
                 ),
             ),
-            (
+            NoticeKind.FOLLOW_UP_OVERDUE: (
                 overdue_follow_ups(user, today),
                 lambda p: Notice(NoticeKind.FOLLOW_UP_OVERDUE, p.pk, p.notice_day, p),
             ),
-            (
+            NoticeKind.BIRTHDAY: (
                 coming_birthdays(user, today),
                 lambda p: Notice(NoticeKind.BIRTHDAY, p.pk, p.notice_day, p),
             ),
-            (coming_gifts(user, today), lambda g: Notice(NoticeKind.GIFT, g.pk, g.birthday, g)),
+            NoticeKind.GIFT: (
+                coming_gifts(user, today),
+                lambda g: Notice(NoticeKind.GIFT, g.pk, g.birthday, g),
+            ),
+        }
+        order = NOTICE_ORDER[::-1] if descending and not by_day else NOTICE_ORDER
+        for kind in order:
+            if kinds and kind not in kinds:
+                continue
+            rows, make = parts[kind]
+            if msisdn:
+                rows = rows.filter(customer__msisdn__startswith=msisdn)
+            self.parts.append((kind, rows, make))
+
+    def _days(self) -> QuerySet[Any]:
+        """(kind, id, day) of every notification, one UNION ALL, by day (then kind, id)."""
+        keyed = [
+            rows.order_by()
+            .annotate(n_kind=Value(kind), n_day=_DAY[kind])
+            .values_list("n_kind", "id", "n_day")
+            for kind, rows, _make in self.parts
         ]
+        union = keyed[0].union(*keyed[1:], all=True)
+        sign = "-" if self.descending else ""
+        return union.order_by(f"{sign}n_day", f"{sign}n_kind", f"{sign}id")
 
     def counts(self) -> list[int]:
         if self._counts is None:
-            self._counts = [rows.count() for rows, _make in self.parts]
+            if self.by_day and self.parts:
+                self._counts = [self._days().count()]
+            else:
+                self._counts = [rows.count() for _kind, rows, _make in self.parts]
         return self._counts
 
     def count(self) -> int:
@@ -230,14 +290,27 @@ class NoticeList:
         if not isinstance(index, slice):
             raise TypeError("NoticeList is read by slices")
         start, stop, _step = index.indices(self.count())
+        if start >= stop:
+            return []
+        if self.by_day:
+            return self._by_day(start, stop)
         found: list[Notice] = []
         offset = 0
-        for (rows, make), size in zip(self.parts, self.counts(), strict=True):
+        for (_kind, rows, make), size in zip(self.parts, self.counts(), strict=True):
             lo, hi = max(start - offset, 0), min(stop - offset, size)
             if lo < hi:
                 found += [make(row) for row in rows[lo:hi]]
             offset += size
         return found
+
+    def _by_day(self, start: int, stop: int) -> list[Notice]:
+        keys = list(self._days()[start:stop])
+        made: dict[tuple[str, int], Notice] = {}
+        for kind, rows, make in self.parts:
+            ids = [pk for k, pk, _day in keys if k == kind]
+            if ids:
+                made.update(((kind, row.pk), make(row)) for row in rows.filter(pk__in=ids))
+        return [made[(kind, pk)] for kind, pk, _day in keys if (kind, pk) in made]
 
 
 def notices_for(user: Any, today: date | None = None) -> list[Notice]:

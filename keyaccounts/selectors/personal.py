@@ -94,13 +94,26 @@ def portfolio_to_move(
     return rows if customers is None else rows.filter(customer__in=list(customers))
 
 
-def eligible_without_manager(on: date, *, q: str = "") -> QuerySet[Any]:
+ELIGIBLE_BY_STARS = "five_stars"  # the portfolio's filter: eligible by credit, any level
+
+
+def eligible_without_manager(
+    on: date, *, q: str = "", city: str = "", level: str = ""
+) -> QuerySet[Any]:
     """SERVICE-8: the eligible customers with no current personal account manager, by
-    number; ``q`` narrows to the numbers that start with it."""
+    number; ``q`` narrows to the numbers that start with it, ``city`` to one city (its
+    index), ``level`` to one of the levels that bring a manager or to five-star customers
+    (``five_stars``)."""
     has_manager = current_assignments().filter(customer_id=OuterRef("pk"))
     rows = eligible_customers(on).exclude(Exists(has_manager))
     if q:
         rows = rows.filter(msisdn__startswith=q)
+    if city:
+        rows = rows.filter(city=city)
+    if level == ELIGIBLE_BY_STARS:
+        rows = rows.filter(credit_stars=FIVE_STARS)
+    elif level in PERSONAL_MANAGER_LEVELS:
+        rows = rows.filter(level_rank=LEVEL_RANK[level])
     return rows.order_by("msisdn")
 
 

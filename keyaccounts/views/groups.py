@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -24,6 +25,7 @@ from core.errors import DomainError
 from core.exports import csv_response, export_url, wants_csv
 from core.idempotency import idempotent_form
 from core.search import search_term
+from core.sorting import Sorting
 from keyaccounts import exports
 from keyaccounts.access import (
     group_for_user,
@@ -31,7 +33,7 @@ from keyaccounts.access import (
     prime_unmasked,
     sees_all_groups,
 )
-from keyaccounts.forms.groups import GroupClassForm, GroupForm
+from keyaccounts.forms.groups import GroupClassForm, GroupForm, account_managers
 from keyaccounts.models import (
     CareOccasion,
     ContactChannel,
@@ -52,6 +54,47 @@ from keyaccounts.services import groups as services
 
 PAGE_SIZE = 25
 FORMER_PAGE_PARAM = "former_page"
+CATEGORIES = ("key_person", "vip", "ordinary")
+
+# D-HOUSE-10: the sortable columns of the group screens. The groups (a few hundred in the
+# province, fewer for one manager) and a group's key persons are small: any shown column.
+GROUP_SORTING = Sorting(
+    {
+        "code": ("code",),
+        "name": ("name", "code"),
+        "class": ("group_class", "code"),
+        "city": ("city", "code"),
+        "manager": ("account_manager__last_name", "account_manager__first_name", "code"),
+        "key_persons": ("key_person_count", "code"),
+        "members": ("member_count", "code"),
+        # never contacted first: the most neglected
+        "last_contact": (F("last_contact_at").asc(nulls_first=True), "code"),
+    },
+    default="code",
+)
+KEY_PERSON_SORTING = Sorting(
+    {
+        "role": ("role",),
+        "rank": ("rank", "role"),
+        "level": ("level_rank", "role"),
+        "last_contact": (F("last_contact_at").asc(nulls_first=True), "role"),
+    },
+    default="role",
+    param="kp_sort",
+    page_param="",
+)
+# A group's members grow with it: the line (the customers' unique number) and the dates
+# the (group, ended_on, signed_on) index serves (signed on; left on for former members).
+MEMBER_SORTING = Sorting(
+    {"line": ("customer__msisdn",), "signed": ("signed_on",)},
+    default="line",
+)
+FORMER_SORTING = Sorting(
+    {"left": ("ended_on", "ended_at")},
+    default="-left",
+    param="former_sort",
+    page_param=FORMER_PAGE_PARAM,
+)
 
 
 def page_of(
@@ -75,16 +118,38 @@ def care_choices() -> dict[str, Any]:
     return {"channels": ContactChannel.choices, "occasions": CareOccasion.choices}
 
 
+def query_with(request: HttpRequest, drop: tuple[str, ...] = (), **params: str) -> str:
+    """The current query string with ``params`` set (an empty value removes one) and the
+    ``drop`` parameters removed: links that change one filter and keep the others."""
+    query = request.GET.copy()
+    for name in (*drop, *params):
+        query.pop(name, None)
+    for name, value in params.items():
+        if value:
+            query[name] = value
+    return query.urlencode()
+
+
 def group_list(request: HttpRequest) -> HttpResponseBase:
-    """GROUP-1: the groups the user may see, searchable, paginated."""
+    """GROUP-1: the groups the user may see, searchable, filtered, sorted, paginated."""
     q = search_term(request.GET)
     group_class = request.GET.get("class", "")
-    groups = group_search(
-        groups_visible_to(request.user),
-        q=q,
-        group_class=group_class if group_class in GroupClass.values else "",
+    city = search_term(request.GET, "city")
+    manager = request.GET.get("manager", "")
+    supervisor = sees_all_groups(request.user)
+    groups = groups_visible_to(request.user)
+    if supervisor and manager.isdigit():
+        groups = groups.filter(account_manager_id=int(manager))
+    sort = GROUP_SORTING.read(request)
+    groups = sort.apply(
+        group_search(
+            groups,
+            q=q,
+            group_class=group_class if group_class in GroupClass.values else "",
+            city=city,
+        )
     )
-    if wants_csv(request):  # D-GROUP-12: what the list shows, every page
+    if wants_csv(request):  # D-GROUP-12: what the list shows, every page, in its order
         return csv_response(request, "groups", exports.group_columns(), groups)
     page, query = page_of(request, groups)
     return render(
@@ -96,6 +161,10 @@ def group_list(request: HttpRequest) -> HttpResponseBase:
             "q": q,
             "group_class": group_class,
             "classes": GroupClass.choices,
+            "city": city,
+            "manager_id": manager,
+            "managers": account_managers() if supervisor else [],
+            "sort": sort,
             "can_create": may_open(request.user, "keyaccounts:group_create"),
             "export_url": export_url(request),
         },
@@ -124,16 +193,21 @@ def group_detail(request: HttpRequest, group_id: int) -> HttpResponseBase:
     group = group_for_user(request.user, group_id)
     today = clock.today()
     category = request.GET.get("category", "")
-    if category not in ("key_person", "vip", "ordinary"):
+    if category not in CATEGORIES:
         category = ""
-    members = group_members(group, today, category)
+    q = "".join(ch for ch in search_term(request.GET) if ch.isdigit())
+    sort = MEMBER_SORTING.read(request)
+    kp_sort = KEY_PERSON_SORTING.read(request)
+    former_sort = FORMER_SORTING.read(request)
+    members = sort.apply(group_members(group, today, category, msisdn=q))
+    key_person_rows = kp_sort.apply(group_key_persons(group, today))
     if wants_csv(request):
         if request.GET.get("list") == "key_persons":
             return csv_response(
                 request,
                 f"group-{group.code}-key-persons",
                 exports.key_person_columns(request.user),
-                exports.with_unmasked(group_key_persons(group, today), request.user, "customer_id"),
+                exports.with_unmasked(key_person_rows, request.user, "customer_id"),
                 personal=True,
             )
         return csv_response(
@@ -144,12 +218,14 @@ def group_detail(request: HttpRequest, group_id: int) -> HttpResponseBase:
             personal=True,
         )
     page, query = page_of(request, members)
-    former, former_query = page_of(request, group_former_members(group), param=FORMER_PAGE_PARAM)
+    former, former_query = page_of(
+        request, former_sort.apply(group_former_members(group)), param=FORMER_PAGE_PARAM
+    )
     pending = upgrade_requests_annotated(
         UpgradeRequest.objects.filter(key_person__group=group, status=UpgradeStatus.PENDING),
         today,
     )
-    key_persons = list(group_key_persons(group, today))
+    key_persons = list(key_person_rows)
     timeline = list(contact_timeline(group.contacts.all())[:10])
     # D-CUST-13: whose names the user sees in full, for everything shown, in one query
     prime_unmasked(
@@ -168,8 +244,17 @@ def group_detail(request: HttpRequest, group_id: int) -> HttpResponseBase:
             "key_persons": key_persons,
             "counts": member_category_counts(group, today),
             "category": category,
+            # the category tabs keep the search and the sorts, and start at page 1
+            "tabs": {
+                value or "all": query_with(request, drop=("page",), category=value)
+                for value in ("", *CATEGORIES)
+            },
+            "q": q,
             "page": page,
             "query": query,
+            "sort": sort,
+            "kp_sort": kp_sort,
+            "former_sort": former_sort,
             "former": former,
             "former_query": former_query,
             "former_param": FORMER_PAGE_PARAM,
@@ -177,6 +262,9 @@ def group_detail(request: HttpRequest, group_id: int) -> HttpResponseBase:
             "pending": pending,
             "can_edit_group": sees_all_groups(request.user),
             "export_url": export_url(request),
+            "key_persons_export_url": (
+                f"{request.path}?list=key_persons&kp_sort={kp_sort.value}&format=csv"
+            ),
             **care_choices(),
         },
     )

@@ -13,8 +13,9 @@ from core.errors import DomainError
 from core.idempotency import idempotent_form
 from keyaccounts.access import group_for_user, key_person_for_user
 from keyaccounts.forms.groups import KeyPersonForm, KeyPersonRemoveForm
-from keyaccounts.selectors.groups import contact_timeline, upgrade_requests_annotated
+from keyaccounts.selectors.groups import upgrade_requests_annotated
 from keyaccounts.services import groups as services
+from keyaccounts.views.group_contacts import contacts_listed
 from keyaccounts.views.groups import care_choices, page_of
 from membership.selectors.levels import customer_grants_on
 from membership.services.grants import grants_for_cause
@@ -39,10 +40,12 @@ def key_person_create(request: HttpRequest, group_id: int) -> HttpResponse:
 
 
 def key_person_detail(request: HttpRequest, key_person_id: int) -> HttpResponse:
-    """GROUP-3/4: the person, their levels and grants, requests and contact timeline."""
+    """GROUP-3/4: the person, their levels and grants, requests and contacts (filtered,
+    sorted, paginated)."""
     person = key_person_for_user(request.user, key_person_id)
     today = clock.today()
-    page, query = page_of(request, contact_timeline(person.contacts.all()))
+    filterset, sort, contacts = contacts_listed(request, person.contacts.all())
+    page, query = page_of(request, contacts)
     return render(
         request,
         "keyaccounts/key_person_detail.html",
@@ -53,6 +56,8 @@ def key_person_detail(request: HttpRequest, key_person_id: int) -> HttpResponse:
             "grants_now": customer_grants_on(person.customer, today),
             "key_person_grants": grants_for_cause(person).order_by("valid_from", "id"),
             "requests": upgrade_requests_annotated(person.upgrade_requests.all(), today),
+            "filter": filterset,
+            "sort": sort,
             "page": page,
             "query": query,
             **care_choices(),

@@ -16,6 +16,7 @@ from core.errors import DomainError
 from core.exports import csv_response, export_url, wants_csv
 from core.idempotency import idempotent_form
 from core.search import search_term
+from core.sorting import Sorting
 from keyaccounts import exports
 from keyaccounts.access import prime_unmasked
 from keyaccounts.forms.personal import (
@@ -24,6 +25,8 @@ from keyaccounts.forms.personal import (
     PersonalManagerRebalanceForm,
 )
 from keyaccounts.selectors.personal import (
+    ELIGIBLE_BY_STARS,
+    PERSONAL_MANAGER_LEVELS,
     assignments_annotated,
     current_assignments,
     eligible_without_manager,
@@ -36,15 +39,37 @@ from keyaccounts.services.personal import (
     personal_manager_rebalance,
 )
 from keyaccounts.views.groups import page_of
+from membership.models import Level
+
+# D-HOUSE-10: the eligible customers without a manager grow with the province: only the
+# number, which its unique index serves. The account managers are few: any shown column.
+UNASSIGNED_SORTING = Sorting({"line": ("msisdn",)}, default="line")
+MANAGER_SORTING = Sorting(
+    {
+        "manager": ("last_name", "first_name", "username"),
+        "vip": ("vip_count", "username"),
+        "lost": ("lost_count", "username"),
+        "key_persons": ("key_person_count", "username"),
+    },
+    default="manager",
+    param="managers_sort",
+    page_param="",
+)
 
 
 def vip_portfolio(request: HttpRequest) -> HttpResponseBase:
     """SERVICE-8: each account manager's personal VIP customers and key persons, and the
-    eligible customers who have no personal manager yet (paginated, searchable by number)."""
+    eligible customers who have no personal manager yet (searchable by number, filtered by
+    city and level, sorted, paginated)."""
     today = clock.today()
     q = "".join(ch for ch in search_term(request.GET) if ch.isdigit())
-    unassigned = eligible_without_manager(today, q=q)
-    if wants_csv(request):  # D-GROUP-12: names masked per D-CUST-13, audited
+    city = search_term(request.GET, "city")
+    level = request.GET.get("level", "")
+    level = level if level in (*PERSONAL_MANAGER_LEVELS, ELIGIBLE_BY_STARS) else ""
+    sort = UNASSIGNED_SORTING.read(request)
+    managers_sort = MANAGER_SORTING.read(request)
+    unassigned = sort.apply(eligible_without_manager(today, q=q, city=city, level=level))
+    if wants_csv(request):  # D-GROUP-12: names masked per D-CUST-13, audited; sorted as shown
         return csv_response(
             request,
             "vip-without-manager",
@@ -59,10 +84,18 @@ def vip_portfolio(request: HttpRequest) -> HttpResponseBase:
         "keyaccounts/vip_portfolio.html",
         {
             "today": today,
-            "managers": list(manager_portfolios(today)),
+            "managers": list(managers_sort.apply(manager_portfolios(today))),
+            "managers_sort": managers_sort,
             "page": page,
             "query": query,
             "q": q,
+            "city": city,
+            "level": level,
+            "levels": [
+                *((str(value), Level(value).label) for value in PERSONAL_MANAGER_LEVELS),
+                (ELIGIBLE_BY_STARS, _("Five credit stars")),
+            ],
+            "sort": sort,
             "export_url": export_url(request),
         },
     )

@@ -15,6 +15,7 @@ from core.errors import DomainError
 from core.exports import csv_response, export_url, wants_csv
 from core.idempotency import idempotent_form
 from core.search import search_term
+from core.sorting import Sorting, SortState
 from keyaccounts import exports
 from keyaccounts.access import (
     key_person_for_user,
@@ -28,7 +29,46 @@ from keyaccounts.models import UpgradeStatus
 from keyaccounts.selectors.groups import upgrade_requests_annotated, upgrade_search
 from keyaccounts.services import upgrades as services
 from keyaccounts.views.groups import page_of
+from membership.models import Level
 from membership.selectors.levels import effective_level
+
+# D-HOUSE-10: upgrade requests are few (key persons' only): any shown column sorts. The
+# list shows the newest first, the inbox the oldest (what has waited longest).
+UPGRADE_COLUMNS = {
+    "asked": ("requested_at",),
+    "line": ("customer__msisdn", "requested_at"),
+    "group": ("key_person__group__name", "requested_at"),
+    "from": ("current_rank", "requested_at"),
+    "to": ("requested_rank", "requested_at"),
+    "by": ("requested_by__last_name", "requested_by__first_name", "requested_at"),
+    "status": ("status", "requested_at"),
+}
+UPGRADE_SORTING = Sorting(UPGRADE_COLUMNS, default="-asked")
+INBOX_SORTING = Sorting(UPGRADE_COLUMNS, default="asked")
+
+
+def _requests_listed(
+    request: HttpRequest, sorting: Sorting, *, status: str
+) -> tuple[Any, SortState, dict[str, Any]]:
+    """TIER-7: the requests the user may see, filtered and sorted as asked, and what the
+    filter form shows again."""
+    q = search_term(request.GET)
+    level = request.GET.get("level", "")
+    level = level if level in Level.values else ""
+    overdue = bool(request.GET.get("overdue"))
+    sort = sorting.read(request)
+    rows = sort.apply(
+        upgrade_search(
+            upgrade_requests_visible_to(request.user),
+            today=clock.today(),
+            status=status,
+            q=q,
+            level=level,
+            overdue_only=overdue,
+        )
+    )
+    shown = {"q": q, "level": level, "levels": Level.choices, "overdue_only": overdue}
+    return rows, sort, shown
 
 
 @idempotent_form
@@ -58,16 +98,13 @@ def upgrade_create(request: HttpRequest, key_person_id: int) -> HttpResponse:
 
 
 def upgrade_list(request: HttpRequest) -> HttpResponseBase:
-    """TIER-7: the requests the user may see, by status, searchable, paginated."""
+    """TIER-7: the requests the user may see, by status, level and overdue, searchable,
+    sorted, paginated."""
     status = request.GET.get("status", "")
-    q = search_term(request.GET)
-    requests = upgrade_search(
-        upgrade_requests_visible_to(request.user),
-        today=clock.today(),
-        status=status if status in UpgradeStatus.values else "",
-        q=q,
-    ).order_by("-requested_at", "-id")
-    if wants_csv(request):  # D-GROUP-12: names masked per D-CUST-13, audited
+    requests, sort, shown = _requests_listed(
+        request, UPGRADE_SORTING, status=status if status in UpgradeStatus.values else ""
+    )
+    if wants_csv(request):  # D-GROUP-12: names masked per D-CUST-13, audited; sorted as shown
         return csv_response(
             request,
             "upgrade-requests",
@@ -84,23 +121,19 @@ def upgrade_list(request: HttpRequest) -> HttpResponseBase:
             "page": page,
             "query": query,
             "status": status,
-            "q": q,
             "statuses": UpgradeStatus.choices,
+            "sort": sort,
             "export_url": export_url(request),
+            **shown,
         },
     )
 
 
 def upgrade_inbox(request: HttpRequest) -> HttpResponseBase:
-    """TIER-7: the supervisor's approvals inbox: pending requests, oldest first, overdue
-    ones (more than the allowed working days) flagged."""
-    requests = upgrade_search(
-        upgrade_requests_visible_to(request.user),
-        today=clock.today(),
-        status=UpgradeStatus.PENDING,
-        q=search_term(request.GET),
-    )
-    if wants_csv(request):  # D-GROUP-12: names masked per D-CUST-13, audited
+    """TIER-7: the supervisor's approvals inbox: pending requests, oldest first unless
+    sorted otherwise, overdue ones (more than the allowed working days) flagged."""
+    requests, sort, shown = _requests_listed(request, INBOX_SORTING, status=UpgradeStatus.PENDING)
+    if wants_csv(request):  # D-GROUP-12: names masked per D-CUST-13, audited; sorted as shown
         return csv_response(
             request,
             "upgrade-inbox",
@@ -118,8 +151,9 @@ def upgrade_inbox(request: HttpRequest) -> HttpResponseBase:
             "page": page,
             "query": query,
             "overdue": overdue,
-            "q": search_term(request.GET),
+            "sort": sort,
             "export_url": export_url(request),
+            **shown,
         },
     )
 

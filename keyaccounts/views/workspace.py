@@ -4,6 +4,8 @@ SERVICE-8, SERVICE-14)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -23,6 +25,7 @@ from keyaccounts.selectors.gifts import OPEN_STATUSES, gifts_annotated
 from keyaccounts.selectors.groups import groups_annotated, upgrade_requests_annotated
 from keyaccounts.selectors.notices import NoticeList, is_manager
 from keyaccounts.selectors.personal import assignments_annotated, current_assignments
+from keyaccounts.views.gifts import GIFT_SORTING
 from keyaccounts.views.groups import care_choices, page_of
 
 VIP_SHOWN = 50  # SERVICE-8: personal VIP customers shown on the workspace
@@ -30,6 +33,11 @@ NOTICES_SHOWN = 10  # D-GROUP-11: the first notifications, the rest on their pag
 CARE_PAGE_SIZE = 50  # each list of the care calendar
 # The care calendar's lists, each paginated on its own query parameter.
 CARE_LISTS = ("birthdays", "greetings", "no_contact", "follow_ups")
+# D-HOUSE-10: the gifts due sort as the supervisors' list does, on their own parameter;
+# the soonest contact day first.
+GIFTS_SORTING = replace(
+    GIFT_SORTING, default="contact_by", param="gifts_sort", page_param="gifts_page"
+)
 
 
 def manager_workspace(request: HttpRequest) -> HttpResponse:
@@ -60,9 +68,10 @@ def manager_workspace(request: HttpRequest) -> HttpResponse:
             .filter(manager_id=int(manager_id))
             .values("customer_id")
         )
+    gifts_sort = GIFTS_SORTING.read(request)
     gifts_page, gifts_query = page_of(
         request,
-        gifts_annotated(gifts, today, clock.now()).order_by("contact_by", "customer__msisdn"),
+        gifts_sort.apply(gifts_annotated(gifts, today, clock.now())),
         CARE_PAGE_SIZE,
         param="gifts_page",
     )
@@ -105,7 +114,12 @@ def manager_workspace(request: HttpRequest) -> HttpResponse:
             "group_total": groups.count(),
             "vip_customers": vip_customers,
             "vip_total": personal.count(),
-            "gifts": {"page": gifts_page, "query": gifts_query, "param": "gifts_page"},
+            "gifts": {
+                "page": gifts_page,
+                "query": gifts_query,
+                "param": "gifts_page",
+                "sort": gifts_sort,
+            },
             "calendar": calendar,
             "care_pages": care_pages,
             "requests": requests[:10],
