@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -59,7 +60,8 @@ ORDER_SORTING = Sorting(
         "plan": ("plan__name_zh", "created_at"),
         "status": ("status", "created_at"),
         "from": ("effective_from", "created_at"),
-        "until": ("ended_on", "effective_from"),
+        # an order still in force (no end) ends after every dated one, on every database
+        "until": (F("ended_on").asc(nulls_last=True), "effective_from"),
     },
     default="-ordered",
 )

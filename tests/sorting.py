@@ -8,6 +8,8 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from django.db.models import OrderBy
+
 _HEADER = re.compile(
     r'<th(?: class="[^"]*")?(?: aria-sort="(\w+)")?><a href="[^"]*" data-sort="([^"]+)"'
 )
@@ -26,15 +28,17 @@ def csv_table(response: Any) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
 
 
-def in_order(rows: list[Any], fields: Sequence[str], *, descending: bool) -> list[Any]:
+def in_order(rows: list[Any], fields: Sequence[str | OrderBy], *, descending: bool) -> list[Any]:
     """``rows`` as ``order_by(*fields, "pk")`` gives them (every field turned round when
     descending, as core.sorting does): the order a sorted list must show. An empty value
-    comes first ascending, as on SQLite, where the tests run."""
+    comes first ascending, as on SQLite, unless the column says ``nulls_last``."""
 
-    def value(row: Any, path: str) -> Any:
+    def value(row: Any, field: str | OrderBy) -> Any:
+        last = isinstance(field, OrderBy) and bool(field.nulls_last)
+        path = str(getattr(field.expression, "name", "")) if isinstance(field, OrderBy) else field
         for name in path.split("__"):
             row = getattr(row, name)
-        return (row is not None, row)
+        return (row is None, row) if last else (row is not None, row)
 
     return sorted(
         rows,
