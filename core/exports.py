@@ -6,7 +6,8 @@ it shows. The response streams (a province-sized list is never held in memory), 
 a UTF-8 byte-order mark so spreadsheet programs read the Chinese right, and neutralises cells
 a spreadsheet would run as a formula. An export that carries personal data (names, ID or
 phone numbers, even masked) writes one line to the ``core.audit`` log: who, which list,
-which filters and how many rows (D-HOUSE-5).
+which filters and how many rows (D-HOUSE-5). A list that a supervisor may export with
+the personal data in full (D-CUST-8) passes ``revealed``: the line then says whether it was.
 """
 
 from __future__ import annotations
@@ -107,11 +108,14 @@ def csv_response(
     rows: Iterable[Any],
     *,
     personal: bool = False,
+    revealed: bool | None = None,
 ) -> StreamingHttpResponse:
-    """Stream ``rows`` as ``<name>-<today>.csv``; audited when ``personal``."""
+    """Stream ``rows`` as ``<name>-<today>.csv``; audited when ``personal``. ``revealed``
+    (True or False) adds to the audit line whether the columns show the personal data in
+    full; the columns themselves are the caller's, masked or not (CUST-8)."""
     counted = _Counted(csv_lines(columns, rows))
     response = StreamingHttpResponse(
-        _audited(counted, request, name) if personal else counted,
+        _audited(counted, request, name, revealed) if personal else counted,
         content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="{name}-{clock.today()}.csv"'
@@ -129,16 +133,22 @@ class _Counted:
             yield line
 
 
-def _audited(lines: _Counted, request: HttpRequest, name: str) -> Iterator[str]:
+def _audited(
+    lines: _Counted, request: HttpRequest, name: str, revealed: bool | None = None
+) -> Iterator[str]:
     """Log the export once it ends, also when the download is broken off (``finally``)."""
     filters = {k: v for k, v in request.GET.items() if k not in (EXPORT_PARAM, "page")}
     try:
         yield from lines
     finally:
-        audit.info(
-            "list exported: user=%s list=%s filters=%s rows=%s",
+        message = "list exported: user=%s list=%s filters=%s rows=%s"
+        args: list[Any] = [
             getattr(request.user, "pk", None),
             name,
             urlencode(sorted(filters.items())),
             max(lines.count, 0),
-        )
+        ]
+        if revealed is not None:
+            message += " revealed=%s"
+            args.append(revealed)
+        audit.info(message, *args)

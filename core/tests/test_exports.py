@@ -74,3 +74,24 @@ def test_an_export_without_personal_data_is_not_logged(caplog: pytest.LogCapture
         body = response.getvalue().decode()
     assert body == "\ufeffn\n0\n1\n"
     assert not [r for r in caplog.records if r.name == "core.audit"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("revealed", [True, False])
+def test_d_cust_8_a_personal_export_says_whether_it_revealed_the_data_in_full(
+    caplog: pytest.LogCaptureFixture, revealed: bool
+) -> None:
+    request = RequestFactory().get("/x/", {"format": "csv"})
+    request.user = type("U", (), {"pk": 7})()
+    with caplog.at_level(logging.INFO, logger="core.audit"):
+        response = csv_response(
+            request,
+            "signups",
+            [Column("n", lambda r: r)],
+            range(2),
+            personal=True,
+            revealed=revealed,
+        )
+        b"".join(cast(Iterator[bytes], response.streaming_content))
+    messages = [r.getMessage() for r in caplog.records if r.name == "core.audit"]
+    assert messages == [f"list exported: user=7 list=signups filters= rows=2 revealed={revealed}"]
