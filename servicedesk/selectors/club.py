@@ -3,12 +3,10 @@ event's sign-ups (searched, paged, exported) and a customer's sign-ups."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, datetime
 
 from django.db.models import QuerySet
 
-from membership.masking import mask_name
 from membership.models import Customer
 from servicedesk.models import ClubEvent, ClubSignup, SignupStatus
 
@@ -41,21 +39,3 @@ def customer_signups(customer: Customer, *, limit: int = 10) -> list[ClubSignup]
     return list(
         customer.club_signups.select_related("event").order_by("-created_at", "-id")[:limit]
     )
-
-
-CSV_HEADER = ("msisdn", "name", "line_status", "status", "signed_up_at", "closed_at")
-
-
-def signup_csv_rows(rows: QuerySet[ClubSignup], *, reveal: bool) -> Iterator[list[str]]:
-    """SERVICE-13: the export's rows; the name masked (CUST-8) unless ``reveal`` (a
-    supervisor's explicit request, D-DESK-19). Read in chunks, never the list whole."""
-    for signup in rows.iterator(chunk_size=500):
-        name = signup.customer.name if reveal else mask_name(signup.customer.name)
-        yield [
-            signup.customer.msisdn,
-            name,
-            signup.customer.status,
-            signup.status,
-            signup.created_at.isoformat(timespec="minutes"),
-            signup.closed_at.isoformat(timespec="minutes") if signup.closed_at else "",
-        ]

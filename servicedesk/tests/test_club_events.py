@@ -295,6 +295,13 @@ def test_service_13_the_event_page_lists_searches_and_marks_attendance(
     assert a.status == SignupStatus.ATTENDED
 
 
+def _csv_rows(response: Any) -> list[list[str]]:
+    assert response["Content-Type"].startswith("text/csv")
+    body = b"".join(response.streaming_content).decode()
+    assert body.startswith("\ufeff")  # core.exports: spreadsheets read the Chinese right
+    return list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
+
+
 def test_service_13_the_export_masks_names_by_role_and_is_audited(
     client: Client,
     event: ClubEvent,
@@ -302,22 +309,36 @@ def test_service_13_the_export_masks_names_by_role_and_is_audited(
     supervisor: Any,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
+    """Task 2 of issue "the three workspaces": the export goes through core.exports (one CSV
+    writer), keeping its masking (CUST-8) and its audit line, which says whether the names
+    were revealed (D-CUST-8)."""
     club_signup_create(event=event, customer=vip("13812349271", name="欧阳娜娜"), actor=clerk)
     url = reverse("servicedesk:club_event_export", kwargs={"pk": event.pk})
     client.force_login(clerk)
-    with caplog.at_level(logging.INFO, logger="servicedesk.audit"):
-        masked = client.get(url, {"reveal": "1"})  # a clerk may not reveal
+    with caplog.at_level(logging.INFO, logger="core.audit"):
+        masked = _csv_rows(client.get(url, {"reveal": "1"}))  # a clerk may not reveal
         client.force_login(supervisor)
-        full = client.get(url, {"reveal": "1"})
-    rows = list(csv.reader(io.StringIO(masked.content.decode())))
-    assert rows[0][:2] == ["msisdn", "name"]
-    assert rows[1][:2] == ["13812349271", "欧***"]
-    assert list(csv.reader(io.StringIO(full.content.decode())))[1][1] == "欧阳娜娜"
-    lines = [r.getMessage() for r in caplog.records if "club sign-ups exported" in r.getMessage()]
+        full = _csv_rows(client.get(url, {"reveal": "1"}))
+    assert masked[0] == ["msisdn", "name", "line_status", "status", "signed_up_at", "closed_at"]
+    assert masked[1][:4] == ["13812349271", "欧***", "active", "signed_up"]
+    assert full[1][1] == "欧阳娜娜"
+    lines = [r.getMessage() for r in caplog.records if r.name == "core.audit"]
     assert len(lines) == 2
-    assert "revealed=False" in lines[0]
-    assert "revealed=True" in lines[1]
+    assert f"list=club-event-{event.pk}" in lines[0]
+    assert "rows=1 revealed=False" in lines[0]
+    assert "rows=1 revealed=True" in lines[1]
     assert all("欧阳" not in line for line in lines)
+
+
+def test_service_13_the_export_follows_the_search_and_defuses_formulas(
+    client: Client, event: ClubEvent, clerk: Any, supervisor: Any
+) -> None:
+    club_signup_create(event=event, customer=vip("13812349281", name="=1+2"), actor=clerk)
+    club_signup_create(event=event, customer=vip("13812349282", name="王五"), actor=clerk)
+    url = reverse("servicedesk:club_event_export", kwargs={"pk": event.pk})
+    client.force_login(supervisor)
+    rows = _csv_rows(client.get(url, {"q": "9281", "reveal": "1"}))
+    assert [row[:2] for row in rows[1:]] == [["13812349281", "'=1+2"]]
 
 
 def test_service_13_the_desk_and_the_customers_manager_sign_up_from_the_card(
