@@ -329,6 +329,50 @@ def test_cust_10_after_five_mismatches_checks_are_refused_for_the_day(
     assert "matches (一致)" in _check(client, "13900000001", ID).content.decode()
 
 
+@pytest.mark.parametrize("typed", [ID, "320102198001011234"])  # a match and a mismatch
+def test_cust_10_the_check_goes_back_where_it_was_started_else_to_the_card(
+    client: Client, clerk: Any, typed: str
+) -> None:
+    """CUST-10 (D-CUST-10): a check started elsewhere (the desk card's link carries
+    ``next``) goes back there; without it, or with another site's address, to the card."""
+    make_customer(msisdn="13900000001", id_number=ID)
+    client.force_login(clerk)
+    url = reverse("membership:customer_identity_check", args=["13900000001"])
+    desk = "/desk/customer/13900000001/"
+    assert client.post(url, {"id_number": typed, "next": desk})["Location"] == desk
+    assert client.post(url, {"id_number": typed})["Location"] == _card("13900000001")
+    for outside in ("https://evil.example/", "//evil.example/x", "javascript:alert(1)"):
+        response = client.post(url, {"id_number": typed, "next": outside})
+        assert response["Location"] == _card("13900000001")
+    assert IdentityCheck.objects.count() == 5
+
+
+def test_cust_10_the_card_and_a_form_error_keep_where_the_check_was_started(
+    client: Client, clerk: Any
+) -> None:
+    make_customer(msisdn="13900000001", id_number=ID)
+    client.force_login(clerk)
+    desk = "/desk/customer/13900000001/"
+
+    def check_form(response: Any) -> str:
+        return (
+            response.content.decode().split('data-testid="identity-check"')[1].split("</form>")[0]
+        )
+
+    hidden = f'<input type="hidden" name="next" value="{desk}">'
+    assert hidden in check_form(client.get(_card("13900000001"), {"next": desk}))
+    assert 'name="next"' not in check_form(client.get(_card("13900000001")))
+    outside = client.get(_card("13900000001"), {"next": "https://evil.example/"})
+    assert 'name="next"' not in check_form(outside)
+    failed = client.post(
+        reverse("membership:customer_identity_check", args=["13900000001"]),
+        {"id_number": "3201021980", "next": desk},
+    )
+    assert failed.status_code == 200
+    assert hidden in check_form(failed)
+    assert not IdentityCheck.objects.exists()
+
+
 def test_cust_10_a_double_submit_checks_once(client: Client, clerk: Any) -> None:
     make_customer(msisdn="13900000001", id_number=ID)
     client.force_login(clerk)

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -150,6 +151,18 @@ def _identity_verified(request: HttpRequest, customer: Customer) -> bool:
     return verified == customer.pk
 
 
+def _identity_next(request: HttpRequest) -> str:
+    """CUST-10: where the identity check goes back to, when it was started elsewhere (the
+    desk card's link carries ``?next=``, the card's form a hidden ``next``): one of our own
+    pages only, else '' (the customer card)."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""
+
+
 def _card(
     request: HttpRequest, customer: Customer, identity_form: IdentityCheckForm | None = None
 ) -> HttpResponse:
@@ -177,6 +190,7 @@ def _card(
             ).entries,
             "identity_form": identity_form,
             "identity_verified": verified,
+            "identity_next": _identity_next(request) if identity_form else "",
             "revealed": personal_data_revealed(request, customer),  # CUST-8, D-CUST-8
             "may_reveal": may_reveal_personal_data(request.user),
             "actions": [
@@ -191,7 +205,9 @@ def _card(
 @require_POST
 @idempotent_form
 def customer_identity_check(request: HttpRequest, msisdn: str) -> HttpResponse:
-    """CUST-10: the clerk types the ID card's number; the answer is 一致 or 不一致, audited."""
+    """CUST-10: the clerk types the ID card's number; the answer is 一致 or 不一致, audited.
+    Back to where the check was started (``next``: the desk card), else the customer card;
+    a form error shows the card again, keeping ``next``."""
     customer = customer_for_user(request.user, msisdn, write=True)
     form = IdentityCheckForm(request.POST, autofocus=True)
     if not form.is_valid():
@@ -219,4 +235,5 @@ def customer_identity_check(request: HttpRequest, msisdn: str) -> HttpResponse:
                     "Ask for another document or a supervisor."
                 ),
             )
-    return redirect("membership:customer_card", msisdn=customer.msisdn)
+    card = reverse("membership:customer_card", kwargs={"msisdn": customer.msisdn})
+    return redirect(_identity_next(request) or card)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from django.test import Client
@@ -174,7 +175,8 @@ def test_issue_17_the_visit_links_access_keys_and_legend(
     assert reverse("points:redeem", kwargs={"msisdn": vip.msisdn}) in html
     assert reverse("plans:order", kwargs={"msisdn": vip.msisdn}) in html
     identity = reverse("membership:customer_card", kwargs={"msisdn": vip.msisdn})
-    assert f'href="{identity}#id_id_number"' in html
+    here = reverse("servicedesk:desk_card", kwargs={"msisdn": vip.msisdn})
+    assert f'href="{identity}?{urlencode({"next": here})}#id_id_number"' in html
     for key in ("t", "i", "r", "p", "1"):
         assert f'accesskey="{key}"' in html
     assert 'data-testid="access-keys"' in html
@@ -208,3 +210,30 @@ def test_the_desk_card_with_a_hall_stays_at_its_query_budget(
     assert card(client).status_code == 200
     with django_assert_num_queries(DESK_CARD_QUERIES):
         assert card(client).status_code == 200
+
+
+def test_cust_10_d_cust_10_the_identity_check_started_on_the_desk_card_comes_back_to_it(
+    client: Client, clerk: Any, hall: Any
+) -> None:
+    """CUST-10: the desk card's "Check the ID number" opens the check on the customer card
+    with ``next``; after the check (and after a form error, then the check) the clerk is
+    back on the desk card, which shows the customer verified."""
+    customer = make_customer(msisdn="13812349011", brand="gotone", id_number="32010219800101123X")
+    give_level(customer, "gold")
+    client.force_login(clerk)
+    choose(client, hall)
+    here = reverse("servicedesk:desk_card", kwargs={"msisdn": customer.msisdn})
+    html = card(client, customer.msisdn).content.decode()
+    link = re.search(r'href="([^"]+)" accesskey="i"', html)
+    assert link
+    started = link[1].replace("&amp;", "&").split("#")[0]
+    form = client.get(started).content.decode()
+    assert f'<input type="hidden" name="next" value="{here}">' in form
+    check = reverse("membership:customer_identity_check", args=[customer.msisdn])
+    failed = client.post(check, {"id_number": "3201", "next": here})
+    assert failed.status_code == 200  # the form's error, on the customer card
+    assert f'<input type="hidden" name="next" value="{here}">' in failed.content.decode()
+    done = client.post(check, {"id_number": "32010219800101123X", "next": here})
+    assert done.status_code == 302
+    assert done["Location"] == here
+    assert 'data-testid="visit-verified"' in client.get(here).content.decode()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -144,8 +145,11 @@ def _visit_links(request: HttpRequest, msisdn: str) -> dict[str, str]:
             continue
         try:
             if key == "identity":
-                # the check's form lives on the customer card; the anchor is its field
+                # the check's form lives on the customer card (the anchor is its field);
+                # after the check it comes back here (CUST-10, ``next``)
+                here = reverse("servicedesk:desk_card", kwargs={"msisdn": msisdn})
                 url = reverse("membership:customer_card", kwargs={"msisdn": msisdn})
+                url += "?" + urlencode({"next": here})
                 anchor = "#id_id_number"
             else:
                 url = reverse(name, kwargs={"msisdn": msisdn})
