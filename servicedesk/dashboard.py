@@ -1,8 +1,8 @@
 """servicedesk's figure on the supervisor's home (core.dashboard): today's queue per hall —
 waiting now, served, breaches per class against SERVICE-1's limits — and the hotline's
 answer rate (SERVICE-7). The queue figures are the service-levels page's own report
-(``queue_daily_report``: one aggregate over the ``(day, hall)`` index), the hotline's its
-report for the day (aggregates)."""
+(``queue_daily_report``: one aggregate over the ``(day, hall, issued_at)`` index), the
+hotline's its report for the day (aggregates)."""
 
 from __future__ import annotations
 

@@ -10,18 +10,22 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core import clock
 from core.validators import normalise_msisdn
 from membership.models import Level
 from servicedesk.models import (
     ClubEvent,
+    ClubEventKind,
     Entitlement,
     Hall,
     Location,
     LoungeType,
     RequestKind,
     SignupStatus,
+    TicketClass,
+    TicketStatus,
 )
 
 
@@ -272,6 +276,52 @@ class ClubSignupForm(forms.Form):
     def __init__(self, *args: Any, events: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["event"]).queryset = events
+
+
+def _all(choices: Any) -> list[tuple[str, Any]]:
+    return [("", _("All")), *choices]
+
+
+class TicketSearchForm(forms.Form):
+    """The hall desk's tickets of a day (D-HOUSE-10): a ticket number or digits of a phone
+    number, the day (today when left empty), the status and the class."""
+
+    q = forms.CharField(label=_("Ticket or phone number"), required=False, max_length=20)
+    day = forms.DateField(
+        label=_("Day"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=_all(TicketStatus.choices)
+    )
+    ticket_class = forms.ChoiceField(
+        label=_("Class"), required=False, choices=_all(TicketClass.choices)
+    )
+
+
+class HallSearchForm(forms.Form):
+    """The halls list (D-HOUSE-10): a part of the name, the city or the code; open or closed."""
+
+    q = forms.CharField(label=_("Hall, city or code"), required=False, max_length=64)
+    state = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=_all(
+            [("open", pgettext_lazy("hall", "Open")), ("closed", pgettext_lazy("hall", "Closed"))]
+        ),
+    )
+
+
+class ClubEventSearchForm(forms.Form):
+    """The club events list (D-HOUSE-10): a part of the title or the place, the kind, and
+    whether the event is still to come."""
+
+    q = forms.CharField(label=_("Title or place"), required=False, max_length=100)
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=_all(ClubEventKind.choices))
+    when = forms.ChoiceField(
+        label=_("When"),
+        required=False,
+        choices=_all([("upcoming", _("Upcoming")), ("past", _("Past"))]),
+    )
 
 
 class SignupSearchForm(forms.Form):

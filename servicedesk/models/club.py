@@ -127,7 +127,11 @@ class ClubSignup(models.Model):
         verbose_name = _("club event sign-up")
         verbose_name_plural = _("club event sign-ups")
         ordering = ["event_id", "created_at", "id"]
-        indexes = [models.Index(fields=["customer", "status"], name="club_signup_customer")]
+        indexes = [
+            models.Index(fields=["customer", "status"], name="club_signup_customer"),
+            # D-HOUSE-10: an event's sign-ups page in sign-up order on it.
+            models.Index(fields=["event", "created_at"], name="club_signup_event_time"),
+        ]
         constraints = [
             # SERVICE-13: one live sign-up per customer and event (again after cancelling).
             models.UniqueConstraint(

@@ -96,7 +96,9 @@ class Ticket(models.Model):
         ordering = ["-issued_at", "-id"]
         indexes = [
             models.Index(fields=["hall", "status", "-priority", "issued_at"]),
-            models.Index(fields=["day", "hall"]),
+            # A hall's day (the daily report, the visit's ticket) and its tickets in the
+            # order they were issued (the hall desk's list, D-HOUSE-10).
+            models.Index(fields=["day", "hall", "issued_at"], name="ticket_day_hall_time"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["hall", "day", "number"], name="ticket_number_per_day"),

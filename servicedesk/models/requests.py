@@ -161,7 +161,12 @@ class ServiceRequest(models.Model):
         verbose_name = _("service request")
         verbose_name_plural = _("service requests")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["customer", "status"])]
+        indexes = [
+            models.Index(fields=["customer", "status"]),
+            # D-HOUSE-10: the list filtered by kind or by hall pages in registration order.
+            models.Index(fields=["kind", "created_at"], name="request_kind_time"),
+            models.Index(fields=["hall", "created_at"], name="request_hall_time"),
+        ]
         constraints = [
             # SERVICE-3: one emergency reactivation at a time (they never stack).
             models.UniqueConstraint(

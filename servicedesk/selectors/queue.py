@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Avg, Count, Max, Q
+from django.db.models import Avg, Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from core import clock
@@ -119,7 +120,7 @@ def hall_board(hall: Hall, now: datetime | None = None) -> dict[str, Any]:
 
 def visit_ticket(hall_id: int, msisdn: str, on: date) -> Ticket | None:
     """D-DESK-20: the customer's latest ticket of day ``on`` in the clerk's hall, for the
-    desk card's visit box — one query on the ``(day, hall)`` index."""
+    desk card's visit box — one query on the ``(day, hall, issued_at)`` index."""
     return (
         Ticket.objects.filter(day=on, hall_id=hall_id, msisdn=msisdn)
         .order_by("-issued_at", "-id")
@@ -181,9 +182,40 @@ TICKET_NUMBER_PATTERN = r"^[" + "".join(TICKET_LETTER.values()) + r"]\d{3,5}$"
 def ticket_customer_ids(user: Any, number: str, on: date) -> list[int]:
     """D-CUST-9: the customers holding ticket ``number`` on day ``on`` (each hall numbers
     its own tickets, and staff are not tied to one hall, so it may be several); tickets of
-    an unknown number name no customer. Served by the (day, hall) index."""
+    an unknown number name no customer. Served by the (day, hall, issued_at) index."""
     return list(
         Ticket.objects.filter(day=on, number=number, customer__isnull=False)
         .values_list("customer_id", flat=True)
         .distinct()
     )
+
+
+def hall_tickets(
+    hall: Hall, day: date, *, q: str = "", status: str = "", ticket_class: str = ""
+) -> QuerySet[Ticket]:
+    """The hall desk's list (D-HOUSE-10): the hall's tickets of ``day`` in the order they
+    were issued, on the ``(day, hall, issued_at)`` index. ``q`` is a ticket number (V012)
+    or digits of a phone number; ``status`` and ``ticket_class`` narrow to one of theirs."""
+    rows = Ticket.objects.filter(day=day, hall=hall).order_by("issued_at", "id")
+    term = q.strip().upper()
+    if re.fullmatch(TICKET_NUMBER_PATTERN, term):
+        rows = rows.filter(number=term)
+    elif term:
+        digits = "".join(ch for ch in term if ch.isdigit())
+        rows = rows.filter(msisdn__contains=digits) if digits else rows.none()
+    if status in TicketStatus.values:
+        rows = rows.filter(status=status)
+    if ticket_class in TicketClass.values:
+        rows = rows.filter(ticket_class=ticket_class)
+    return rows
+
+
+def hall_search(*, q: str = "", state: str = "") -> QuerySet[Hall]:
+    """The halls list (D-HOUSE-10, a small table): ``q`` in the name, city or code;
+    ``state`` open or closed."""
+    rows = Hall.objects.all()
+    if q:
+        rows = rows.filter(Q(name__icontains=q) | Q(city__icontains=q) | Q(code__icontains=q))
+    if state in ("open", "closed"):
+        rows = rows.filter(active=state == "open")
+    return rows

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -293,6 +293,27 @@ def test_service_13_the_event_page_lists_searches_and_marks_attendance(
         assert client.post(mark).status_code == 302
     a.refresh_from_db()
     assert a.status == SignupStatus.ATTENDED
+
+
+def test_d_house_10_the_sign_ups_sort_by_sign_up_time_and_the_export_follows(
+    client: Client, event: ClubEvent, clerk: Any
+) -> None:
+    early = club_signup_create(event=event, customer=vip("13812349291"), actor=clerk)
+    late = club_signup_create(event=event, customer=vip("13812349292"), actor=clerk)
+    ClubSignup.objects.filter(pk=early.pk).update(created_at=F("created_at") - timedelta(hours=1))
+    url = reverse("servicedesk:club_event_detail", kwargs={"pk": event.pk})
+    client.force_login(clerk)
+    listed = client.get(url)
+    assert [s.pk for s in listed.context["page"].object_list] == [early.pk, late.pk]
+    newest = client.get(url, {"q": "1381", "sort": "-signed_up"})
+    assert [s.pk for s in newest.context["page"].object_list] == [late.pk, early.pk]
+    html = newest.content.decode()
+    assert '<th aria-sort="descending"><a href="?q=1381&amp;sort=signed_up"' in html
+    assert '<input type="hidden" name="sort" value="-signed_up">' in html
+    export = reverse("servicedesk:club_event_export", kwargs={"pk": event.pk})
+    assert f"{export}?q=1381&amp;sort=-signed_up" in html  # the export keeps search and sort
+    rows = _csv_rows(client.get(export, {"q": "1381", "sort": "-signed_up"}))
+    assert [row[0] for row in rows[1:]] == ["13812349292", "13812349291"]
 
 
 def _csv_rows(response: Any) -> list[list[str]]:

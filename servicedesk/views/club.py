@@ -13,18 +13,25 @@ from django.views.decorators.http import require_GET
 from core import clock
 from core.access import may_open
 from core.errors import DomainError
-from core.exports import Column, csv_response
+from core.exports import Column, csv_response, export_url, wants_csv
 from core.idempotency import idempotent_form
 from core.pagination import CappedCountPaginator
 from core.roles import is_supervisor
 from core.search import search_term
+from core.sorting import Sorting
 from membership.masking import mask_name, may_reveal_personal_data
 from servicedesk.access import (
     club_event_for_user,
     club_signup_for_user,
     customer_for_registering,
 )
-from servicedesk.forms import ClubEventForm, ClubSignupForm, SignupSearchForm, TransitionForm
+from servicedesk.forms import (
+    ClubEventForm,
+    ClubEventSearchForm,
+    ClubSignupForm,
+    SignupSearchForm,
+    TransitionForm,
+)
 from servicedesk.models import Benefit, SignupStatus
 from servicedesk.selectors.club import club_events, event_signups, events_open_for_signup
 from servicedesk.services import club as services
@@ -36,17 +43,63 @@ SIGNUP_ACTIONS = {
     "no-show": (SignupStatus.NO_SHOW, _("Did not come"), False),
     "cancel": (SignupStatus.CANCELLED, _("Cancel the sign-up"), True),
 }
+# D-HOUSE-10: the events are a small table (a few a month), sorted by any column shown.
+EVENT_SORTING = Sorting(
+    {
+        "date": ("starts_at",),
+        "title": ("title", "starts_at"),
+        "place": ("place", "starts_at"),
+        "deadline": ("signup_deadline", "starts_at"),
+        "seats": ("signed_up", "starts_at"),
+    },
+    default="-date",
+)
+# An event's sign-ups grow with the province's customers: in sign-up order only, on the
+# (event, created_at) index, either way.
+SIGNUP_SORTING = Sorting({"signed_up": ("created_at",)}, default="signed_up")
 
 
-def club_event_list(request: HttpRequest) -> HttpResponse:
-    """Every event, latest first, paginated; supervisors may add one."""
-    page = CappedCountPaginator(club_events(), 25).get_page(request.GET.get("page"))
+def _event_columns() -> list[Column]:
+    return [
+        Column(_("Date and time"), lambda e: e.starts_at),
+        Column(_("Event"), lambda e: e.title),
+        Column(_("Kind"), lambda e: e.get_kind_display()),
+        Column(_("Place"), lambda e: e.place),
+        Column(_("Levels"), lambda e: e.level_labels),
+        Column(_("Sign-up deadline"), lambda e: e.signup_deadline),
+        Column(_("Seats taken"), lambda e: e.signed_up),
+        Column(_("Capacity"), lambda e: e.capacity),
+    ]
+
+
+def club_event_list(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+    """The events, searched (title, place), filtered (kind, to come or past), sorted (the
+    latest first by default), paginated; ``?format=csv``; supervisors may add one."""
+    form = ClubEventSearchForm(request.GET)
+    form.is_valid()
+    sort = EVENT_SORTING.read(request)
+    rows = sort.apply(
+        club_events(
+            q=search_term(request.GET),
+            kind=form.cleaned_data.get("kind", ""),
+            when=form.cleaned_data.get("when", ""),
+            now=clock.now(),
+        )
+    )
+    if wants_csv(request):
+        return csv_response(request, "club-events", _event_columns(), rows)
+    page = CappedCountPaginator(rows, 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "servicedesk/club_event_list.html",
         {
+            "form": form,
             "page": page,
-            "query": "",
+            "query": query.urlencode(),
+            "sort": sort,
+            "export_url": export_url(request),
             "may_edit": is_supervisor(request.user),
             "may_open_event": may_open(request.user, "servicedesk:club_event_detail"),
         },
@@ -91,7 +144,8 @@ def club_event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     attendance is marked here once the event has begun."""
     event = club_event_for_user(request.user, pk)
     form, number, status = _signup_filters(request)
-    rows = event_signups(event, number=number, status=status)
+    sort = SIGNUP_SORTING.read(request)
+    rows = sort.apply(event_signups(event, number=number, status=status))
     page = CappedCountPaginator(rows, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -103,6 +157,7 @@ def club_event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "page": page,
             "query": query.urlencode(),
+            "sort": sort,
             "begun": clock.now() >= event.starts_at,
             "may_edit": is_supervisor(request.user),
             "may_reveal": may_reveal_personal_data(request.user),
@@ -126,17 +181,19 @@ def _signup_columns(*, reveal: bool) -> list[Column]:
 
 @require_GET
 def club_event_export(request: HttpRequest, pk: int) -> StreamingHttpResponse:
-    """SERVICE-13: the event's sign-ups (the page's search and filter) as CSV, names masked
-    (CUST-8) unless a supervisor asks ``?reveal=1``; every export is audited by core.exports
-    (who, which event, the filters, the rows, whether revealed — never the data)."""
+    """SERVICE-13: the event's sign-ups (the page's search, filter and sort) as CSV, names
+    masked (CUST-8) unless a supervisor asks ``?reveal=1``; every export is audited by
+    core.exports (who, which event, the filters, the rows, whether revealed — never the
+    data)."""
     event = club_event_for_user(request.user, pk)
     _form, number, status = _signup_filters(request)
     reveal = request.GET.get("reveal") == "1" and may_reveal_personal_data(request.user)
+    sort = SIGNUP_SORTING.read(request)
     return csv_response(
         request,
         f"club-event-{event.pk}",
         _signup_columns(reveal=reveal),
-        event_signups(event, number=number, status=status),
+        sort.apply(event_signups(event, number=number, status=status)),
         personal=True,
         revealed=reveal,
     )

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -13,8 +16,11 @@ from core import clock
 from core.errors import DomainError
 from core.exports import Column, csv_response, export_url, wants_csv
 from core.idempotency import idempotent_form
+from core.pagination import CappedCountPaginator
+from core.search import search_term
+from core.sorting import Sorting
 from servicedesk.access import hall_for_user, ticket_for_user
-from servicedesk.forms import CallNextForm, TicketIssueForm
+from servicedesk.forms import CallNextForm, HallSearchForm, TicketIssueForm, TicketSearchForm
 from servicedesk.models import Hall, Ticket, TicketStatus
 from servicedesk.selectors import queue as queue_selectors
 from servicedesk.services.queue import ticket_call_next as call_next
@@ -23,13 +29,49 @@ from servicedesk.services.queue import ticket_set_status
 from servicedesk.views.desk import remember_hall, remembered_hall
 
 TICKET_ACTIONS = {"served": TicketStatus.SERVED, "cancel": TicketStatus.CANCELLED}
+# D-HOUSE-10: the halls are a small table, sorted by any column shown.
+HALL_SORTING = Sorting({"hall": ("name",), "city": ("city", "name")}, default="city")
+# D-HOUSE-10: a hall's tickets of a day, on the (day, hall, issued_at) index and the
+# unique (hall, day, number) one; the default is the order they were issued.
+TICKET_SORTING = Sorting({"issued": ("issued_at",), "number": ("number",)}, default="issued")
+TICKETS_PER_PAGE = 50
 
 
-def hall_list(request: HttpRequest) -> HttpResponse:
+def _hall_columns() -> list[Column]:
+    return [
+        Column(_("Code"), lambda h: h.code),
+        Column(_("Hall"), lambda h: h.name),
+        Column(_("City"), lambda h: h.city),
+        Column(pgettext("hall", "Open"), lambda h: h.active),
+    ]
+
+
+def hall_list(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+    """The halls, searched, filtered (open or closed), sorted and paged; ``?format=csv``."""
+    form = HallSearchForm(request.GET)
+    form.is_valid()
+    sort = HALL_SORTING.read(request)
+    rows = sort.apply(
+        queue_selectors.hall_search(
+            q=search_term(request.GET), state=form.cleaned_data.get("state", "")
+        )
+    )
+    if wants_csv(request):
+        return csv_response(request, "halls", _hall_columns(), rows)
+    page = CappedCountPaginator(rows, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "servicedesk/hall_list.html",
-        {"halls": Hall.objects.all(), "my_hall": remembered_hall(request)},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "sort": sort,
+            "export_url": export_url(request),
+            "my_hall": remembered_hall(request),
+        },
     )
 
 
@@ -50,20 +92,37 @@ def _ticket_columns() -> list[Column]:
     ]
 
 
-def hall_tickets_csv(request: HttpRequest, hall: Hall) -> StreamingHttpResponse:
-    """The hall's tickets of the day as CSV (core.exports): phone numbers as the counter sees
-    them, so the export is audited."""
-    tickets = Ticket.objects.filter(hall=hall, day=clock.today()).order_by("issued_at", "id")
-    return csv_response(request, f"tickets-{hall.code}", _ticket_columns(), tickets, personal=True)
+def _tickets(request: HttpRequest, hall: Hall) -> dict[str, Any]:
+    """The hall's tickets of the day asked (today by default), searched and filtered, in the
+    order asked: the list and its CSV."""
+    form = TicketSearchForm(request.GET)
+    form.is_valid()
+    data = form.cleaned_data
+    day = data.get("day") or clock.today()
+    sort = TICKET_SORTING.read(request)
+    rows = queue_selectors.hall_tickets(
+        hall,
+        day,
+        q=search_term(request.GET),
+        status=data.get("status", ""),
+        ticket_class=data.get("ticket_class", ""),
+    )
+    return {"form": form, "day": day, "sort": sort, "rows": sort.apply(rows)}
 
 
 def hall_desk(request: HttpRequest, code: str) -> HttpResponse | StreamingHttpResponse:
-    """The clerk's console: issue a ticket, call the next one, mark the called ones served.
+    """The clerk's console: issue a ticket, call the next one, mark the called ones served,
+    and the hall's tickets of the day (searched, filtered, sorted, paged, D-HOUSE-10).
     Opening a hall's console makes it the clerk's hall (D-DESK-20); ``?format=csv``: the
-    hall's tickets of the day."""
+    tickets as listed, every page (phone numbers as the counter sees them: audited)."""
     hall = hall_for_user(request.user, code)
+    tickets = _tickets(request, hall)
     if wants_csv(request):
-        return hall_tickets_csv(request, hall)
+        # named by the day of download (core.exports); another day's tickets say theirs too
+        name = f"tickets-{hall.code}"
+        if tickets["day"] != clock.today():
+            name += f"-{tickets['day']}"
+        return csv_response(request, name, _ticket_columns(), tickets["rows"], personal=True)
     if (remembered_hall(request) or {}).get("code") != hall.code:
         remember_hall(request, hall)
     in_service = (
@@ -73,6 +132,8 @@ def hall_desk(request: HttpRequest, code: str) -> HttpResponse | StreamingHttpRe
     )
     issue_form = TicketIssueForm()
     issue_form.fields["msisdn"].widget.attrs["autofocus"] = True
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "servicedesk/hall_desk.html",
@@ -83,6 +144,13 @@ def hall_desk(request: HttpRequest, code: str) -> HttpResponse | StreamingHttpRe
             "in_service": in_service,
             "board": queue_selectors.hall_board(hall),
             "export_url": export_url(request),
+            "form": tickets["form"],
+            "day": tickets["day"],
+            "sort": tickets["sort"],
+            "page": CappedCountPaginator(tickets["rows"], TICKETS_PER_PAGE).get_page(
+                request.GET.get("page")
+            ),
+            "query": query.urlencode(),
         },
     )
 
