@@ -30,7 +30,7 @@ LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
         ("TIER-6: group class A → B", "集团类别由 A 类改为 B 类"),
         ("TIER-5: replaced by order #42", "已由套餐订单 42 号取代"),
         ("TIER-5: plan changed on 2026-03-01 (plans_apply_changes)", "套餐于 2026-03-01 变更"),
-        ("TIER-99: something new", "按规则 TIER-99 结束"),
+        ("TIER-2: something new", "按规则 TIER-2 结束"),
         ("客户要求", "客户要求"),  # typed by a person: shown as typed
         ("", ""),
     ],

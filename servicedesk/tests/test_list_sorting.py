@@ -163,6 +163,7 @@ def _numbers(response: Any) -> list[str]:
 def test_d_house_10_the_hall_desk_lists_the_days_tickets_searched_filtered_sorted(
     client: Client, clerk: Any, tickets: Hall
 ) -> None:
+    """SERVICE-1: the hall's tickets of the day (the queue), as D-HOUSE-10 lists them."""
     client.force_login(clerk)
     url = reverse("servicedesk:hall_desk", kwargs={"code": tickets.code})
     assert _numbers(client.get(url)) == ["V001", "V002", "P001"]  # in the order issued
