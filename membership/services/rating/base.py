@@ -10,7 +10,7 @@ from datetime import date, datetime
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, OrderBy, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -250,7 +250,9 @@ class RatingPolicyBase(ABC, Generic[PeriodT]):
             )
         return preview
 
-    def changes(self, period: str, direction: str, *, order: Sequence[str] = ()) -> QuerySet[Any]:
+    def changes(
+        self, period: str, direction: str, *, order: Sequence[str | OrderBy] = ()
+    ) -> QuerySet[Any]:
         """Every line the run of ``period`` would move ``direction`` ("up" or "down"), as the
         preview's sample rows (``change_row`` finishes each): the whole list behind the
         preview's counts, for its paged screen and CSV export (issue 17). ``order``: the
