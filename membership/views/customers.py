@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -17,13 +18,14 @@ from django.views.decorators.http import require_POST
 
 from core import clock
 from core.access import may_open
+from core.exports import Column, csv_response, export_url, wants_csv
 from core.idempotency import idempotent_form
 from core.programme import programme
 from core.sorting import Sorting, SortState
 from membership.access import customer_for_user
 from membership.extensions import card_panels
 from membership.forms.customers import IdentityCheckForm, LookupForm
-from membership.masking import may_reveal_personal_data, personal_data_revealed
+from membership.masking import mask_id, mask_name, may_reveal_personal_data, personal_data_revealed
 from membership.models import Customer, IdentityResult
 from membership.recent import recent_customers, remember_customer
 from membership.selectors import search
@@ -61,7 +63,20 @@ CARD_ACTIONS = (
 )
 
 
-def lookup(request: HttpRequest) -> HttpResponse:
+def result_columns() -> list[Column]:
+    """The customers found, as the list shows them: name and ID number masked (CUST-8);
+    built per request, in the request's language."""
+    return [
+        Column(_("Phone number"), lambda c: c.msisdn),
+        Column(_("Name"), lambda c: mask_name(c.name)),
+        Column(_("ID number"), lambda c: mask_id(c.id_number)),
+        Column(_("Brand"), lambda c: c.get_brand_display()),
+        Column(_("City"), lambda c: c.city),
+        Column(_("Status"), lambda c: c.get_status_display()),
+    ]
+
+
+def lookup(request: HttpRequest) -> HttpResponseBase:
     """The counter workspace (D-CUST-9): one box for a phone number, a name, an ID number or
     a ticket number. One match opens the card, several are listed (masked, CUST-8), none
     says so and keeps what was typed; below, the user's recent customers.
@@ -70,6 +85,11 @@ def lookup(request: HttpRequest) -> HttpResponse:
     access log writes URLs, CUST-8). Several matches are kept in the session and shown by
     a redirect to ``?results=1`` (pages: ``&page=n``, sorted by a column: ``&sort=``,
     D-HOUSE-10). A ``?q=`` link still works.
+
+    The listed results download as CSV from the session's search only (``?results=1&
+    format=csv``, D-HOUSE-5): the link carries no search text, and the audit line of the
+    export (personal data, masked as on screen) writes the list's kind, never what was
+    typed. A ``?q=`` link's results offer no download: its audit line would log the text.
     """
     from_session = request.method == "GET" and "results" in request.GET
     if request.method == "POST":
@@ -97,6 +117,9 @@ def lookup(request: HttpRequest) -> HttpResponse:
             sort = RESULTS_SORTING.get(query.kind, RESULTS_SORTING[""]).read(request)
             # the lines found, sorted among themselves (a name search's cap stays the cap)
             rows = sort.apply(Customer.objects.filter(pk__in=found.values("pk")))
+            if from_session and wants_csv(request):
+                name = f"counter-search-{query.kind}"
+                return csv_response(request, name, result_columns(), rows, personal=True)
             page = Paginator(rows, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     paging = [("results", "1")] if from_session else [("q", request.GET.get("q", ""))]
     if sort is not None and "sort" in request.GET:
@@ -111,6 +134,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
             "query": urlencode(paging),
             "name_cap": programme("NAME_SEARCH_MAX_RESULTS"),
             "recent": recent_customers(request),
+            "export_url": export_url(request) if page is not None and from_session else "",
         },
     )
 

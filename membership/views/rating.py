@@ -36,16 +36,41 @@ RUNS_SORTING = Sorting(
 )
 
 
-def rating_runs(request: HttpRequest) -> HttpResponse:
+def run_columns() -> list[Column]:
+    """The runs list's columns as the screen shows them (D-HOUSE-5); built per request, in
+    the request's language. Counts and user names only: not a personal export."""
+    return [
+        Column(_("Period"), lambda run: run.period),
+        Column(_("Policy"), lambda run: run.get_policy_display()),
+        Column(_("State"), lambda run: run.get_state_display()),
+        Column(_("Rated"), lambda run: run.counts.get("rated")),
+        Column(_("Upgrades"), lambda run: run.counts.get("upgrades")),
+        Column(_("Downgrades"), lambda run: run.counts.get("downgrades")),
+        Column(_("Grants"), lambda run: run.counts.get("granted")),
+        Column(_("By"), lambda run: run.committed_by or run.created_by),
+        Column(_("When"), lambda run: run.committed_at or run.created_at),
+    ]
+
+
+def rating_runs(request: HttpRequest) -> HttpResponseBase:
+    """The rating runs, sorted by a column, paged; ``format=csv``: all of them, same order."""
     sort = RUNS_SORTING.read(request)
     runs = sort.apply(RatingRun.objects.select_related("created_by", "committed_by"))
+    if wants_csv(request):
+        return csv_response(request, "rating-runs", run_columns(), runs)
     page = Paginator(runs, 25).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "membership/rating_runs.html",
-        {"page": page, "form": RatingYearForm(), "sort": sort, "query": query.urlencode()},
+        {
+            "page": page,
+            "form": RatingYearForm(),
+            "sort": sort,
+            "query": query.urlencode(),
+            "export_url": export_url(request),
+        },
     )
 
 

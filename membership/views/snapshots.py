@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from core import clock
 from core.errors import DomainError
-from core.exports import Column, csv_response
+from core.exports import Column, csv_response, export_url, wants_csv
 from core.idempotency import idempotent_form
 from core.sorting import Sorting
 from membership.forms.snapshots import SnapshotTakeForm
@@ -41,9 +41,29 @@ def snapshot_for_user(user: object, pk: int) -> SnapshotList:
     return get_object_or_404(SnapshotList, pk=pk)
 
 
-def snapshot_list(request: HttpRequest) -> HttpResponse:
+def list_columns() -> list[Column]:
+    """The lists' columns as the screen shows them (D-HOUSE-5), in the request's language;
+    counts only (a list's members have their own, audited CSV)."""
+    return [
+        Column(_("Taken on"), lambda item: item.taken_on),
+        Column(_("Name"), lambda item: item.name),
+        Column(_("Customers"), lambda item: item.members_count),
+        Column(_("Important"), lambda item: item.important_count),
+        Column(_("Ordinary"), lambda item: item.ordinary_count),
+        Column(
+            _("Taken by"), lambda item: item.created_by.get_username() if item.created_by else ""
+        ),
+    ]
+
+
+def snapshot_list(request: HttpRequest) -> HttpResponseBase:
+    """The lists taken, sorted by a column, paged; ``format=csv``: all of them, same order
+    (at most one a day: their counts are filled in one grouped query, as for a page)."""
     sort = SORTING.read(request)
-    page = Paginator(sort.apply(snapshot_lists()), PAGE_SIZE).get_page(request.GET.get("page"))
+    lists = sort.apply(snapshot_lists())
+    if wants_csv(request):
+        return csv_response(request, "snapshot-lists", list_columns(), with_counts(list(lists)))
+    page = Paginator(lists, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = with_counts(list(page.object_list))
     today = clock.today()
     query = request.GET.copy()
@@ -56,6 +76,7 @@ def snapshot_list(request: HttpRequest) -> HttpResponse:
             "sort": sort,
             "query": query.urlencode(),
             "taken_today": SnapshotList.objects.filter(taken_on=today).first(),
+            "export_url": export_url(request),
         },
     )
 
