@@ -27,3 +27,10 @@ def today() -> date:
 def this_month() -> date:
     """The first day of the current month in the programme's time zone."""
     return today().replace(day=1)
+
+
+def start_of_day(day: date) -> datetime:
+    """The first instant of ``day`` in the programme's time zone (aware). A filter on a day
+    of a timestamp column compares with this (``>= start_of_day(d)``, ``< start_of_day(d +
+    1)``) rather than casting the column to a date, so an index on the column serves it."""
+    return timezone.make_aware(datetime.combine(day, datetime.min.time()))

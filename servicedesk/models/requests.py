@@ -166,6 +166,8 @@ class ServiceRequest(models.Model):
             # D-HOUSE-10: the list filtered by kind or by hall pages in registration order.
             models.Index(fields=["kind", "created_at"], name="request_kind_time"),
             models.Index(fields=["hall", "created_at"], name="request_hall_time"),
+            # the open requests (a few in a province of millions) in registration order
+            models.Index(fields=["status", "created_at"], name="request_status_time"),
         ]
         constraints = [
             # SERVICE-3: one emergency reactivation at a time (they never stack).
