@@ -5,8 +5,6 @@ filters the lists gained with it."""
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
@@ -32,6 +30,7 @@ from membership.models import Customer, GrantSource
 from membership.services.grants import grant_create
 from tests.builders import make_customer, make_group, make_member
 from tests.factories import ContactLogFactory, CreditRatingFactory, KeyPersonFactory, UserFactory
+from tests.sorting import csv_table, sort_headers
 
 pytestmark = [pytest.mark.django_db, pytest.mark.now("2026-11-25 10:00")]
 
@@ -55,17 +54,15 @@ def rows_in(html: str, pattern: str) -> list[str]:
 
 
 def csv_rows(response: Any) -> list[list[str]]:
-    body = b"".join(response.streaming_content).decode("utf-8").lstrip("\ufeff")
-    return list(csv.reader(io.StringIO(body)))[1:]
+    """A download's rows without its header (tests/sorting.py reads it)."""
+    return csv_table(response)[1:]
 
 
 def aria_sorted(html: str, key: str) -> str:
     """The aria-sort of the header of column ``key`` ('' when it is not the sort)."""
-    found = re.search(
-        rf'<th(?: class="[^"]*")?(?: aria-sort="(\w+)")?><a href="[^"]*" data-sort="{key}">', html
-    )
-    assert found, f"no sortable header {key}"
-    return found.group(1) or ""
+    headers = sort_headers(html)
+    assert key in headers, f"no sortable header {key}"
+    return headers[key]
 
 
 def assert_sorts(

@@ -5,8 +5,6 @@ serves with their filters: checked on SQLite's query plans."""
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -32,6 +30,7 @@ from servicedesk.views.club import SIGNUP_SORTING
 from servicedesk.views.queue import TICKET_SORTING
 from servicedesk.views.requests import SORTING as REQUEST_SORTING
 from tests.builders import make_hall
+from tests.sorting import csv_table
 
 SH = ZoneInfo("Asia/Shanghai")
 DAY = date(2026, 3, 18)
@@ -46,8 +45,7 @@ sqlite_only = pytest.mark.skipif(
 
 def _csv(response: Any) -> list[list[str]]:
     assert response["Content-Type"].startswith("text/csv")
-    body = b"".join(response.streaming_content).decode().lstrip("\ufeff")
-    return list(csv.reader(io.StringIO(body)))
+    return csv_table(response)
 
 
 def _sorted_in_memory(rows: QuerySet[Any]) -> bool:
