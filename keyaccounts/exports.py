@@ -11,11 +11,12 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import HttpRequest, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from core.exports import Column
+from core.exports import Column, csv_response
 from keyaccounts.access import customer_name_for, unmasked_expression
 from membership.models import RANK_LEVEL, Level
 
@@ -40,6 +41,21 @@ def _name(user: Any, path: Callable[[Any], Any]) -> Callable[[Any], str]:
 def with_unmasked(rows: QuerySet[Any], user: Any, customer_ref: str) -> QuerySet[Any]:
     """D-CUST-13 in the export's own query: ``name_unmasked`` on every row."""
     return rows.annotate(name_unmasked=unmasked_expression(user, customer_ref))
+
+
+def people_csv(
+    request: HttpRequest,
+    name: str,
+    columns: list[Column],
+    rows: QuerySet[Any],
+    customer_ref: str,
+) -> StreamingHttpResponse:
+    """D-GROUP-12: a list of customers or key persons downloaded as shown: each name in
+    full only where the page shows it so (D-CUST-13, ``customer_ref`` leads from a row to
+    its customer), and the export audited as personal data (D-HOUSE-5)."""
+    return csv_response(
+        request, name, columns, with_unmasked(rows, request.user, customer_ref), personal=True
+    )
 
 
 def group_columns() -> list[Column]:

@@ -15,7 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
-from core.exports import csv_response, export_url, wants_csv
+from core.exports import export_url, wants_csv
 from core.idempotency import idempotent_form
 from core.sorting import Sorting
 from keyaccounts import exports
@@ -53,12 +53,12 @@ def group_contacts(request: HttpRequest, group_id: int) -> HttpResponseBase:
     group = group_for_user(request.user, group_id)
     filterset, sort, contacts = contacts_listed(request, group.contacts.all())
     if wants_csv(request):
-        return csv_response(
+        return exports.people_csv(
             request,
             f"group-{group.code}-contacts",
             exports.contact_columns(request.user),
-            exports.with_unmasked(contacts, request.user, "key_person__customer_id"),
-            personal=True,
+            contacts,
+            "key_person__customer_id",
         )
     page, query = page_of(request, contacts)
     prime_unmasked(  # D-CUST-13: one query for the page's names

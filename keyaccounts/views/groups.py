@@ -203,19 +203,19 @@ def group_detail(request: HttpRequest, group_id: int) -> HttpResponseBase:
     key_person_rows = kp_sort.apply(group_key_persons(group, today))
     if wants_csv(request):
         if request.GET.get("list") == "key_persons":
-            return csv_response(
+            return exports.people_csv(
                 request,
                 f"group-{group.code}-key-persons",
                 exports.key_person_columns(request.user),
-                exports.with_unmasked(key_person_rows, request.user, "customer_id"),
-                personal=True,
+                key_person_rows,
+                "customer_id",
             )
-        return csv_response(
+        return exports.people_csv(
             request,
             f"group-{group.code}-members",
             exports.member_columns(request.user),
-            exports.with_unmasked(members, request.user, "customer_id"),
-            personal=True,
+            members,
+            "customer_id",
         )
     page, query = page_of(request, members)
     former, former_query = page_of(

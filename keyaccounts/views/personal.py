@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from core import clock
 from core.errors import DomainError
-from core.exports import csv_response, export_url, wants_csv
+from core.exports import export_url, wants_csv
 from core.idempotency import idempotent_form
 from core.search import search_term
 from core.sorting import Sorting
@@ -70,12 +70,12 @@ def vip_portfolio(request: HttpRequest) -> HttpResponseBase:
     managers_sort = MANAGER_SORTING.read(request)
     unassigned = sort.apply(eligible_without_manager(today, q=q, city=city, level=level))
     if wants_csv(request):  # D-GROUP-12: names masked per D-CUST-13, audited; sorted as shown
-        return csv_response(
+        return exports.people_csv(
             request,
             "vip-without-manager",
             exports.unassigned_columns(request.user),
-            exports.with_unmasked(unassigned, request.user, "pk"),
-            personal=True,
+            unassigned,
+            "pk",
         )
     page, query = page_of(request, unassigned)
     prime_unmasked(request.user, [c.pk for c in page])  # D-CUST-13: one query

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from core import clock
 from core.errors import DomainError
-from core.exports import csv_response, export_url, wants_csv
+from core.exports import export_url, wants_csv
 from core.idempotency import idempotent_form
 from core.search import search_term
 from core.sorting import Sorting, SortState
@@ -105,12 +105,12 @@ def upgrade_list(request: HttpRequest) -> HttpResponseBase:
         request, UPGRADE_SORTING, status=status if status in UpgradeStatus.values else ""
     )
     if wants_csv(request):  # D-GROUP-12: names masked per D-CUST-13, audited; sorted as shown
-        return csv_response(
+        return exports.people_csv(
             request,
             "upgrade-requests",
             exports.upgrade_columns(request.user),
-            exports.with_unmasked(requests, request.user, "customer_id"),
-            personal=True,
+            requests,
+            "customer_id",
         )
     page, query = page_of(request, requests)
     prime_unmasked(request.user, [r.customer_id for r in page])  # D-CUST-13: one query
@@ -134,12 +134,8 @@ def upgrade_inbox(request: HttpRequest) -> HttpResponseBase:
     sorted otherwise, overdue ones (more than the allowed working days) flagged."""
     requests, sort, shown = _requests_listed(request, INBOX_SORTING, status=UpgradeStatus.PENDING)
     if wants_csv(request):  # D-GROUP-12: names masked per D-CUST-13, audited; sorted as shown
-        return csv_response(
-            request,
-            "upgrade-inbox",
-            exports.upgrade_columns(request.user),
-            exports.with_unmasked(requests, request.user, "customer_id"),
-            personal=True,
+        return exports.people_csv(
+            request, "upgrade-inbox", exports.upgrade_columns(request.user), requests, "customer_id"
         )
     page, query = page_of(request, requests)
     prime_unmasked(request.user, [r.customer_id for r in page])  # D-CUST-13: one query
