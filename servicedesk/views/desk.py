@@ -22,7 +22,7 @@ from membership.access import customer_for_user
 from membership.extensions import card_panels
 from servicedesk.access import hall_for_user, ticket_for_user
 from servicedesk.forms import HallChoiceForm, LookupForm
-from servicedesk.models import Hall, RequestKind, TicketStatus
+from servicedesk.models import Hall, RequestKind, Ticket, TicketStatus
 from servicedesk.selectors.desk import desk_card as desk_card_data
 from servicedesk.selectors.queue import visit_ticket
 from servicedesk.services.queue import ticket_call, ticket_issue, ticket_set_status
@@ -47,6 +47,15 @@ ACCESS_KEYS = {
     "hall": "h",
 }
 # The first nine request kinds on the card take the access keys 1–9 (the template).
+
+
+def ticket_issued_text(ticket: Ticket) -> str:
+    """SERVICE-1: what the clerk is told when a ticket is taken (hall page or desk card)."""
+    return _("Ticket %(number)s (%(cls)s) for %(msisdn)s.") % {
+        "number": ticket.number,
+        "cls": ticket.get_ticket_class_display(),
+        "msisdn": ticket.msisdn,
+    }
 
 
 def remembered_hall(request: HttpRequest) -> dict[str, Any] | None:
@@ -205,15 +214,7 @@ def desk_ticket(request: HttpRequest, msisdn: str, action: str) -> HttpResponse:
     try:
         if action == "take":
             ticket = ticket_issue(hall=hall, msisdn=customer.msisdn, actor=request.user)
-            messages.success(
-                request,
-                _("Ticket %(number)s (%(cls)s) for %(msisdn)s.")
-                % {
-                    "number": ticket.number,
-                    "cls": ticket.get_ticket_class_display(),
-                    "msisdn": ticket.msisdn,
-                },
-            )
+            messages.success(request, ticket_issued_text(ticket))
             return back
         ticket = ticket_for_user(request.user, request.POST.get("ticket", ""), write=True)
         if ticket.msisdn != customer.msisdn or ticket.hall_id != hall.pk:

@@ -26,7 +26,7 @@ from servicedesk.selectors import queue as queue_selectors
 from servicedesk.services.queue import ticket_call_next as call_next
 from servicedesk.services.queue import ticket_issue as issue
 from servicedesk.services.queue import ticket_set_status
-from servicedesk.views.desk import remember_hall, remembered_hall
+from servicedesk.views.desk import remember_hall, remembered_hall, ticket_issued_text
 
 TICKET_ACTIONS = {"served": TicketStatus.SERVED, "cancel": TicketStatus.CANCELLED}
 # D-HOUSE-10: the halls are a small table, sorted by any column shown.
@@ -168,15 +168,7 @@ def ticket_issue(request: HttpRequest, code: str) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(
-            request,
-            _("Ticket %(number)s (%(cls)s) for %(msisdn)s.")
-            % {
-                "number": ticket.number,
-                "cls": ticket.get_ticket_class_display(),
-                "msisdn": ticket.msisdn,
-            },
-        )
+        messages.success(request, ticket_issued_text(ticket))
     return redirect("servicedesk:hall_desk", code=hall.code)
 
 
