@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -19,13 +17,6 @@ def sort_headers(html: str) -> dict[str, str]:
     """Each sortable header's key → its ``aria-sort`` ("" on a column the list is not
     sorted by)."""
     return {key: aria for aria, key in _HEADER.findall(html)}
-
-
-def csv_table(response: Any) -> list[list[str]]:
-    """A CSV download's rows, header first (the byte-order mark dropped)."""
-    text = response.getvalue().decode("utf-8")
-    assert text.startswith("\ufeff")
-    return list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
 
 
 def in_order(rows: list[Any], fields: Sequence[str | OrderBy], *, descending: bool) -> list[Any]:

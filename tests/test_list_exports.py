@@ -4,8 +4,6 @@ what the list shows; the customer's data is audited."""
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
 from datetime import date
 from typing import Any
@@ -18,15 +16,9 @@ from core.models import JobRun
 from membership.models import ImportRun
 from points.services import redemption_create
 from points.tests.builders import earn, make_customer, make_item
+from tests.downloads import csv_table
 
 pytestmark = pytest.mark.django_db
-
-
-def _rows(response: Any) -> list[list[str]]:
-    assert response["Content-Type"].startswith("text/csv")
-    text = response.getvalue().decode("utf-8")
-    assert text.startswith("\ufeff")
-    return list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
 
 
 def test_import_runs_download_as_csv(client: Client, supervisor: Any) -> None:
@@ -35,7 +27,7 @@ def test_import_runs_download_as_csv(client: Client, supervisor: Any) -> None:
     client.force_login(supervisor)
     page = client.get(reverse("membership:import_upload"))
     assert 'data-testid="export-csv"' in page.content.decode()
-    rows = _rows(client.get(reverse("membership:import_upload"), {"format": "csv"}))
+    rows = csv_table(client.get(reverse("membership:import_upload"), {"format": "csv"}))
     assert len(rows) == 31
     assert {r[3] for r in rows[1:]} == {f"bills-{n}.csv" for n in range(30)}
 
@@ -46,14 +38,14 @@ def test_conv_5_job_runs_download_as_csv_with_the_filters(client: Client, superv
     client.force_login(supervisor)
     url = reverse("core:job_runs")
     assert "format=csv" in client.get(url).content.decode()
-    rows = _rows(client.get(url, {"status": "failed", "format": "csv"}))
+    rows = csv_table(client.get(url, {"status": "failed", "format": "csv"}))
     assert [r[1] for r in rows[1:]] == ["2026-10-01"]
 
 
 def test_plan_1_the_catalogue_downloads_as_csv_as_filtered(client: Client, clerk: Any) -> None:
     client.force_login(clerk)
     url = reverse("plans:catalogue")
-    rows = _rows(client.get(url, {"level": "gold", "city": "苏州", "format": "csv"}))
+    rows = csv_table(client.get(url, {"level": "gold", "city": "苏州", "format": "csv"}))
     names = [r[0] for r in rows[1:]]
     assert "全球通商旅388套餐" in names
     assert "全球通商旅288套餐" not in names
@@ -74,8 +66,8 @@ def test_points_5_entries_and_redemptions_download_as_csv_audited(
     assert 'data-testid="export-entries-csv"' in html
     assert 'data-testid="export-redemptions-csv"' in html
     with caplog.at_level(logging.INFO, logger="core.audit"):
-        entries = _rows(client.get(url, {"format": "csv"}))
-        redemptions = _rows(client.get(url, {"format": "csv", "list": "redemptions"}))
+        entries = csv_table(client.get(url, {"format": "csv"}))
+        redemptions = csv_table(client.get(url, {"format": "csv", "list": "redemptions"}))
     assert len(entries) == 3  # the accrual and the redemption
     assert {r[2] for r in entries[1:]} == {"5000", "-1000"}
     assert [r[2] for r in redemptions[1:]] == ["保温杯"]

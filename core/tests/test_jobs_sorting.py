@@ -13,7 +13,8 @@ from django.urls import reverse
 from core import clock
 from core.jobs_views import SORTING
 from core.models import JobRun
-from tests.sorting import csv_table, in_order, sort_headers
+from tests.downloads import csv_table
+from tests.sorting import in_order, sort_headers
 
 pytestmark = pytest.mark.django_db
 

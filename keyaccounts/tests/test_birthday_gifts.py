@@ -5,8 +5,6 @@ workspace and the supervisors' list and CSV (D-GROUP-9)."""
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -24,6 +22,7 @@ from keyaccounts.services.personal import personal_manager_assign
 from membership.models import Customer, GrantSource
 from membership.services.grants import grant_create
 from tests.builders import make_customer
+from tests.downloads import csv_table
 from tests.factories import KeyPersonFactory
 from tests.test_idempotent_forms import TOKEN
 
@@ -337,8 +336,7 @@ def test_service_14_supervisors_filter_and_export(
     assert "13900000001" not in client.get(listing, {"manager": "none"}).content.decode()
 
     response = client.get(reverse("keyaccounts:vip_gifts_csv"), {"status": "open"})
-    body = b"".join(response.streaming_content)  # type: ignore[attr-defined]
-    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    rows = csv_table(response)
     assert rows[0][:4] == ["msisdn", "birthday", "contact_by", "status"]
     assert rows[1][:4] == ["13900000001", "2026-11-28", "2026-11-25", "due"]
 

@@ -29,8 +29,9 @@ from keyaccounts.services.upgrades import upgrade_request_create, upgrade_reques
 from membership.models import Customer, GrantSource
 from membership.services.grants import grant_create
 from tests.builders import make_customer, make_group, make_member
+from tests.downloads import csv_table
 from tests.factories import ContactLogFactory, CreditRatingFactory, KeyPersonFactory, UserFactory
-from tests.sorting import csv_table, sort_headers
+from tests.sorting import sort_headers
 
 pytestmark = [pytest.mark.django_db, pytest.mark.now("2026-11-25 10:00")]
 

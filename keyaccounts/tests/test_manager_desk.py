@@ -4,8 +4,6 @@ supervisor's home and the CSV exports of its lists (D-GROUP-12)."""
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -33,6 +31,7 @@ from keyaccounts.services.upgrades import (
     upgrade_request_reject,
 )
 from tests.builders import make_customer, make_group, make_member
+from tests.downloads import csv_table
 
 pytestmark = pytest.mark.django_db
 
@@ -73,11 +72,6 @@ def personal(customer: Any, manager: Any, by: Any) -> PersonalManager:
         assigned_at=at(TODAY - timedelta(days=30)),
         assigned_by=by,
     )
-
-
-def rows_of(response: Any) -> list[list[str]]:
-    body = b"".join(response.streaming_content).decode("utf-8").lstrip("\ufeff")
-    return list(csv.reader(io.StringIO(body)))
 
 
 # --- CUST-8 / D-CUST-13: whose names an account manager sees ---------------------------------
@@ -382,7 +376,7 @@ def test_d_group_12_groups_export_is_the_filtered_list(
         reverse("keyaccounts:group_list"), {"class": "A", "format": "csv"}
     )
     assert response["Content-Type"].startswith("text/csv")
-    rows = rows_of(response)
+    rows = csv_table(response)
     assert rows[0][:3] == ["Code", "Name", "Class"]
     assert [r[0] for r in rows[1:]] == [mine.code]
     page = login(account_manager).get(reverse("keyaccounts:group_list"), {"class": "A"})
@@ -404,7 +398,7 @@ def test_d_group_12_contacts_export_masks_per_d_cust_11_and_is_audited(
     )
     url = reverse("keyaccounts:group_contacts", args=[person.group_id])
     with caplog.at_level(logging.INFO, logger="core.audit"):
-        rows = rows_of(login(account_manager).get(url, {"format": "csv"}))
+        rows = csv_table(login(account_manager).get(url, {"format": "csv"}))
     assert rows[1][4:7] == [person.customer.msisdn, "张三丰", "'=HYPERLINK()"]
     assert any(
         "list exported" in r.getMessage()
@@ -412,7 +406,7 @@ def test_d_group_12_contacts_export_masks_per_d_cust_11_and_is_audited(
         and "rows=1" in r.getMessage()
         for r in caplog.records
     )
-    rows = rows_of(login(supervisor).get(url, {"format": "csv"}))
+    rows = csv_table(login(supervisor).get(url, {"format": "csv"}))
     assert rows[1][5] == "张**"
 
 
@@ -434,12 +428,14 @@ def test_d_group_12_upgrades_export_with_status_filter_and_masking(
         response = login(account_manager).get(
             reverse("keyaccounts:upgrade_list"), {"status": "approved", "format": "csv"}
         )
-        rows = rows_of(response)
+        rows = csv_table(response)
     assert len(rows) == 2
     assert rows[1][1:3] == [person.customer.msisdn, "张三丰"]
     assert rows[1][-1] == "同意"
     assert any("upgrade-requests" in r.getMessage() for r in caplog.records)
-    inbox = rows_of(login(supervisor).get(reverse("keyaccounts:upgrade_inbox"), {"format": "csv"}))
+    inbox = csv_table(
+        login(supervisor).get(reverse("keyaccounts:upgrade_inbox"), {"format": "csv"})
+    )
     assert [(r[1], r[2]) for r in inbox[1:]] == [(other.customer.msisdn, "钱*")]
 
 
@@ -449,9 +445,9 @@ def test_d_group_12_members_and_key_persons_export(account_manager: Any) -> None
     make_member(group=person.group, customer=make_customer(name="路人甲"), signed_on=TODAY)
     client = login(account_manager)
     url = reverse("keyaccounts:group_detail", args=[person.group_id])
-    members = rows_of(client.get(url, {"format": "csv"}))
+    members = csv_table(client.get(url, {"format": "csv"}))
     assert sorted(r[1] for r in members[1:]) == sorted(["张三丰", "路**"])
-    key_persons = rows_of(client.get(url, {"list": "key_persons", "format": "csv"}))
+    key_persons = csv_table(client.get(url, {"list": "key_persons", "format": "csv"}))
     assert [r[1] for r in key_persons[1:]] == ["张三丰"]
 
 

@@ -18,7 +18,7 @@ from django.utils import translation
 from core import clock
 from membership.models import CreditRating, Customer, RatingRun
 from tests.builders import make_customer, make_snapshot, make_snapshot_member
-from tests.sorting import csv_table
+from tests.downloads import csv_table
 
 pytestmark = pytest.mark.django_db
 

@@ -19,7 +19,8 @@ from core import clock
 from membership.models import Brand, CreditRating, Customer, ImportRun, RatingRun, Status
 from membership.views import credit, customers, imports, rating, snapshots
 from tests.builders import make_bill, make_customer, make_snapshot
-from tests.sorting import csv_table, in_order, sort_headers
+from tests.downloads import csv_table
+from tests.sorting import in_order, sort_headers
 
 pytestmark = pytest.mark.django_db
 

@@ -3,8 +3,6 @@ confirmed idempotent POST written in one INSERT … SELECT), the members' CSV (D
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
 from datetime import date
 from decimal import Decimal
@@ -21,6 +19,7 @@ from membership.selectors.snapshots import snapshot_criteria, snapshot_preview
 from membership.services.grants import grant_create
 from membership.services.snapshots import snapshot_list_take
 from tests.builders import make_bill, make_customer, make_snapshot, make_snapshot_member
+from tests.downloads import csv_table
 
 pytestmark = [pytest.mark.django_db, pytest.mark.now("2026-06-10T10:00:00")]
 
@@ -140,8 +139,7 @@ def test_cust_5_members_download_as_csv_masked_and_audited(
     client.force_login(supervisor)
     with caplog.at_level(logging.INFO, logger="core.audit"):
         response = client.get(reverse("membership:snapshot_members_csv", args=[snapshot.pk]))
-        text = response.getvalue().decode("utf-8")
-    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+        rows = csv_table(response)
     assert len(rows) == 4
     assert {r[0] for r in rows[1:]} == {"13900000001", "13900000002", "13900000006"}
     assert {r[1] for r in rows[1:]} == {"王**"}

@@ -14,7 +14,8 @@ from plans.models import Plan, Subscription
 from plans.services import subscription_order
 from plans.tests.conftest import customer_in, plan
 from plans.views import CATALOGUE_SORTING, ORDER_SORTING
-from tests.sorting import csv_table, in_order, sort_headers
+from tests.downloads import csv_table
+from tests.sorting import in_order, sort_headers
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from core import clock
 from plans.models import Subscription
 from plans.services import subscription_order
 from plans.tests.conftest import customer_in, plan
-from tests.sorting import csv_table
+from tests.downloads import csv_table
 
 pytestmark = pytest.mark.django_db
 

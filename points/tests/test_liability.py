@@ -4,11 +4,9 @@ the check against the ledger and the chart."""
 
 from __future__ import annotations
 
-import csv
 import logging
 from datetime import date
 from decimal import Decimal
-from io import StringIO
 from typing import Any
 
 import pytest
@@ -41,6 +39,7 @@ from points.services import (
 )
 from points.services.reconcile import ledger_totals
 from points.tests.builders import earn, make_customer, make_item
+from tests.downloads import csv_table
 
 pytestmark = [pytest.mark.django_db, pytest.mark.now("2026-11-25 10:00")]
 
@@ -313,9 +312,7 @@ def test_fin_1_the_csv_has_the_header_and_the_rows_and_is_audited(
 
     assert response.status_code == 200
     assert 'filename="points-liability-2026-11-25.csv"' in response["Content-Disposition"]
-    text = response.getvalue().decode("utf-8")
-    assert text.startswith("\ufeff")  # core.exports: a spreadsheet reads it as UTF-8
-    table = list(csv.reader(StringIO(text.removeprefix("\ufeff"))))
+    table = csv_table(response)  # core.exports: with the byte-order mark spreadsheets need
     assert tuple(table[0]) == CSV_HEADER
     rows = [dict(zip(CSV_HEADER, line, strict=True)) for line in table[1:]]
     assert [row["month"] for row in rows][0::11] == ["2025-12", "2026-11"]

@@ -17,7 +17,8 @@ from membership.models import Customer
 from points.models import Entry, Redemption
 from points.services import redemption_cancel, redemption_create
 from points.tests.builders import earn, make_customer, make_item
-from tests.sorting import csv_table, in_order, sort_headers
+from tests.downloads import csv_table
+from tests.sorting import in_order, sort_headers
 
 pytestmark = [pytest.mark.django_db, pytest.mark.now("2026-11-25 10:00")]
 

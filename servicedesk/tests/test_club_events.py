@@ -3,8 +3,6 @@ the event page and its export (D-DESK-19)."""
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
 from datetime import date, timedelta
 from typing import Any
@@ -38,6 +36,7 @@ from servicedesk.services.club import (
 )
 from servicedesk.tests.conftest import give_level, make_customer
 from tests.db import reload_data_migration
+from tests.downloads import csv_table
 
 pytestmark = [pytest.mark.django_db, pytest.mark.now("2026-03-18 10:00")]
 
@@ -312,15 +311,8 @@ def test_d_house_10_the_sign_ups_sort_by_sign_up_time_and_the_export_follows(
     assert '<input type="hidden" name="sort" value="-signed_up">' in html
     export = reverse("servicedesk:club_event_export", kwargs={"pk": event.pk})
     assert f"{export}?q=1381&amp;sort=-signed_up" in html  # the export keeps search and sort
-    rows = _csv_rows(client.get(export, {"q": "1381", "sort": "-signed_up"}))
+    rows = csv_table(client.get(export, {"q": "1381", "sort": "-signed_up"}))
     assert [row[0] for row in rows[1:]] == ["13812349292", "13812349291"]
-
-
-def _csv_rows(response: Any) -> list[list[str]]:
-    assert response["Content-Type"].startswith("text/csv")
-    body = b"".join(response.streaming_content).decode()
-    assert body.startswith("\ufeff")  # core.exports: spreadsheets read the Chinese right
-    return list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
 
 
 def test_service_13_the_export_masks_names_by_role_and_is_audited(
@@ -337,9 +329,9 @@ def test_service_13_the_export_masks_names_by_role_and_is_audited(
     url = reverse("servicedesk:club_event_export", kwargs={"pk": event.pk})
     client.force_login(clerk)
     with caplog.at_level(logging.INFO, logger="core.audit"):
-        masked = _csv_rows(client.get(url, {"reveal": "1"}))  # a clerk may not reveal
+        masked = csv_table(client.get(url, {"reveal": "1"}))  # a clerk may not reveal
         client.force_login(supervisor)
-        full = _csv_rows(client.get(url, {"reveal": "1"}))
+        full = csv_table(client.get(url, {"reveal": "1"}))
     assert masked[0] == ["msisdn", "name", "line_status", "status", "signed_up_at", "closed_at"]
     assert masked[1][:4] == ["13812349271", "欧***", "active", "signed_up"]
     assert full[1][1] == "欧阳娜娜"
@@ -358,7 +350,7 @@ def test_service_13_the_export_follows_the_search_and_defuses_formulas(
     club_signup_create(event=event, customer=vip("13812349282", name="王五"), actor=clerk)
     url = reverse("servicedesk:club_event_export", kwargs={"pk": event.pk})
     client.force_login(supervisor)
-    rows = _csv_rows(client.get(url, {"q": "9281", "reveal": "1"}))
+    rows = csv_table(client.get(url, {"q": "9281", "reveal": "1"}))
     assert [row[:2] for row in rows[1:]] == [["13812349281", "'=1+2"]]
 
 

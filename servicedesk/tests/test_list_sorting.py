@@ -30,7 +30,7 @@ from servicedesk.views.club import SIGNUP_SORTING
 from servicedesk.views.queue import TICKET_SORTING
 from servicedesk.views.requests import SORTING as REQUEST_SORTING
 from tests.builders import make_hall
-from tests.sorting import csv_table
+from tests.downloads import csv_table
 
 SH = ZoneInfo("Asia/Shanghai")
 DAY = date(2026, 3, 18)
@@ -41,11 +41,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.now("2026-03-18 12:00")]
 sqlite_only = pytest.mark.skipif(
     connection.vendor != "sqlite", reason="the plans checked are SQLite's"
 )
-
-
-def _csv(response: Any) -> list[list[str]]:
-    assert response["Content-Type"].startswith("text/csv")
-    return csv_table(response)
 
 
 def _sorted_in_memory(rows: QuerySet[Any]) -> bool:
@@ -117,7 +112,7 @@ def test_d_house_10_the_request_csv_follows_the_sort(
 ) -> None:
     client.force_login(clerk)
     url = reverse("servicedesk:request_list")
-    rows = _csv(client.get(url, {"sort": "registered", "format": "csv"}))
+    rows = csv_table(client.get(url, {"sort": "registered", "format": "csv"}))
     assert [int(row[0]) for row in rows[1:]] == [requests[1].pk, requests[2].pk, requests[0].pk]
 
 
@@ -197,11 +192,11 @@ def test_d_house_10_the_tickets_csv_follows_the_filters_and_the_sort(
     url = reverse("servicedesk:hall_desk", kwargs={"code": tickets.code})
     response = client.get(url, {"ticket_class": "vip", "sort": "-number", "format": "csv"})
     assert 'filename="tickets-sz-1-2026-03-18.csv"' in response["Content-Disposition"]
-    assert [row[0] for row in _csv(response)[1:]] == ["V002", "V001"]
+    assert [row[0] for row in csv_table(response)[1:]] == ["V002", "V001"]
     yesterday = client.get(url, {"day": "2026-03-17", "format": "csv"})
     assert "tickets-sz-1-2026-03-17-2026-03-18.csv" in yesterday["Content-Disposition"]
-    assert [row[0] for row in _csv(yesterday)[1:]] == ["P001"]
-    assert [row[0] for row in _csv(client.get(url, {"format": "csv"}))[1:]] == [
+    assert [row[0] for row in csv_table(yesterday)[1:]] == ["P001"]
+    assert [row[0] for row in csv_table(client.get(url, {"format": "csv"}))[1:]] == [
         "V001",
         "V002",
         "P001",
@@ -265,7 +260,7 @@ def test_d_house_10_the_halls_are_searched_filtered_sorted_and_exported(
     html = client.get(url, {"q": "nanjing", "sort": "hall"}).content.decode()
     assert '<th aria-sort="ascending"><a href="?q=nanjing&amp;sort=-hall"' in html
     assert '<input type="hidden" name="sort" value="hall">' in html
-    rows = _csv(client.get(url, {"state": "open", "sort": "-hall", "format": "csv"}))
+    rows = csv_table(client.get(url, {"state": "open", "sort": "-hall", "format": "csv"}))
     assert [row[0] for row in rows[1:]] == ["sz-1", "nj-1", "nj-2"]
 
 
@@ -313,7 +308,7 @@ def test_d_house_10_the_club_events_are_searched_filtered_sorted_and_exported(
     html = client.get(url, {"when": "upcoming", "sort": "-title"}).content.decode()
     assert '<th aria-sort="descending"><a href="?when=upcoming&amp;sort=title"' in html
     assert '<input type="hidden" name="sort" value="-title">' in html
-    rows = _csv(client.get(url, {"when": "upcoming", "sort": "-title", "format": "csv"}))
+    rows = csv_table(client.get(url, {"when": "upcoming", "sort": "-title", "format": "csv"}))
     assert [row[1] for row in rows[1:]] == ["Checkup", "Budget talk"]
 
 
