@@ -11,12 +11,12 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
 from core.exports import export_url, wants_csv
 from core.idempotency import idempotent_form
+from core.redirects import safe_next
 from core.sorting import Sorting
 from keyaccounts import exports
 from keyaccounts.access import group_for_user, key_person_for_user, prime_unmasked
@@ -41,10 +41,7 @@ def contacts_listed(request: HttpRequest, contacts: Any) -> tuple[ContactFilter,
 
 def _back(request: HttpRequest, default: str) -> HttpResponseRedirect:
     """Back to ``next`` when it is a page of ours, else to ``default``."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return redirect(target)
-    return redirect(default)
+    return redirect(safe_next(request, default))
 
 
 def group_contacts(request: HttpRequest, group_id: int) -> HttpResponseBase:

@@ -11,7 +11,6 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -21,6 +20,7 @@ from core.access import may_open
 from core.exports import Column, csv_response, export_url, wants_csv
 from core.idempotency import idempotent_form
 from core.programme import programme
+from core.redirects import safe_next
 from core.sorting import Sorting, SortState
 from membership.access import customer_for_user
 from membership.extensions import card_panels
@@ -175,18 +175,6 @@ def _identity_verified(request: HttpRequest, customer: Customer) -> bool:
     return verified == customer.pk
 
 
-def _identity_next(request: HttpRequest) -> str:
-    """CUST-10: where the identity check goes back to, when it was started elsewhere (the
-    desk card's link carries ``?next=``, the card's form a hidden ``next``): one of our own
-    pages only, else '' (the customer card)."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return ""
-
-
 def _card(
     request: HttpRequest, customer: Customer, identity_form: IdentityCheckForm | None = None
 ) -> HttpResponse:
@@ -214,7 +202,8 @@ def _card(
             ).entries,
             "identity_form": identity_form,
             "identity_verified": verified,
-            "identity_next": _identity_next(request) if identity_form else "",
+            # CUST-10: where the check goes back to (the desk card's ``?next=``), kept by the form
+            "identity_next": safe_next(request) if identity_form else "",
             "revealed": personal_data_revealed(request, customer),  # CUST-8, D-CUST-8
             "may_reveal": may_reveal_personal_data(request.user),
             "actions": [
@@ -260,4 +249,4 @@ def customer_identity_check(request: HttpRequest, msisdn: str) -> HttpResponse:
                 ),
             )
     card = reverse("membership:customer_card", kwargs={"msisdn": customer.msisdn})
-    return redirect(_identity_next(request) or card)
+    return redirect(safe_next(request, card))

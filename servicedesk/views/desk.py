@@ -10,7 +10,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,6 +17,7 @@ from core import clock
 from core.access import may_open
 from core.errors import DomainError
 from core.idempotency import idempotent_form
+from core.redirects import safe_next
 from membership.access import customer_for_user
 from membership.extensions import card_panels
 from servicedesk.access import hall_for_user, ticket_for_user
@@ -68,13 +68,6 @@ def remember_hall(request: HttpRequest, hall: Hall) -> None:
     request.session[HALL_SESSION_KEY] = {"pk": hall.pk, "code": hall.code, "name": hall.name}
 
 
-def _safe_next(request: HttpRequest, fallback: str) -> str:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return fallback
-
-
 def customer_card_url(msisdn: str) -> str:
     """The full customer card (membership), when that screen is installed."""
     try:
@@ -100,7 +93,7 @@ def desk_home(request: HttpRequest) -> HttpResponse:
 def hall_choose(request: HttpRequest) -> HttpResponse:
     """D-DESK-20: remember the clerk's hall for the session, back where they came from."""
     form = HallChoiceForm(request.POST)
-    back = _safe_next(request, reverse("servicedesk:desk_home"))
+    back = safe_next(request, reverse("servicedesk:desk_home"))
     if not form.is_valid():
         messages.error(request, _("Choose an open service hall."))
         return redirect(back)
