@@ -178,22 +178,10 @@ def coming_gifts(user: Any, today: date) -> QuerySet[BirthdayGift]:
 
 
 def notice_count(user: Any, today: date | None = None) -> int:
-    """D-GROUP-11: how many unread notifications ``user`` has: one query, the four kinds'
-    keys counted as one UNION ALL (every page of a manager shows the count); none for a
-    user who is not an account manager."""
-    if not is_manager(user):
-        return 0
-    today = today or clock.today()
-    first, *rest = (
-        rows.order_by().values_list("pk")
-        for rows in (
-            decided_upgrades(user, today),
-            overdue_follow_ups(user, today),
-            coming_birthdays(user, today),
-            coming_gifts(user, today),
-        )
-    )
-    return first.union(*rest, all=True).count()
+    """D-GROUP-11: how many unread notifications ``user`` has: one query, the four kinds
+    counted as one UNION ALL (every page of a manager shows the count); none for a user
+    who is not an account manager."""
+    return NoticeList(user, today or clock.today()).total()
 
 
 NOTICE_ORDER = (
@@ -260,22 +248,29 @@ class NoticeList:
                 rows = rows.filter(customer__msisdn__startswith=msisdn)
             self.parts.append((kind, rows, make))
 
-    def _days(self) -> QuerySet[Any]:
-        """(kind, id, day) of every notification, one UNION ALL, by day (then kind, id)."""
+    def _keys(self) -> QuerySet[Any]:
+        """(kind, id, day) of every notification, one UNION ALL (unordered)."""
         keyed = [
             rows.order_by()
             .annotate(n_kind=Value(kind), n_day=_DAY[kind])
             .values_list("n_kind", "id", "n_day")
             for kind, rows, _make in self.parts
         ]
-        union = keyed[0].union(*keyed[1:], all=True)
+        return keyed[0].union(*keyed[1:], all=True)
+
+    def _days(self) -> QuerySet[Any]:
+        """The keys by day (then kind, id)."""
         sign = "-" if self.descending else ""
-        return union.order_by(f"{sign}n_day", f"{sign}n_kind", f"{sign}id")
+        return self._keys().order_by(f"{sign}n_day", f"{sign}n_kind", f"{sign}id")
+
+    def total(self) -> int:
+        """How many notifications, in one query (0 for a user who is not a manager)."""
+        return self._keys().count() if self.parts else 0
 
     def counts(self) -> list[int]:
         if self._counts is None:
             if self.by_day and self.parts:
-                self._counts = [self._days().count()]
+                self._counts = [self.total()]
             else:
                 self._counts = [rows.count() for _kind, rows, _make in self.parts]
         return self._counts
